@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type { ExpressionScope } from '@weft/schemas';
+import type { NodeDefinition } from './define-node.js';
+
+/** Structured log lines of one node attempt. */
+export interface NodeLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What an executor gets from the engine for one attempt. */
+export interface NodeContext {
+  readonly runId: string;
+  readonly workflowId: string;
+  readonly nodeId: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** `<runId>:<nodeId>`: the same across retries and worker crashes. Send it with side effects. */
+  readonly idempotencyKey: string;
+  /** Aborted when the attempt is cancelled or times out. */
+  readonly signal: AbortSignal;
+  /** Tells Temporal the attempt is alive; the engine also beats on its own while it runs. */
+  heartbeat(details?: unknown): void;
+  readonly log: NodeLogger;
+  /** Outbound HTTP. Executors use this, never the global `fetch`, so policy applies to every call. */
+  readonly fetch: typeof fetch;
+  /** What expressions see: the node input, upstream outputs, the run. */
+  readonly scope: ExpressionScope;
+}
+
+/** Runs one attempt of a node: resolved params and the node's input in, the output out. */
+export type Execute<D extends NodeDefinition> = (
+  ctx: NodeContext,
+  params: z.infer<D['params']>,
+  input: unknown,
+) => Promise<z.infer<D['output']>>;
+
+/** Undoes a completed node during rollback, given its params and recorded output. */
+export type Compensate<D extends NodeDefinition> = (
+  ctx: NodeContext,
+  params: z.infer<D['params']>,
+  output: z.infer<D['output']>,
+) => Promise<unknown>;
+
+/** A node type's Node-only half. */
+export interface NodeExecutor<D extends NodeDefinition = NodeDefinition> {
+  readonly definition: D;
+  readonly execute: Execute<D>;
+  readonly compensate?: Compensate<D>;
+}
+
+/**
+ * An error an executor throws to say what went wrong and whether a retry could help.
+ * The engine turns `retryable: false` into a non-retryable Temporal failure.
+ */
+export class NodeError extends Error {
+  override readonly name = 'NodeError';
+  constructor(
+    /** Error type, matched by a policy's `nonRetryable` list, e.g. `HttpStatusError`. */
+    readonly type: string,
+    message: string,
+    readonly retryable: boolean,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}

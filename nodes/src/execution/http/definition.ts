@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineNode } from '../../define-node.js';
+
+/** An HTTP request, sent with the node's idempotency key. */
+export default defineNode({
+  type: 'execution.http',
+  kind: 'execution',
+  version: 1,
+  title: 'HTTP request',
+  description: 'Sends an HTTP request with an `Idempotency-Key` header that stays the same across retries.',
+  icon: 'globe',
+  inputs: ['in'],
+  outputs: ['out'],
+  params: z
+    .object({
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET').meta({ title: 'Method' }),
+      url: z.string().min(1).meta({ title: 'URL', description: 'http:// or https://; expressions allowed' }),
+      headers: z.record(z.string(), z.string()).default({}).meta({ title: 'Headers' }),
+      query: z.record(z.string(), z.string()).default({}).meta({ title: 'Query parameters' }),
+      body: z.unknown().optional().meta({ title: 'Body', description: 'Sent as JSON unless it is a string' }),
+      responseType: z.enum(['auto', 'json', 'text']).default('auto').meta({ title: 'Response as' }),
+      timeoutMs: z.number().int().min(1).max(3_600_000).default(30_000).meta({ title: 'Request timeout (ms)' }),
+    })
+    .strict(),
+  output: z.object({
+    status: z.number(),
+    headers: z.record(z.string(), z.string()),
+    body: z.unknown(),
+  }),
+  policy: { timeout: '5m', maxAttempts: 3, initialInterval: '1s', backoff: 2 },
+});

@@ -1,0 +1,58 @@
+import { NodeError, type Execute } from '../../context.js';
+import type definition from './definition.js';
+
+/** Statuses worth another attempt: the server may answer differently next time. */
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Sends the request; 2xx/3xx succeed, retryable statuses retry, other 4xx fail for good. */
+export const execute: Execute<typeof definition> = async (ctx, params) => {
+  let url: URL;
+  try {
+    url = new URL(params.url);
+  } catch {
+    throw new NodeError('InvalidUrl', `"${params.url}" is not a valid URL`, false);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new NodeError('InvalidUrl', `only http and https URLs are allowed, not ${url.protocol}`, false);
+  }
+  for (const [k, v] of Object.entries(params.query)) url.searchParams.append(k, v);
+
+  const headers = new Headers(params.headers);
+  headers.set('idempotency-key', ctx.idempotencyKey);
+  let body: string | undefined;
+  if (params.body !== undefined && params.method !== 'GET' && params.method !== 'HEAD') {
+    if (typeof params.body === 'string') body = params.body;
+    else {
+      body = JSON.stringify(params.body);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+  }
+
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(params.timeoutMs)]);
+  let res: Response;
+  try {
+    res = await ctx.fetch(url, { method: params.method, headers, body, signal, redirect: 'follow' });
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    const err = e as Error & { cause?: { code?: string } };
+    const why = err.name === 'TimeoutError' ? `no answer within ${params.timeoutMs} ms` : (err.cause?.code ?? err.message);
+    throw new NodeError('HttpRequestError', `${params.method} ${url.origin}${url.pathname} failed: ${why}`, true);
+  }
+
+  const text = params.method === 'HEAD' ? '' : await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  let parsed: unknown = text;
+  if (params.responseType === 'json' || (params.responseType === 'auto' && /\bjson\b/.test(type) && text !== '')) {
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      if (params.responseType === 'json') throw new NodeError('HttpResponseError', 'the response is not valid JSON', false);
+    }
+  }
+  const output = { status: res.status, headers: Object.fromEntries(res.headers), body: parsed };
+  if (res.status >= 400) {
+    const retryable = RETRYABLE_STATUS.has(res.status);
+    throw new NodeError('HttpStatusError', `${params.method} ${url.origin}${url.pathname} answered ${res.status}`, retryable, output);
+  }
+  return output;
+};

@@ -1,0 +1,21 @@
+import type { NodeDefinition } from './define-node.js';
+import type { NodeExecutor } from './context.js';
+import trigger from './control/trigger/definition.js';
+import * as triggerExec from './control/trigger/executor.js';
+import output from './control/output/definition.js';
+import * as outputExec from './control/output/executor.js';
+import transform from './analysis/transform/definition.js';
+import * as transformExec from './analysis/transform/executor.js';
+import http from './execution/http/definition.js';
+import * as httpExec from './execution/http/executor.js';
+
+/** The executors of the built-in node types. Node only: never import this from the editor. */
+export const builtinExecutors: readonly NodeExecutor[] = [
+  { definition: trigger, ...triggerExec },
+  { definition: transform, ...transformExec },
+  { definition: http, ...httpExec },
+  { definition: output, ...outputExec },
+] as NodeExecutor<NodeDefinition>[];
+
+export { NodeError } from './context.js';
+export type * from './context.js';

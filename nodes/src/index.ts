@@ -1,0 +1,5 @@
+export * from './define-node.js';
+export * from './registry.js';
+export * from './plan.js';
+export type * from './context.js';
+export { NodeError } from './context.js';

@@ -1,0 +1,58 @@
+import type { CompiledPlan, NodePolicy, PlanNode, Workflow } from '@weft/schemas';
+import type { NodeRegistry } from './registry.js';
+
+/** Policy used where neither the node nor its type says otherwise. */
+export const DEFAULT_POLICY: Required<Omit<NodePolicy, 'compensate'>> & { compensate: boolean } = {
+  maxAttempts: 3,
+  initialInterval: '1s',
+  backoff: 2,
+  maxInterval: '1m',
+  nonRetryable: [],
+  timeout: '1m',
+  heartbeatTimeout: '10s',
+  onError: 'fail',
+  compensate: true,
+};
+
+/** Error types no retry can fix, whatever the policy says. */
+const ALWAYS_NON_RETRYABLE = ['InvalidParams', 'ExpressionError', 'UnknownNodeType'];
+
+/**
+ * Compiles a validated document into the plan `runGraph` executes: each node's policy is merged
+ * (node over type over defaults) and turned into Temporal activity options.
+ */
+export function compilePlan(
+  doc: Workflow,
+  version: { workflowId: string; version: number; hash: string },
+  registry: NodeRegistry,
+): CompiledPlan {
+  const nodes: PlanNode[] = doc.nodes.map((n) => {
+    const def = registry.definition(n.type);
+    if (!def) throw new Error(`unknown node type "${n.type}"`);
+    const p = { ...DEFAULT_POLICY, ...def.policy, ...n.policy };
+    return {
+      id: n.id,
+      type: n.type,
+      params: n.params,
+      startToCloseTimeout: p.timeout,
+      heartbeatTimeout: p.heartbeatTimeout,
+      retry: {
+        maximumAttempts: p.maxAttempts,
+        initialInterval: p.initialInterval,
+        backoffCoefficient: p.backoff,
+        maximumInterval: p.maxInterval,
+        nonRetryableErrorTypes: [...new Set([...ALWAYS_NON_RETRYABLE, ...p.nonRetryable])],
+      },
+      onError: p.onError,
+      isOutput: def.runOutput === true,
+    };
+  });
+  return {
+    workflowId: version.workflowId,
+    version: version.version,
+    hash: version.hash,
+    nodes,
+    edges: doc.edges.map((e) => ({ ...e })),
+    concurrency: doc.settings.concurrency,
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { NodeStatus, RunError, RunStatus } from './run.js';
+import type { Workflow } from './workflow.js';
+
+/** Body of `POST /api/workflows/:id/runs`. */
+export const StartRunBody = z
+  .object({ input: z.unknown().default({}).meta({ title: 'Run input' }) })
+  .strict();
+export type StartRunBody = z.infer<typeof StartRunBody>;
+
+/** One problem in a request, as the API reports it. */
+export interface ApiIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly severity?: 'error' | 'warning';
+  readonly nodeId?: string;
+}
+
+/** The one error shape every API error uses. */
+export interface ApiError {
+  readonly error: { readonly code: string; readonly message: string; readonly issues: readonly ApiIssue[] };
+}
+
+/** A stored workflow with its latest version, as `GET /api/workflows/:id` returns it. */
+export interface WorkflowView {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly document: Workflow;
+}
+
+/** A line of `GET /api/workflows`. */
+export interface WorkflowSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly lastRun?: { readonly id: string; readonly status: RunStatus; readonly createdAt: string };
+}
+
+/** One node of a run, as `GET /api/runs/:id` returns it. */
+export interface NodeRunView {
+  readonly id: string;
+  readonly type: string;
+  readonly status: NodeStatus;
+  readonly attempts: number;
+  readonly output: unknown;
+  readonly error: RunError | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+/** A run with its nodes, as `GET /api/runs/:id` returns it. */
+export interface RunView {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly status: RunStatus;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly error: RunError | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly nodes: readonly NodeRunView[];
+}
+
+/** A line of `GET /api/runs`. */
+export interface RunSummary {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly version: number;
+  readonly status: RunStatus;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+}

@@ -1,0 +1,169 @@
+import jsonata from 'jsonata';
+
+/** One `{{ … }}` found in a string param. */
+export interface TemplatePart {
+  /** The JSONata source between the braces, trimmed. */
+  readonly source: string;
+  /** Offset of the opening `{{` in the string. */
+  readonly start: number;
+  /** Offset just past the closing `}}`. */
+  readonly end: number;
+}
+
+/**
+ * Finds every `{{ … }}` in a string. Braces inside the expression (JSONata object constructors)
+ * and inside string literals are balanced, so `{{ {"a": {"b": 1}} }}` is one expression.
+ * Returns `undefined` for an unclosed `{{`.
+ */
+export function findTemplates(text: string): TemplatePart[] | undefined {
+  const parts: TemplatePart[] = [];
+  let i = text.indexOf('{{');
+  while (i !== -1) {
+    let depth = 0;
+    let quote: string | undefined;
+    let j = i + 2;
+    let end = -1;
+    for (; j < text.length; j++) {
+      const ch = text[j]!;
+      if (quote) {
+        if (ch === '\\') j++;
+        else if (ch === quote) quote = undefined;
+        continue;
+      }
+      if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+      else if (ch === '{') depth++;
+      else if (ch === '}') {
+        if (depth === 0 && text[j + 1] === '}') {
+          end = j + 2;
+          break;
+        }
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    if (end === -1) return undefined;
+    parts.push({ source: text.slice(i + 2, end - 2).trim(), start: i, end });
+    i = text.indexOf('{{', end);
+  }
+  return parts;
+}
+
+/** Whether a string holds any `{{ }}` at all (cheap test before parsing). */
+export function hasTemplate(text: string): boolean {
+  return text.includes('{{');
+}
+
+/** A JSONata syntax error, with the character position inside the expression. */
+export interface ExpressionSyntaxError {
+  readonly message: string;
+  readonly position?: number;
+}
+
+/** Parses a JSONata expression; returns the syntax error, or `undefined` when it parses. */
+export function checkExpression(source: string): ExpressionSyntaxError | undefined {
+  try {
+    jsonata(source);
+    return undefined;
+  } catch (e) {
+    const err = e as { message?: string; position?: number };
+    return { message: err.message ?? String(e), ...(err.position === undefined ? {} : { position: err.position }) };
+  }
+}
+
+/** What expressions can see while a node's params are resolved. */
+export interface ExpressionScope {
+  /** The node's input: what arrived on its input port(s). Also the context `$`. */
+  readonly input: unknown;
+  /** Outputs of the nodes upstream of this one, as `$nodes.<id>.output`. */
+  readonly nodes: Readonly<Record<string, { readonly output: unknown }>>;
+  /** `$run`: the run id, workflow id, version and run input. */
+  readonly run: Readonly<Record<string, unknown>>;
+  /** `$env`: only the allow-listed environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Raised when an expression fails to parse, to evaluate, or runs past its time limit. */
+export class ExpressionError extends Error {
+  override readonly name = 'ExpressionError';
+  constructor(
+    message: string,
+    /** The expression that failed. */
+    readonly expression: string,
+  ) {
+    super(message);
+  }
+}
+
+const ENTRY = Symbol.for('jsonata.__evaluate_entry');
+
+/** Evaluates one JSONata expression in a scope, stopping it after `timeoutMs`. */
+export async function evaluateExpression(source: string, scope: ExpressionScope, timeoutMs = 1000): Promise<unknown> {
+  let expr: ReturnType<typeof jsonata>;
+  try {
+    expr = jsonata(source);
+  } catch (e) {
+    throw new ExpressionError(`cannot parse "${source}": ${(e as Error).message}`, source);
+  }
+  const deadline = Date.now() + timeoutMs;
+  // JSONata calls this before every step, so a runaway expression is stopped between steps.
+  expr.assign(ENTRY as unknown as string, () => {
+    if (Date.now() > deadline) throw new ExpressionError(`expression ran longer than ${timeoutMs} ms`, source);
+  });
+  try {
+    const value: unknown = await expr.evaluate(scope.input, {
+      input: scope.input,
+      nodes: scope.nodes,
+      run: scope.run,
+      env: scope.env ?? {},
+    });
+    return toJson(value);
+  } catch (e) {
+    if (e instanceof ExpressionError) throw e;
+    throw new ExpressionError(`"${source}" failed: ${(e as Error).message}`, source);
+  }
+}
+
+/**
+ * Resolves a template string. A string that is exactly one `{{ expr }}` keeps the value's type
+ * (number, object, …); anything else is interpolated as text.
+ * @example await resolveTemplate('{{ $input.n * 2 }}', scope) // 42, a number
+ */
+export async function resolveTemplate(text: string, scope: ExpressionScope, timeoutMs?: number): Promise<unknown> {
+  if (!hasTemplate(text)) return text;
+  const parts = findTemplates(text);
+  if (!parts) throw new ExpressionError('unclosed {{ in expression', text);
+  const only = parts[0];
+  if (parts.length === 1 && only && only.start === 0 && only.end === text.length) {
+    return evaluateExpression(only.source, scope, timeoutMs);
+  }
+  let out = '';
+  let last = 0;
+  for (const p of parts) {
+    out += text.slice(last, p.start);
+    const v = await evaluateExpression(p.source, scope, timeoutMs);
+    out += v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    last = p.end;
+  }
+  return out + text.slice(last);
+}
+
+/** Resolves every template string inside a params value (objects and arrays walked deeply). */
+export async function resolveParams(value: unknown, scope: ExpressionScope, timeoutMs?: number): Promise<unknown> {
+  if (typeof value === 'string') return resolveTemplate(value, scope, timeoutMs);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) out.push(await resolveParams(v, scope, timeoutMs));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await resolveParams(v, scope, timeoutMs);
+    return out;
+  }
+  return value;
+}
+
+/** JSONata results can carry internal markers (sequence flags); normalise to plain JSON. */
+function toJson(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -1,0 +1,138 @@
+/**
+ * Pure graph helpers over a workflow's nodes and edges. No zod and no I/O here: the Temporal
+ * workflow bundle imports this module, so it must stay deterministic and dependency-free.
+ */
+
+/** The minimum a graph helper needs to know about a node. */
+export interface GraphNode {
+  readonly id: string;
+}
+
+/** The minimum a graph helper needs to know about an edge. */
+export interface GraphEdge {
+  readonly source: string;
+  readonly target: string;
+}
+
+/** Incoming and outgoing edges of every node, in document order. */
+export interface Adjacency<E extends GraphEdge> {
+  readonly incoming: ReadonlyMap<string, readonly E[]>;
+  readonly outgoing: ReadonlyMap<string, readonly E[]>;
+}
+
+/** Builds incoming and outgoing edge lists; edges naming unknown nodes are ignored. */
+export function adjacency<E extends GraphEdge>(nodes: readonly GraphNode[], edges: readonly E[]): Adjacency<E> {
+  const incoming = new Map<string, E[]>();
+  const outgoing = new Map<string, E[]>();
+  for (const n of nodes) {
+    incoming.set(n.id, []);
+    outgoing.set(n.id, []);
+  }
+  for (const e of edges) {
+    const out = outgoing.get(e.source);
+    const inc = incoming.get(e.target);
+    if (!out || !inc) continue;
+    out.push(e);
+    inc.push(e);
+  }
+  return { incoming, outgoing };
+}
+
+/**
+ * Finds one cycle and returns its node ids in order (the first repeated at the end is left out),
+ * or `undefined` when the graph is acyclic.
+ * @example findCycle([{id:'a'},{id:'b'}], [{source:'a',target:'b'},{source:'b',target:'a'}]) // ['a','b']
+ */
+export function findCycle(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): string[] | undefined {
+  const { outgoing } = adjacency(nodes, edges);
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  for (const start of nodes) {
+    if (state.has(start.id)) continue;
+    // Iterative DFS so that a 10,000-node chain cannot overflow the call stack.
+    const stack: { id: string; next: number }[] = [{ id: start.id, next: 0 }];
+    const path: string[] = [start.id];
+    state.set(start.id, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const outs = outgoing.get(top.id) ?? [];
+      if (top.next >= outs.length) {
+        state.set(top.id, 2);
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const target = outs[top.next++]!.target;
+      const s = state.get(target);
+      if (s === 1) return path.slice(path.indexOf(target));
+      if (s === undefined) {
+        state.set(target, 1);
+        stack.push({ id: target, next: 0 });
+        path.push(target);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Node ids in an order where every node comes after all its sources; throws on a cycle. */
+export function topologicalOrder(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): string[] {
+  const { incoming, outgoing } = adjacency(nodes, edges);
+  const remaining = new Map<string, number>();
+  for (const n of nodes) remaining.set(n.id, incoming.get(n.id)!.length);
+  // Document order among ready nodes keeps the result stable for replay.
+  const ready = nodes.filter((n) => remaining.get(n.id) === 0).map((n) => n.id);
+  const order: string[] = [];
+  for (let i = 0; i < ready.length; i++) {
+    const id = ready[i]!;
+    order.push(id);
+    for (const e of outgoing.get(id)!) {
+      const left = remaining.get(e.target)! - 1;
+      remaining.set(e.target, left);
+      if (left === 0) ready.push(e.target);
+    }
+  }
+  if (order.length !== nodes.length) throw new Error('graph has a cycle');
+  return order;
+}
+
+/** Every node from which `id` can be reached (its ancestors), not including `id` itself. */
+export function upstreamOf(id: string, edges: readonly GraphEdge[]): Set<string> {
+  const bySource = new Map<string, string[]>();
+  for (const e of edges) {
+    const list = bySource.get(e.target);
+    if (list) list.push(e.source);
+    else bySource.set(e.target, [e.source]);
+  }
+  const seen = new Set<string>();
+  const todo = [id];
+  while (todo.length > 0) {
+    for (const s of bySource.get(todo.pop()!) ?? []) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        todo.push(s);
+      }
+    }
+  }
+  return seen;
+}
+
+/** Every node reachable from any of `starts`, the starts included. */
+export function reachableFrom(starts: readonly string[], edges: readonly GraphEdge[]): Set<string> {
+  const byTarget = new Map<string, string[]>();
+  for (const e of edges) {
+    const list = byTarget.get(e.source);
+    if (list) list.push(e.target);
+    else byTarget.set(e.source, [e.target]);
+  }
+  const seen = new Set<string>(starts);
+  const todo = [...starts];
+  while (todo.length > 0) {
+    for (const t of byTarget.get(todo.pop()!) ?? []) {
+      if (!seen.has(t)) {
+        seen.add(t);
+        todo.push(t);
+      }
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,40 @@
+/**
+ * Run and node statuses shared by the API, the worker and the editor. Plain constants (no zod)
+ * so the Temporal workflow bundle may import them.
+ */
+
+/** Every status a run can have. */
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'waiting',
+  'completed',
+  'failed',
+  'cancelled',
+  'rolled_back',
+  'compensation_failed',
+] as const;
+/** Status of a run. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses after which a run never changes again. */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'rolled_back', 'compensation_failed'];
+
+/** Every status a node of a run can have. */
+export const NODE_STATUSES = ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'waiting', 'compensated'] as const;
+/** Status of one node within a run. */
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** Status of one recorded attempt (a `node_run` row). */
+export type AttemptStatus = 'running' | 'succeeded' | 'failed';
+
+/** An error as recorded on a run or a node attempt. */
+export interface RunError {
+  /** Error type, e.g. `HttpStatusError`, `ExpressionError`, `Timeout`. */
+  readonly type: string;
+  readonly message: string;
+  /** The node whose failure failed the run, where there is one. */
+  readonly nodeId?: string;
+  /** Whether a retry could help. */
+  readonly retryable?: boolean;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** A duration such as `500ms`, `30s`, `5m`, `2h` or `1d`. */
+export const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 5m, 2h or 1d')
+  .meta({ title: 'Duration', description: 'A number followed by ms, s, m, h or d' });
+export type Duration = z.infer<typeof Duration>;
+
+/** Identifier of a node or edge: letters, digits, `_` and `-`, starting with a letter. */
+export const Identifier = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'expected a letter followed by up to 63 letters, digits, _ or -');
+
+/** Port name on a node (`in`, `out`, `true`, `error`, …). */
+export const PortName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'expected a lower-case port name');
+
+/** Retry, timeout and error-handling policy of a node; each field overrides the node type's default. */
+export const NodePolicy = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(100).optional().meta({ title: 'Attempts', description: 'Attempts in all, the first included' }),
+    initialInterval: Duration.optional().meta({ title: 'First retry after' }),
+    backoff: z.number().min(1).max(10).optional().meta({ title: 'Backoff factor', description: 'Each retry waits this many times longer' }),
+    maxInterval: Duration.optional().meta({ title: 'Longest wait between retries' }),
+    nonRetryable: z.array(z.string()).optional().meta({ title: 'Errors not retried', description: 'Error types that fail at once' }),
+    timeout: Duration.optional().meta({ title: 'Timeout', description: 'Longest time one attempt may take' }),
+    heartbeatTimeout: Duration.optional().meta({ title: 'Heartbeat timeout', description: 'A silent attempt counts as lost after this long (the worker died)' }),
+    onError: z.enum(['fail', 'continue', 'route']).optional().meta({ title: 'On error' }),
+    compensate: z.boolean().optional().meta({ title: 'Undo on rollback' }),
+  })
+  .strict()
+  .meta({ title: 'Policy' });
+export type NodePolicy = z.infer<typeof NodePolicy>;
+
+/** Position of a node on the canvas; layout only, it never changes behaviour or the hash. */
+export const Position = z.object({ x: z.number(), y: z.number() }).strict();
+export type Position = z.infer<typeof Position>;
+
+/** One node of a workflow: an instance of a node type with its params. */
+export const WorkflowNode = z
+  .object({
+    id: Identifier.meta({ title: 'Id', description: 'Unique in the workflow; expressions use it as $nodes.<id>' }),
+    type: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-zA-Z0-9-]*$/, 'expected a node type such as execution.http').meta({ title: 'Type' }),
+    label: z.string().max(200).optional().meta({ title: 'Label' }),
+    params: z.record(z.string(), z.unknown()).default({}).meta({ title: 'Parameters' }),
+    position: Position.default({ x: 0, y: 0 }),
+    policy: NodePolicy.optional(),
+  })
+  .strict();
+export type WorkflowNode = z.infer<typeof WorkflowNode>;
+
+/** A connection from one node's output port to another node's input port. */
+export const WorkflowEdge = z
+  .object({
+    id: Identifier,
+    source: Identifier,
+    sourcePort: PortName.default('out'),
+    target: Identifier,
+    targetPort: PortName.default('in'),
+    when: z.string().optional().meta({ title: 'Condition', description: 'JSONata over the source output; the edge is skipped when false' }),
+  })
+  .strict();
+export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
+
+/** How runs of a workflow may start. */
+export const Trigger = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('manual') }).strict(),
+  z
+    .object({
+      type: z.literal('schedule'),
+      cron: z.string().min(1).meta({ title: 'Cron expression' }),
+      timezone: z.string().default('UTC').meta({ title: 'Time zone' }),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('webhook'),
+      path: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'expected a path of lower-case letters, digits, /, _ and -'),
+      secretRef: z.string().optional().meta({ title: 'Signing secret' }),
+    })
+    .strict(),
+]);
+export type Trigger = z.infer<typeof Trigger>;
+
+/** Workflow-wide settings. */
+export const WorkflowSettings = z
+  .object({
+    concurrency: z.number().int().min(1).max(1000).default(16).meta({ title: 'Parallel nodes', description: 'How many nodes of one run may run at once' }),
+    runTimeout: Duration.optional().meta({ title: 'Run timeout' }),
+  })
+  .strict();
+export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
+
+/** The workflow document: what the editor saves, the API stores and the engine runs. */
+export const Workflow = z
+  .object({
+    schemaVersion: z.literal(1),
+    name: z.string().min(1).max(200).meta({ title: 'Name' }),
+    description: z.string().max(10_000).optional().meta({ title: 'Description' }),
+    inputSchema: z.record(z.string(), z.unknown()).optional().meta({ title: 'Input schema', description: 'JSON Schema of the run input' }),
+    nodes: z.array(WorkflowNode).max(10_000),
+    edges: z.array(WorkflowEdge).max(50_000).default([]),
+    triggers: z.array(Trigger).default([{ type: 'manual' }]),
+    settings: WorkflowSettings.default({ concurrency: 16 }),
+  })
+  .strict();
+export type Workflow = z.infer<typeof Workflow>;
+/** The document as a person may write it, before defaults are filled in. */
+export type WorkflowInput = z.input<typeof Workflow>;
