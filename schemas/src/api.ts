@@ -79,3 +79,21 @@ export interface RunSummary {
   readonly createdAt: string;
   readonly finishedAt: string | null;
 }
+
+/** One node type of the catalog, as `GET /api/node-types` returns it. */
+export interface NodeTypeView {
+  readonly type: string;
+  readonly kind: string;
+  readonly version: number;
+  readonly title: string;
+  readonly description: string;
+  readonly icon: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly trigger: boolean;
+  /** JSON Schema of the params (as a person writes them). */
+  readonly params: Record<string, unknown>;
+  /** JSON Schema of the output. */
+  readonly output: Record<string, unknown>;
+  readonly policy: Record<string, unknown>;
+}

@@ -1,0 +1,69 @@
+// A tiny router on the History API: the editor has few pages, and owning the matching keeps it
+// testable as plain functions. The server answers every non-API path with index.html.
+
+/** A page of the editor, as the path names it. */
+export type Route =
+  | { readonly name: 'workflows' }
+  | { readonly name: 'workflow'; readonly id: string }
+  | { readonly name: 'not-found'; readonly path: string };
+
+/** Which page a path shows. Trailing slashes are ignored; an undecodable id is not found. */
+export function matchRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  if (path === '/' || path === '') return { name: 'workflows' };
+
+  const workflow = /^\/workflows\/([^/]+)$/.exec(path);
+  if (workflow) {
+    const id = safeDecode(workflow[1]!);
+    if (id !== undefined && id !== '') return { name: 'workflow', id };
+  }
+  return { name: 'not-found', path: pathname };
+}
+
+/** The path of a page. */
+export function pathFor(route: Exclude<Route, { name: 'not-found' }>): string {
+  switch (route.name) {
+    case 'workflows':
+      return '/';
+    case 'workflow':
+      return `/workflows/${encodeURIComponent(route.id)}`;
+  }
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+const listeners = new Set<() => void>();
+
+/** Calls `listener` whenever the path changes (links, back and forward); returns the unsubscribe. */
+export function subscribe(listener: () => void): () => void {
+  if (listeners.size === 0) window.addEventListener('popstate', notify);
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.removeEventListener('popstate', notify);
+  };
+}
+
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
+/** The current path. */
+export function currentPath(): string {
+  return window.location.pathname;
+}
+
+/** Goes to `path` without reloading the page. */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (path === currentPath()) return;
+  if (options.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  window.scrollTo(0, 0);
+  notify();
+}

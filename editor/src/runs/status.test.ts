@@ -1,0 +1,34 @@
+import { NODE_STATUSES, RUN_STATUSES } from '@weft/schemas/run';
+import { describe, expect, it } from 'vitest';
+import { isFinalRunStatus, nodeStatusLook, runStatusLook } from './status';
+
+describe('status looks', () => {
+  it('gives every run and node status its own icon and a word', () => {
+    for (const status of RUN_STATUSES) {
+      const look = runStatusLook(status);
+      expect(look.icon).not.toBe('');
+      expect(look.label).not.toBe('');
+    }
+    for (const status of [...NODE_STATUSES, 'none'] as const) {
+      const look = nodeStatusLook(status);
+      expect(look.icon).not.toBe('');
+      expect(look.label).not.toBe('');
+    }
+    const nodeLabels = NODE_STATUSES.map((s) => nodeStatusLook(s).label);
+    expect(new Set(nodeLabels).size).toBe(nodeLabels.length);
+  });
+
+  it('shows a status from a newer server by its name instead of failing', () => {
+    expect(runStatusLook('paused' as never).label).toBe('paused');
+  });
+});
+
+describe('isFinalRunStatus', () => {
+  it('stops polling once a run is completed, failed, cancelled or rolled back', () => {
+    expect(RUN_STATUSES.filter(isFinalRunStatus)).toEqual(['completed', 'failed', 'cancelled', 'rolled_back', 'compensation_failed']);
+  });
+
+  it('keeps polling queued, running and waiting runs', () => {
+    expect(['queued', 'running', 'waiting'].every((s) => !isFinalRunStatus(s as never))).toBe(true);
+  });
+});

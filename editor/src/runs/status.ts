@@ -1,0 +1,55 @@
+import type { NodeStatus, RunStatus } from '@weft/schemas';
+import { FINAL_RUN_STATUSES } from '@weft/schemas/run';
+import type { NodeDisplayStatus } from '../store/node-statuses';
+
+/** Colour family of a status; the CSS maps each to a colour in light and dark themes. */
+export type StatusTone = 'neutral' | 'active' | 'success' | 'danger' | 'warning' | 'muted';
+
+/** How a status is shown: a symbol and a word, so it never relies on colour alone. */
+export interface StatusLook {
+  readonly icon: string;
+  readonly label: string;
+  readonly tone: StatusTone;
+  /** Whether the icon should turn (work in progress). */
+  readonly spin?: boolean;
+}
+
+const RUN: Record<RunStatus, StatusLook> = {
+  queued: { icon: '◷', label: 'Queued', tone: 'neutral' },
+  running: { icon: '◌', label: 'Running', tone: 'active', spin: true },
+  waiting: { icon: '⏸', label: 'Waiting', tone: 'warning' },
+  completed: { icon: '✓', label: 'Completed', tone: 'success' },
+  failed: { icon: '✕', label: 'Failed', tone: 'danger' },
+  cancelled: { icon: '⊘', label: 'Cancelled', tone: 'muted' },
+  rolled_back: { icon: '↺', label: 'Rolled back', tone: 'warning' },
+  compensation_failed: { icon: '⚠', label: 'Rollback failed', tone: 'danger' },
+};
+
+const NODE: Record<NodeDisplayStatus, StatusLook> = {
+  none: { icon: '·', label: 'Not run', tone: 'muted' },
+  pending: { icon: '○', label: 'Pending', tone: 'neutral' },
+  running: { icon: '◌', label: 'Running', tone: 'active', spin: true },
+  retrying: { icon: '↻', label: 'Retrying', tone: 'warning', spin: true },
+  succeeded: { icon: '✓', label: 'Succeeded', tone: 'success' },
+  failed: { icon: '✕', label: 'Failed', tone: 'danger' },
+  skipped: { icon: '⤼', label: 'Skipped', tone: 'muted' },
+  waiting: { icon: '⏸', label: 'Waiting', tone: 'warning' },
+  compensated: { icon: '↺', label: 'Undone', tone: 'warning' },
+};
+
+const UNKNOWN: StatusLook = { icon: '?', label: 'Unknown', tone: 'neutral' };
+
+/** How a run status is shown; a status this editor does not know yet shows as its raw name. */
+export function runStatusLook(status: RunStatus): StatusLook {
+  return RUN[status] ?? { ...UNKNOWN, label: String(status) };
+}
+
+/** How a node status is shown. */
+export function nodeStatusLook(status: NodeDisplayStatus | NodeStatus): StatusLook {
+  return NODE[status] ?? { ...UNKNOWN, label: String(status) };
+}
+
+/** Whether a run can still change (and so is worth polling). */
+export function isFinalRunStatus(status: RunStatus): boolean {
+  return FINAL_RUN_STATUSES.includes(status);
+}

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Environment variables Weft reads, parsed once at start; a bad value stops start-up. */
+export const Config = z.object({
+  WEFT_HOST: z.string().default('127.0.0.1').describe('Address the API and editor listen on'),
+  WEFT_PORT: z.coerce.number().int().min(0).max(65535).default(7300).describe('Port of the API and editor'),
+  WEFT_DATA_DIR: z.string().default('.weft').describe('Embedded data: PGlite files, the Temporal dev server database'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL server; unset means embedded PGlite under WEFT_DATA_DIR'),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional().describe('PostgreSQL schema to use (default: public)'),
+  TEMPORAL_ADDRESS: z.string().optional().describe('Temporal frontend host:port; unset means Weft starts the dev server'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_CLI: z.string().optional().describe('Path of the temporal CLI used for the embedded dev server'),
+  WEFT_TEMPORAL_PORT: z.coerce.number().int().min(0).max(65535).default(7233).describe('Port of the embedded Temporal dev server (0 = any free port)'),
+  WEFT_TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233).describe('Port of the embedded Temporal Web UI (0 = no UI)'),
+  WEFT_TASK_QUEUE: z.string().min(1).default('weft'),
+  WEFT_EXPRESSION_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  WEFT_ENV_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .describe('Comma-separated environment variables expressions may read as $env'),
+  WEFT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Parses the environment; throws one readable message listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, WEFT_DATA_DIR: resolve(parsed.data.WEFT_DATA_DIR) };
+}
+
+/** A configuration problem the user can fix; printed without a stack trace. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration';
+import * as initial from './2026-11-21T00-00-00-initial.js';
+
+/** Every migration, by its frozen name; names sort in the order they run. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T00-00-00-initial': initial,
+};

@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+import type { ApiTokenRow } from '../tables/index.js';
+
+/** Stores a token's hash. */
+export async function insertToken(db: Db, t: { id: string; name: string; role: string; tokenHash: string; expiresAt: Date | null }): Promise<void> {
+  await db.insertInto('api_token').values({ id: t.id, name: t.name, role: t.role, token_hash: t.tokenHash, expires_at: t.expiresAt }).execute();
+}
+
+/** The token with this hash, if any (revoked and expired ones included: the caller decides). */
+export async function findTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRow | undefined> {
+  return db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Notes that a token was used now. */
+export async function touchToken(db: Db, id: string): Promise<void> {
+  await db.updateTable('api_token').set({ last_used_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+/** How many tokens are usable (not revoked, not expired). */
+export async function countActiveTokens(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('api_token')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

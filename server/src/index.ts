@@ -1,0 +1,10 @@
+export { createApp, type AppType, type AppDeps } from './app.js';
+export { loadConfig, Config, ConfigError } from './config.js';
+export { openDatabase, migrate, type Db, type OpenDatabase, type DatabaseTarget } from './db/database.js';
+export { createToken, hashToken, ROLES, type Role } from './auth/tokens.js';
+export { createRunStarter, type RunStarter } from './runs.js';
+export { createRunStore } from './run-store.js';
+export { startDevServer, findTemporalCli, freePort, type DevServer } from './temporal/dev-server.js';
+export { connectTemporal } from './temporal/connect.js';
+export { buildWorker, listen, seedExamples, startEmbedded, quietTemporalLogs } from './runtime.js';
+export { workflowHash } from './routes/workflows.js';

@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { NodeRegistry } from '@weft/nodes';
+import type { NodeTypeView } from '@weft/schemas';
+import type { AuthEnv } from '../auth/bearer-auth.js';
+
+/** `GET /api/node-types`: the catalog of node types with JSON Schemas of params and output. */
+export function nodeTypeRoutes(registry: NodeRegistry) {
+  const items: NodeTypeView[] = registry.all().map((d) => ({
+    type: d.type,
+    kind: d.kind,
+    version: d.version,
+    title: d.title,
+    description: d.description,
+    icon: d.icon,
+    inputs: d.inputs,
+    outputs: d.outputs,
+    trigger: d.trigger === true,
+    params: z.toJSONSchema(d.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    output: z.toJSONSchema(d.output, { unrepresentable: 'any' }) as Record<string, unknown>,
+    policy: { ...d.policy },
+  }));
+  return new Hono<AuthEnv>().get('/', (c) => c.json({ items }));
+}

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { behaviouralContent, canonicalJson, StartRunBody, type Workflow, type WorkflowSummary, type WorkflowView } from '@weft/schemas';
+import type { NodeRegistry } from '@weft/nodes';
+import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
+import type { Db } from '../db/database.js';
+import { addVersion, createWorkflow, findWorkflow, listWorkflows, type StoredWorkflow } from '../db/repositories/workflow.repository.js';
+import { apiError } from '../errors.js';
+import type { RunStarter } from '../runs.js';
+import { valid, validWorkflow } from '../validation.js';
+
+/** Content hash of a document: sha256 of its canonical behavioural content. */
+export function workflowHash(doc: Workflow): string {
+  return createHash('sha256').update(canonicalJson(behaviouralContent(doc))).digest('hex');
+}
+
+const IdParam = z.object({ id: z.string().regex(/^wf_[a-z0-9]{1,40}$/, 'expected a workflow id such as wf_1a2b3c') });
+
+/** Workflows: create, new version, read, list, validate, start a run. */
+export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: RunStarter }) {
+  const { db, registry } = deps;
+  return new Hono<AuthEnv>()
+    .get('/', async (c) => {
+      const rows = await listWorkflows(db);
+      const items: WorkflowSummary[] = rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        version: r.latest_version,
+        updatedAt: r.updated_at.toISOString(),
+        ...(r.run_id && r.run_status && r.run_created_at
+          ? { lastRun: { id: r.run_id, status: r.run_status as never, createdAt: new Date(r.run_created_at).toISOString() } }
+          : {}),
+      }));
+      return c.json({ items });
+    })
+    .post('/validate', validWorkflow(registry), (c) => c.json({ ok: true, hash: workflowHash(c.req.valid('json')) }))
+    .post('/', requireRole('editor'), validWorkflow(registry), async (c) => {
+      const document = c.req.valid('json');
+      const id = `wf_${randomBytes(8).toString('hex')}`;
+      const hash = workflowHash(document);
+      await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      return c.json({ id, version: 1, hash }, 201);
+    })
+    .put('/:id', requireRole('editor'), valid('param', IdParam), validWorkflow(registry), async (c) => {
+      const { id } = c.req.valid('param');
+      const document = c.req.valid('json');
+      const hash = workflowHash(document);
+      const version = await addVersion(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      if (version === undefined) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      return c.json({ id, version, hash }, 200);
+    })
+    .get('/:id', valid('param', IdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const wf = await findWorkflow(db, id);
+      if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      return c.json(toView(wf));
+    })
+    .post('/:id/runs', requireRole('operator'), valid('param', IdParam), valid('json', StartRunBody), async (c) => {
+      const { id } = c.req.valid('param');
+      const wf = await findWorkflow(db, id);
+      if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      const runId = await deps.runs.start(wf, c.req.valid('json').input, { trigger: 'manual', createdBy: c.get('caller').tokenId });
+      return c.json({ runId }, 202);
+    });
+}
+
+function toView(wf: StoredWorkflow): WorkflowView {
+  return {
+    id: wf.id,
+    name: wf.name,
+    version: wf.version,
+    hash: wf.hash,
+    createdAt: wf.createdAt.toISOString(),
+    updatedAt: wf.updatedAt.toISOString(),
+    document: wf.document,
+  };
+}

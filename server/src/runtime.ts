@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
+import { NodeRegistry } from '@weft/nodes';
+import { builtinExecutors } from '@weft/nodes/executors';
+import { validateWorkflow } from '@weft/schemas';
+import { createWorker } from '@weft/workers';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+import { openDatabase, type Db, type OpenDatabase } from './db/database.js';
+import { createWorkflow, findWorkflowIdByName } from './db/repositories/workflow.repository.js';
+import { countActiveTokens } from './db/repositories/token.repository.js';
+import { log } from './log.js';
+import { workflowHash } from './routes/workflows.js';
+import { createRunStarter } from './runs.js';
+import { createRunStore } from './run-store.js';
+import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
+import { findTemporalCli, freePort, NO_TEMPORAL_CLI, startDevServer, type DevServer } from './temporal/dev-server.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The editor's production build, served by the API process. */
+export const EDITOR_DIR = join(ROOT, 'editor', 'dist');
+/** Example workflows shipped with Weft. */
+export const EXAMPLES_DIR = join(ROOT, 'examples');
+
+let runtimeInstalled = false;
+/**
+ * Installs the Temporal runtime once: its logging down to warnings, and no signal handlers of
+ * its own, so shutdown runs in our order (HTTP, worker, connections, database, dev server).
+ */
+export function quietTemporalLogs(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+}
+
+/** Opens the configured database: PostgreSQL at DATABASE_URL, else PGlite under the data dir. */
+export function openConfiguredDatabase(config: Config): Promise<OpenDatabase> {
+  return config.DATABASE_URL
+    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) })
+    : openDatabase({ kind: 'pglite', dataDir: join(config.WEFT_DATA_DIR, 'pgdata') });
+}
+
+/** Environment variables expressions may read, from the allow-list. */
+export function allowedEnv(config: Config): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of config.WEFT_ENV_ALLOW) {
+    const v = process.env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Creates a worker on the task queue, recording into `db`. */
+export function buildWorker(config: Config, db: Db, connection: NativeConnection, taskQueue = config.WEFT_TASK_QUEUE): Promise<Worker> {
+  return createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    store: createRunStore(db),
+    executors: builtinExecutors,
+    env: allowedEnv(config),
+    expressionTimeoutMs: config.WEFT_EXPRESSION_TIMEOUT_MS,
+  });
+}
+
+/** Serves a fetch handler over HTTP and resolves once it listens. */
+export function listen(fetchHandler: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<{ server: ServerType; url: string; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: fetchHandler, hostname: host, port }, (info: AddressInfo) => {
+      resolve({
+        server,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+    server.once('error', reject);
+  });
+}
+
+/** Imports the shipped examples that are not stored yet (matched by name). */
+export async function seedExamples(db: Db, registry: NodeRegistry, dir = EXAMPLES_DIR): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const added: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const result = validateWorkflow(JSON.parse(readFileSync(join(dir, file), 'utf8')), registry);
+    if (!result.ok) {
+      log.warn(`example ${file} is not valid and was not loaded: ${result.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+      continue;
+    }
+    if (await findWorkflowIdByName(db, result.document.name)) continue;
+    const id = `wf_${randomBytes(8).toString('hex')}`;
+    await createWorkflow(db, { id, document: result.document, hash: workflowHash(result.document), createdBy: null });
+    added.push(result.document.name);
+  }
+  return added;
+}
+
+/** The file through which the `weft` command finds a running embedded instance. */
+export interface ControlFile {
+  readonly pid: number;
+  readonly url: string;
+  readonly key: string;
+}
+
+/** Path of the control file in a data dir. */
+export function controlFilePath(dataDir: string): string {
+  return join(dataDir, 'control.json');
+}
+
+/** The running embedded instance of this data dir, if there is one. */
+export function runningInstance(dataDir: string): ControlFile | undefined {
+  const path = controlFilePath(dataDir);
+  if (!existsSync(path)) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(path, 'utf8')) as ControlFile;
+    process.kill(c.pid, 0);
+    return c;
+  } catch {
+    return undefined; // stale file of a process that is gone
+  }
+}
+
+/** A running embedded Weft: Temporal dev server, database, worker, API and editor in one process. */
+export interface Embedded {
+  readonly url: string;
+  readonly temporalAddress: string;
+  readonly temporalUiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts everything `npm start` runs. */
+export async function startEmbedded(config: Config): Promise<Embedded> {
+  const already = runningInstance(config.WEFT_DATA_DIR);
+  if (already) throw new ConfigError(`Weft is already running from ${config.WEFT_DATA_DIR} (pid ${already.pid}) at ${already.url}`);
+  quietTemporalLogs();
+  const cleanup: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch((e: Error) => log.warn(e.message));
+  };
+  try {
+    let dev: DevServer | undefined;
+    let address = config.TEMPORAL_ADDRESS;
+    if (!address) {
+      const cli = findTemporalCli(config.TEMPORAL_CLI);
+      if (!cli) throw new ConfigError(NO_TEMPORAL_CLI);
+      let uiPort = config.WEFT_TEMPORAL_UI_PORT;
+      if (uiPort && !(await portIsFree(config.WEFT_HOST, uiPort))) {
+        log.warn(`port ${uiPort} is taken, so the Temporal Web UI is off (set WEFT_TEMPORAL_UI_PORT to move it)`);
+        uiPort = 0;
+      }
+      log.info('starting the Temporal dev server…');
+      dev = await startDevServer({
+        cli,
+        dbFile: join(config.WEFT_DATA_DIR, 'temporal.db'),
+        ip: config.WEFT_HOST,
+        port: config.WEFT_TEMPORAL_PORT,
+        uiPort,
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      cleanup.push(() => dev!.stop());
+      address = dev.address;
+    }
+
+    const database = await openConfiguredDatabase(config);
+    cleanup.push(() => database.close());
+    const temporal: TemporalConnections = await connectTemporal(address, config.TEMPORAL_NAMESPACE, { worker: true });
+    cleanup.push(() => temporal.close());
+
+    const registry = new NodeRegistry();
+    const worker = await buildWorker(config, database.db, temporal.native!);
+    const workerDone = worker.run();
+    cleanup.push(async () => {
+      worker.shutdown();
+      await workerDone;
+    });
+
+    const controlKey = randomBytes(32).toString('hex');
+    const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
+    const app = createApp({ db: database.db, registry, runs, controlKey, ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
+    if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
+    const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
+    cleanup.push(() => http.close());
+
+    const seeded = await seedExamples(database.db, registry);
+    if (seeded.length) log.info(`loaded example workflows: ${seeded.join(', ')}`);
+    if ((await countActiveTokens(database.db)) === 0) log.info('no API token yet: create one with `npm run weft -- token create --role admin`');
+
+    const controlPath = controlFilePath(config.WEFT_DATA_DIR);
+    writeFileSync(controlPath, JSON.stringify({ pid: process.pid, url: http.url, key: controlKey } satisfies ControlFile), { mode: 0o600 });
+    cleanup.push(async () => rmSync(controlPath, { force: true }));
+
+    return {
+      url: http.url,
+      temporalAddress: address,
+      ...(dev?.uiUrl ? { temporalUiUrl: dev.uiUrl } : {}),
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+async function portIsFree(host: string, port: number): Promise<boolean> {
+  try {
+    const probe = await listen(() => new Response(), host, port);
+    await probe.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export { freePort };
