@@ -1,8 +1,10 @@
+import { useEffect, useRef } from 'react';
 import { Link } from './Link';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
 import { WorkflowListPage } from './pages/WorkflowListPage';
 import { WorkflowPage } from './pages/WorkflowPage';
+import type { Route } from './router';
 import { useAuthStore } from './store/auth-store';
 import { useRoute } from './useRoute';
 
@@ -10,6 +12,8 @@ import { useRoute } from './useRoute';
 export function App() {
   const signedIn = useAuthStore((s) => s.token !== null);
   const signOut = useAuthStore((s) => s.signOut);
+  const route = useRoute();
+  const main = useMainFocus(`${signedIn}:${JSON.stringify(route)}`);
 
   return (
     <div className="app">
@@ -29,15 +33,30 @@ export function App() {
           </button>
         )}
       </header>
-      <main id="main" className="app-main" tabIndex={-1}>
-        {signedIn ? <CurrentPage /> : <SignInPage />}
+      <main id="main" ref={main} className="app-main" tabIndex={-1}>
+        {signedIn ? <Page route={route} /> : <SignInPage />}
       </main>
     </div>
   );
 }
 
-function CurrentPage() {
-  const route = useRoute();
+/**
+ * Moves focus to the main region when the page changes (not on first load), so keyboard and
+ * screen-reader users continue from the new content instead of from a link that is gone.
+ */
+function useMainFocus(pageKey: string) {
+  const ref = useRef<HTMLElement>(null);
+  const firstKey = useRef(pageKey);
+  useEffect(() => {
+    if (pageKey === firstKey.current) return;
+    firstKey.current = '';
+    // A page that focused something itself (the sign-in field) keeps it.
+    if (ref.current && !ref.current.contains(document.activeElement)) ref.current.focus({ preventScroll: true });
+  }, [pageKey]);
+  return ref;
+}
+
+function Page({ route }: { readonly route: Route }) {
   switch (route.name) {
     case 'workflows':
       return <WorkflowListPage />;

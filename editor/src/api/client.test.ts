@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { ApiError, checkToken, configureClient, getWorkflow, listRuns, startRun } from './client';
 
 interface Call {
@@ -7,7 +7,7 @@ interface Call {
 }
 
 let calls: Call[];
-let onUnauthorized: ReturnType<typeof vi.fn>;
+let onUnauthorized: Mock<() => void>;
 
 function answer(status: number, body: unknown): void {
   vi.stubGlobal(
@@ -21,7 +21,7 @@ function answer(status: number, body: unknown): void {
 
 beforeEach(() => {
   calls = [];
-  onUnauthorized = vi.fn();
+  onUnauthorized = vi.fn<() => void>();
   configureClient({ getToken: () => 'tok_session', onUnauthorized });
 });
 

@@ -1,6 +1,7 @@
 import type {
   ApiError as ApiErrorBody,
   ApiIssue,
+  NodeTypeView,
   RunSummary,
   RunView,
   WorkflowSummary,
@@ -9,17 +10,6 @@ import type {
 
 // Every call to the API goes through this module, so the transport (fetch today, a typed
 // `hc<AppType>` client once the server exports one) can change without touching components.
-
-/** A node type as `GET /api/node-types` describes it. */
-export interface NodeTypeView {
-  readonly type: string;
-  readonly kind: string;
-  readonly title: string;
-  readonly description: string;
-  readonly icon: string;
-  readonly inputs: readonly string[];
-  readonly outputs: readonly string[];
-}
 
 /** A failed API call: the HTTP status (0 when the server could not be reached) and the error body. */
 export class ApiError extends Error {

@@ -12,9 +12,8 @@ import {
   type NodeTypes,
 } from '@xyflow/react';
 import { useMemo } from 'react';
-import type { NodeTypeView } from '../api/client';
 import NodeCard from './NodeCard';
-import { toFlow, type StepEdge, type StepNode } from './to-flow';
+import { toFlow, type CatalogEntry, type StepEdge, type StepNode } from './to-flow';
 
 // Module scope, so React Flow sees the same objects on every render.
 const nodeTypes: NodeTypes = { step: NodeCard };
@@ -23,10 +22,12 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
 };
 const fitViewOptions: FitViewOptions = { padding: 0.2, maxZoom: 1.1 };
+// A CSS variable, so the minimap follows the theme like the cards do.
+const minimapColor = (node: StepNode): string => `var(--kind-${node.data.kind ?? 'unknown'}, var(--kind-unknown))`;
 
 interface WorkflowCanvasProps {
   readonly document: Pick<Workflow, 'nodes' | 'edges'>;
-  readonly catalog: ReadonlyMap<string, NodeTypeView>;
+  readonly catalog: ReadonlyMap<string, CatalogEntry>;
 }
 
 /** The workflow graph, read-only for now: pan, zoom and select, but no editing. */
@@ -37,26 +38,29 @@ export function WorkflowCanvas({ document, catalog }: WorkflowCanvasProps) {
   const [edges, , onEdgesChange] = useEdgesState<StepEdge>(initial.edges);
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      onNodesChange={onNodesChange}
-      onEdgesChange={onEdgesChange}
-      nodeTypes={nodeTypes}
-      defaultEdgeOptions={defaultEdgeOptions}
-      fitView
-      fitViewOptions={fitViewOptions}
-      minZoom={0.2}
-      maxZoom={2}
-      colorMode="system"
-      nodesDraggable={false}
-      nodesConnectable={false}
-      edgesReconnectable={false}
-      deleteKeyCode={null}
-    >
-      <Background gap={20} />
-      <MiniMap pannable zoomable ariaLabel="Overview of the workflow" className="canvas-minimap" />
-      <Controls showInteractive={false} />
-    </ReactFlow>
+    <>
+      {nodes.length === 0 && <p className="canvas__empty muted">This workflow has no nodes yet.</p>}
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        nodeTypes={nodeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        fitView
+        fitViewOptions={fitViewOptions}
+        minZoom={0.2}
+        maxZoom={2}
+        colorMode="system"
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesReconnectable={false}
+        deleteKeyCode={null}
+      >
+        <Background gap={20} />
+        <MiniMap<StepNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Overview of the workflow" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </>
   );
 }

@@ -1,10 +1,9 @@
 import type { Workflow } from '@weft/schemas';
 import { describe, expect, it } from 'vitest';
-import type { NodeTypeView } from '../api/client';
-import { toFlow } from './to-flow';
+import { toFlow, type CatalogEntry } from './to-flow';
 
-function nodeType(type: string, title: string, inputs: string[], outputs: string[]): NodeTypeView {
-  return { type, kind: type.split('.')[0]!, title, description: '', icon: '', inputs, outputs };
+function nodeType(type: string, title: string, inputs: string[], outputs: string[]): CatalogEntry {
+  return { type, kind: type.split('.')[0]!, title, inputs, outputs };
 }
 
 const types = new Map(
@@ -69,7 +68,14 @@ describe('toFlow', () => {
 
   it('labels a conditional edge with its condition', () => {
     const { edges } = toFlow(document, types);
-    expect(edges[1]).toMatchObject({ label: 'when $.total > 100', data: { when: '$.total > 100' } });
+    expect(edges[1]).toMatchObject({ label: 'if $.total > 100', data: { when: '$.total > 100' } });
+  });
+
+  it('shortens a long condition in the edge label but keeps it whole in the edge data', () => {
+    const long = '$.customer.tier in ["gold", "platinum"]';
+    const { edges } = toFlow({ ...document, edges: [{ ...document.edges[1]!, when: long }] }, types);
+    expect(edges[0]!.label).toBe('if $.customer.ti…');
+    expect(edges[0]!.data).toEqual({ when: long });
   });
 
   it('keeps node data serializable', () => {

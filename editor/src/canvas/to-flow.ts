@@ -1,6 +1,5 @@
-import type { Workflow, WorkflowEdge, WorkflowNode } from '@weft/schemas';
+import type { NodeTypeView, Workflow, WorkflowEdge, WorkflowNode } from '@weft/schemas';
 import type { Edge, Node } from '@xyflow/react';
-import type { NodeTypeView } from '../api/client';
 import { layeredPositions, needsLayout } from './layout';
 
 /** What a node card draws. Serializable on purpose: no callbacks, no run state (see the run store). */
@@ -16,6 +15,9 @@ export type StepData = {
   readonly outputs: readonly string[];
 };
 
+/** What the canvas needs to know about a node type. */
+export type CatalogEntry = Pick<NodeTypeView, 'type' | 'kind' | 'title' | 'inputs' | 'outputs'>;
+
 /** A workflow node on the canvas. */
 export type StepNode = Node<StepData, 'step'>;
 
@@ -25,7 +27,8 @@ export type StepEdgeData = { readonly when: string | null };
 /** A workflow edge on the canvas. */
 export type StepEdge = Edge<StepEdgeData>;
 
-const EDGE_LABEL_MAX = 28;
+// Short enough to fit in the usual gap between two nodes; the full condition is in edge data.
+const EDGE_LABEL_MAX = 14;
 
 /**
  * Builds React Flow nodes and edges from a workflow document. Ports come from the node type;
@@ -33,7 +36,7 @@ const EDGE_LABEL_MAX = 28;
  */
 export function toFlow(
   document: Pick<Workflow, 'nodes' | 'edges'>,
-  nodeTypes: ReadonlyMap<string, NodeTypeView>,
+  nodeTypes: ReadonlyMap<string, CatalogEntry>,
 ): { nodes: StepNode[]; edges: StepEdge[] } {
   const positions = needsLayout(document.nodes) ? layeredPositions(document.nodes, document.edges) : null;
   const nodes = document.nodes.map((node): StepNode => {
@@ -60,7 +63,7 @@ export function toFlow(
       target: edge.target,
       targetHandle: edge.targetPort,
       data: { when: edge.when ?? null },
-      ...(edge.when ? { label: `when ${truncate(edge.when, EDGE_LABEL_MAX)}` } : {}),
+      ...(edge.when ? { label: `if ${truncate(edge.when, EDGE_LABEL_MAX)}` } : {}),
     }),
   );
   return { nodes, edges };

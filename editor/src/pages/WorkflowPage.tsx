@@ -1,6 +1,6 @@
-import type { WorkflowView } from '@weft/schemas';
+import type { NodeTypeView, WorkflowView } from '@weft/schemas';
 import { useMemo } from 'react';
-import { ApiError, getWorkflow, listNodeTypes, type NodeTypeView } from '../api/client';
+import { ApiError, getWorkflow, listNodeTypes } from '../api/client';
 import { useResource } from '../api/useResource';
 import { WorkflowCanvas } from '../canvas/WorkflowCanvas';
 import { Link } from '../Link';

@@ -70,5 +70,6 @@ export async function migrate(db: Kysely<any>, schema?: string): Promise<void> {
 
 /** A value for a jsonb column; `undefined` becomes SQL null. */
 export function json(value: unknown): RawBuilder<string> {
-  return value === undefined ? sql<string>`null` : sql<string>`cast(${JSON.stringify(value)} as jsonb)`;
+  // Typed as text first: postgres.js would JSON-encode a parameter the server types as jsonb a second time.
+  return value === undefined ? sql<string>`null` : sql<string>`cast(cast(${JSON.stringify(value)} as text) as jsonb)`;
 }

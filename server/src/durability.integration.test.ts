@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { WorkflowInput } from '@weft/schemas';
+import { BACKENDS } from './testing/databases.js';
+import { Receiver } from './testing/receiver.js';
+import { startStack, type Stack } from './testing/stack.js';
+import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
+
+describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it('is replaced by a new worker; the run completes with each effect applied once', async () => {
+    const address = inject('temporalAddress');
+    const stack: Stack = await startStack({ backend, temporalAddress: address, worker: false, shareable: true });
+    cleanup.push(() => stack.stop());
+    const receiver = await new Receiver({ delayMs: 2500 }).start();
+    cleanup.push(() => receiver.close());
+    const env = {
+      DATABASE_URL: stack.db.url!,
+      ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
+      TEMPORAL_ADDRESS: address,
+      WEFT_TASK_QUEUE: stack.taskQueue,
+    };
+    const workers: WorkerProcess[] = [];
+    cleanup.push(async () => {
+      for (const w of workers) await w.kill();
+    });
+    workers.push(await spawnWorker(env));
+
+    const doc: WorkflowInput = {
+      schemaVersion: 1,
+      name: 'slow side effect',
+      nodes: [
+        { id: 'start', type: 'control.trigger' },
+        { id: 'prepare', type: 'analysis.transform', params: { expression: '{ "amount": $input.amount }' } },
+        {
+          id: 'charge',
+          type: 'execution.http',
+          params: { method: 'POST', url: `${receiver.url}/charges`, body: '{{ $input }}' },
+          // A short heartbeat timeout so the lost attempt is noticed within seconds.
+          policy: { heartbeatTimeout: '2s', initialInterval: '200ms', maxAttempts: 5 },
+        },
+        { id: 'receipt', type: 'analysis.transform', params: { expression: '$input.body.id' } },
+        { id: 'done', type: 'control.output' },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'prepare' },
+        { id: 'e2', source: 'prepare', target: 'charge' },
+        { id: 'e3', source: 'charge', target: 'receipt' },
+        { id: 'e4', source: 'receipt', target: 'done' },
+      ],
+    };
+    const runId = await stack.startRun(await stack.createWorkflow(doc), { amount: 42 });
+    const key = `${runId}:charge`;
+
+    // The charge request is in flight on the first worker: kill it without warning.
+    await receiver.waitForKey(key);
+    const killedPid = workers[0]!.child.pid;
+    await workers[0]!.kill('SIGKILL');
+    expect(workers[0]!.child.signalCode).toBe('SIGKILL');
+    workers.push(await spawnWorker(env));
+    expect(workers[1]!.child.pid).not.toBe(killedPid);
+
+    const run = await stack.waitForRun(runId, 90_000);
+    expect(run.status).toBe('completed');
+    expect(run.output).toBe(`effect-${key}`);
+    const byId = Object.fromEntries(run.nodes.map((n) => [n.id, n]));
+    // Nodes that had completed before the kill did not run again.
+    expect(byId['start']).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(byId['prepare']).toMatchObject({ status: 'succeeded', attempts: 1 });
+    // The in-flight node was retried with the same idempotency key...
+    expect(byId['charge']!.status).toBe('succeeded');
+    expect(byId['charge']!.attempts).toBeGreaterThanOrEqual(2);
+    expect(byId['receipt']).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const record = receiver.keys.get(key)!;
+    expect(record.requests).toBeGreaterThanOrEqual(2);
+    // ...and the receiver applied its effect exactly once; no other key reached it.
+    expect(record.effects).toBe(1);
+    expect([...receiver.keys.keys()]).toEqual([key]);
+
+    // The lost attempt is recorded as such, not left running.
+    const attempts = await stack.db.db.selectFrom('node_run').selectAll().where('run_id', '=', runId).where('node_id', '=', 'charge').orderBy('attempt').execute();
+    expect(attempts[0]).toMatchObject({ status: 'failed', error: { type: 'AttemptLost' } });
+    expect(attempts.at(-1)).toMatchObject({ status: 'succeeded' });
+  });
+});

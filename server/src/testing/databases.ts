@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import postgres from 'postgres';
+import { openDatabase, type OpenDatabase } from '../db/database.js';
+import { freePort } from '../temporal/dev-server.js';
+
+/** The database backends a test runs on: PGlite always, the PostgreSQL server when DATABASE_URL is set. */
+export type Backend = 'pglite' | 'postgres';
+export const BACKENDS: readonly Backend[] = process.env['DATABASE_URL'] ? ['pglite', 'postgres'] : ['pglite'];
+
+/** A database for one test, with what another process needs to reach it. */
+export interface TestDatabase extends OpenDatabase {
+  /** A postgres:// URL another process can use (PGlite is served over a socket for that). */
+  readonly url?: string;
+  readonly schema?: string;
+}
+
+/**
+ * Opens a private database: an in-memory PGlite, or a fresh schema on the PostgreSQL server.
+ * With `shareable`, PGlite is served over a socket so a second process (a worker) can use it,
+ * and this process reaches it through that socket too, so both see one session order.
+ */
+export async function testDatabase(backend: Backend, opts: { shareable?: boolean } = {}): Promise<TestDatabase> {
+  if (backend === 'postgres') {
+    const url = process.env['DATABASE_URL'];
+    if (!url) throw new Error('DATABASE_URL is not set');
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const open = await openDatabase({ kind: 'postgres', url, schema });
+    return {
+      ...open,
+      url,
+      schema,
+      async close() {
+        await open.close();
+        const admin = postgres(url, { max: 1, onnotice: () => undefined });
+        await admin.unsafe(`drop schema if exists "${schema}" cascade`);
+        await admin.end();
+      },
+    };
+  }
+  if (!opts.shareable) return openDatabase({ kind: 'pglite' });
+  const pglite = await PGlite.create({ extensions: { vector } });
+  const port = await freePort();
+  const socket = new PGLiteSocketServer({ db: pglite, port, host: '127.0.0.1', maxConnections: 32 });
+  await socket.start();
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const open = await openDatabase({ kind: 'postgres', url, maxConnections: 4 });
+  return {
+    ...open,
+    url,
+    async close() {
+      await open.close();
+      await socket.stop();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the receiver saw for one idempotency key. */
+export interface KeyRecord {
+  /** Requests that carried the key. */
+  requests: number;
+  /** Times its effect was applied: exactly once when the key is honoured. */
+  effects: number;
+  body: unknown;
+}
+
+/** Options of the receiver. */
+export interface ReceiverOptions {
+  /** Delay before answering a first request (a slow side effect). */
+  readonly delayMs?: number;
+  /** Answer the first N requests of each key with this status before succeeding. */
+  readonly failFirst?: { readonly times: number; readonly status: number };
+  /** Always answer with this status. */
+  readonly status?: number;
+}
+
+/**
+ * A local HTTP service with an idempotent side effect: the first request with a key applies
+ * the effect; repeats (retries after a crash) get the first answer without a second effect.
+ */
+export class Receiver {
+  readonly keys = new Map<string, KeyRecord>();
+  readonly headers: Record<string, string | string[] | undefined>[] = [];
+  #server: Server;
+  #waiters: { key: string; resolve: () => void }[] = [];
+  #pending = new Map<string, Promise<void>>();
+  url = '';
+
+  constructor(readonly options: ReceiverOptions = {}) {
+    this.#server = createServer((req, res) => {
+      void this.#handle(req).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    });
+  }
+
+  /** Starts listening on a free loopback port. */
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Resolves once a request with `key` has arrived. */
+  waitForKey(key: string): Promise<void> {
+    if (this.keys.has(key)) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ key, resolve }));
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((r) => this.#server.close(r));
+  }
+
+  async #handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString();
+    const body: unknown = text ? JSON.parse(text) : null;
+    this.headers.push(req.headers);
+    const key = String(req.headers['idempotency-key'] ?? '');
+    let rec = this.keys.get(key);
+    if (!rec) {
+      rec = { requests: 0, effects: 0, body };
+      this.keys.set(key, rec);
+    }
+    rec.requests++;
+    for (const w of this.#waiters.filter((w) => w.key === key)) w.resolve();
+    this.#waiters = this.#waiters.filter((w) => w.key !== key);
+
+    if (this.options.status) return { status: this.options.status, body: { error: 'refused' } };
+    if (this.options.failFirst && rec.requests <= this.options.failFirst.times) return { status: this.options.failFirst.status, body: { error: 'try again' } };
+
+    // One effect per key: a repeat waits for the first to finish and gets the same answer.
+    let effect = this.#pending.get(key);
+    if (!effect) {
+      const record = rec;
+      effect = (async () => {
+        record.effects++;
+        if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+      })();
+      this.#pending.set(key, effect);
+    }
+    await effect;
+    return { status: 200, body: { id: `effect-${key}`, received: rec.body, effects: rec.effects } };
+  }
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+const workspaces = '{schemas,nodes,workers,server,editor}';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [`${workspaces}/src/**/*.test.{ts,tsx}`],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: [`${workspaces}/src/**/*.integration.test.ts`],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          pool: 'forks',
+          globalSetup: ['./server/src/testing/temporal-global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
