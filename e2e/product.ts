@@ -1,0 +1,48 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM } from './playwright.config.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'server', 'dist', 'cli.js');
+
+/**
+ * Starts the whole product exactly as `npm start` does (Temporal dev server, PGlite, worker,
+ * API, built editor) in a fresh data folder, creates an admin token with the `weft` command,
+ * and hands URL and token to the specs. Returns the teardown.
+ */
+export default async function startProduct(): Promise<() => Promise<void>> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  if (!existsSync(cli) || !existsSync(join(root, 'editor', 'dist', 'index.html'))) throw new Error('build first: npm run build');
+  const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
+  const env = { ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
+  delete env['DATABASE_URL'];
+  delete env['TEMPORAL_ADDRESS'];
+  const child = spawn(process.execPath, [cli, 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`weft start printed no URL within 90 s:\n${log}`)), 90_000);
+    child.stdout!.on('data', (b: Buffer) => {
+      const m = /^(http:\/\/\S+)$/m.exec(b.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`weft start exited with ${code}:\n${log}`)));
+  });
+  const token = execFileSync(process.execPath, [cli, 'token', 'create', '--role', 'admin'], { env, encoding: 'utf8' }).trim();
+  process.env['WEFT_URL'] = url;
+  process.env['WEFT_TOKEN'] = token;
+
+  return async () => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

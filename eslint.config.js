@@ -1,0 +1,64 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'timers', 'url', 'util', 'vm', 'worker_threads', 'zlib'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.weft/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.ts', 'server/scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code is replayed deterministically inside Temporal's sandbox.
+    files: ['workers/src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: 'keep zod out of the workflow bundle' },
+            { name: '@weft/nodes', message: 'workflow code may import node types only as types', allowTypeImports: true },
+            { name: '@weft/nodes/executors', message: 'workflow code may import executors only as types', allowTypeImports: true },
+            { name: '@weft/schemas', message: 'import @weft/schemas/graph, /run or /plan: the root pulls in zod', allowTypeImports: true },
+            ...nodeBuiltins.map((name) => ({ name, message: 'no Node builtins in workflow code' })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'no Node builtins in workflow code' },
+            { group: ['../activities', '../activities.js'], message: 'workflow code imports activities as types only', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['editor/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@weft/nodes/executors', message: 'executors are Node-only' },
+            { name: '@weft/server', message: 'the editor may import the API only as types', allowTypeImports: true },
+          ],
+          patterns: [
+            { group: ['@temporalio/*'], message: 'the editor never talks to Temporal' },
+            { group: ['**/server/src/db/**', '@weft/server/*'], message: 'nothing from the server internals in the editor' },
+            { group: ['node:*'], message: 'the editor runs in the browser' },
+          ],
+        },
+      ],
+    },
+  },
+);

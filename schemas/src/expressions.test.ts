@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ExpressionError, evaluateExpression, findTemplates, resolveParams, resolveTemplate, type ExpressionScope } from './expressions.js';
+
+const scope: ExpressionScope = {
+  input: { name: 'Ada', n: 21, tags: ['a', 'b'] },
+  nodes: { plan: { output: { steps: ['research', 'write'] } } },
+  run: { id: 'run_1', input: { q: 'x' } },
+  env: { REGION: 'eu' },
+};
+
+describe('expressions', () => {
+  it('keeps the type of a param that is exactly one expression', async () => {
+    expect(await resolveTemplate('{{ $input.n * 2 }}', scope)).toBe(42);
+    expect(await resolveTemplate('  {{ $input.tags }}', scope)).toBe('  ["a","b"]');
+    expect(await resolveTemplate('{{ $input.tags }}', scope)).toEqual(['a', 'b']);
+  });
+
+  it('interpolates several expressions into text', async () => {
+    expect(await resolveTemplate('Hi {{ $input.name }}, step {{ $nodes.plan.output.steps[0] }} in {{ $env.REGION }}', scope)).toBe('Hi Ada, step research in eu');
+  });
+
+  it('resolves templates deep inside objects and arrays and leaves other values alone', async () => {
+    expect(await resolveParams({ a: ['{{ $run.id }}', 3], b: { c: '{{ $run.input.q }}' }, d: true }, scope)).toEqual({ a: ['run_1', 3], b: { c: 'x' }, d: true });
+  });
+
+  it('treats braces inside an expression as part of it', () => {
+    expect(findTemplates('x {{ {"a": {"b": 1}} }} y')).toEqual([{ source: '{"a": {"b": 1}}', start: 2, end: 23 }]);
+    expect(findTemplates('{{ "}}" }}')!.map((p) => p.source)).toEqual(['"}}"']);
+    expect(findTemplates('{{ open')).toBeUndefined();
+  });
+
+  it('stops an expression that runs past its time limit', async () => {
+    const started = Date.now();
+    await expect(evaluateExpression('$count([1..1000000].($string($)))', scope, 50)).rejects.toThrow(/longer than 50 ms/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('cannot reach the host through prototypes or functions', async () => {
+    for (const src of ['$.constructor', '$.constructor.constructor("return process")()', '$input.__proto__', '$lookup($, "constructor")']) {
+      const v = await evaluateExpression(src, scope).catch((e: unknown) => e);
+      expect(v === undefined || v instanceof ExpressionError).toBe(true);
+    }
+    expect(await evaluateExpression('$eval("1 + 1")', scope)).toBe(2);
+  });
+
+  it('reports a syntax error as an ExpressionError', async () => {
+    await expect(resolveTemplate('{{ 1 + }}', scope)).rejects.toBeInstanceOf(ExpressionError);
+  });
+});
