@@ -17,7 +17,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   if (!existsSync(cli) || !existsSync(join(root, 'editor', 'dist', 'index.html'))) throw new Error('build first: npm run build');
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
-  const env = { ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
   delete env['DATABASE_URL'];
   delete env['TEMPORAL_ADDRESS'];
   const child = spawn(process.execPath, [cli, 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
