@@ -33,10 +33,10 @@ let runtimeInstalled = false;
  * Installs the Temporal runtime once: its logging down to warnings, and no signal handlers of
  * its own, so shutdown runs in our order (HTTP, worker, connections, database, dev server).
  */
-export function quietTemporalLogs(): void {
+export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [] });
 }
 
 /** Opens the configured database: PostgreSQL at DATABASE_URL, else PGlite under the data dir. */

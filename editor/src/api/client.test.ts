@@ -34,7 +34,7 @@ describe('api client', () => {
     answer(200, { id: 'wf_1' });
     await getWorkflow('wf_1');
     expect(calls[0]!.url).toBe('/api/workflows/wf_1');
-    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe('Bearer tok_session');
+    expect(new Headers(calls[0]!.init.headers).get('authorization')).toBe('Bearer tok_session');
   });
 
   it('asks for the latest run of a workflow with query parameters', async () => {
@@ -67,7 +67,7 @@ describe('api client', () => {
   it('checks a candidate token without signing out the session when it is rejected', async () => {
     answer(401, { error: { code: 'unauthorized', message: 'Bad token', issues: [] } });
     await expect(checkToken('tok_wrong')).rejects.toMatchObject({ status: 401 });
-    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe('Bearer tok_wrong');
+    expect(new Headers(calls[0]!.init.headers).get('authorization')).toBe('Bearer tok_wrong');
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
 

@@ -7,9 +7,10 @@ import type {
   WorkflowSummary,
   WorkflowView,
 } from '@weft/schemas';
+import type { AppType } from '@weft/server';
+import { hc, type ClientRequestOptions, type ClientResponse } from 'hono/client';
 
-// Every call to the API goes through this module, so the transport (fetch today, a typed
-// `hc<AppType>` client once the server exports one) can change without touching components.
+// Every call to the API goes through this module, on Hono's client typed by the server's AppType.
 
 /** A failed API call: the HTTP status (0 when the server could not be reached) and the error body. */
 export class ApiError extends Error {
@@ -55,27 +56,23 @@ export interface CallOptions {
   readonly token?: string;
 }
 
-interface RequestOptions extends CallOptions {
-  readonly method?: 'GET' | 'POST';
-  readonly body?: unknown;
-}
+/** The typed Hono client: paths, methods, params and bodies are checked against the server's routes. */
+const api = hc<AppType>('/', { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) });
 
-async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
-  const token = init.token ?? config.getToken();
+/** The body of a route's successful answer: its response union without the error shape. */
+type Ok<R> = R extends ClientResponse<infer B, infer _S, infer _F> ? Exclude<B, ApiErrorBody> : never;
+
+/** Sends one typed call with the token and maps failures to {@link ApiError}. */
+async function call<R extends ClientResponse<unknown, number, string>>(send: (o: ClientRequestOptions) => Promise<R>, options: CallOptions = {}): Promise<Ok<R>> {
+  const token = options.token ?? config.getToken();
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Response;
   try {
-    response = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: init.signal,
-    });
+    response = await send({ headers, init: options.signal ? { signal: options.signal } : {} });
   } catch (cause) {
-    if (init.signal?.aborted) throw cause;
+    if (options.signal?.aborted) throw cause;
     throw new ApiError(0, null);
   }
 
@@ -83,10 +80,10 @@ async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
   if (!response.ok) {
     const error = new ApiError(response.status, isErrorBody(body) ? body : null);
     // A token being checked at sign-in is not the session's token: its 401 is the form's business.
-    if (response.status === 401 && init.token === undefined) config.onUnauthorized();
+    if (response.status === 401 && options.token === undefined) config.onUnauthorized();
     throw error;
   }
-  return body as T;
+  return body as Ok<R>;
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -105,45 +102,38 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
-const enc = encodeURIComponent;
-
 /** `GET /api/workflows`: every workflow with its latest version and last run. */
 export async function listWorkflows(options?: CallOptions): Promise<WorkflowSummary[]> {
-  const { items } = await request<{ items: WorkflowSummary[] }>('/api/workflows', options);
+  const { items } = await call((o) => api.api.workflows.$get(undefined, o), options);
   return items;
 }
 
 /** `GET /api/workflows/:id`: a workflow with its document. */
 export function getWorkflow(id: string, options?: CallOptions): Promise<WorkflowView> {
-  return request<WorkflowView>(`/api/workflows/${enc(id)}`, options);
+  return call((o) => api.api.workflows[':id'].$get({ param: { id } }, o), options);
 }
 
 /** `GET /api/runs`: runs of a workflow, newest first. */
 export async function listRuns(query: { workflowId: string; limit?: number }, options?: CallOptions): Promise<RunSummary[]> {
-  const params = new URLSearchParams({ workflowId: query.workflowId });
-  if (query.limit !== undefined) params.set('limit', String(query.limit));
-  const { items } = await request<{ items: RunSummary[] }>(`/api/runs?${params}`, options);
+  const q = { workflowId: query.workflowId, ...(query.limit === undefined ? {} : { limit: String(query.limit) }) };
+  const { items } = await call((o) => api.api.runs.$get({ query: q }, o), options);
   return items;
 }
 
 /** `GET /api/runs/:id`: a run with its nodes. */
 export function getRun(id: string, options?: CallOptions): Promise<RunView> {
-  return request<RunView>(`/api/runs/${enc(id)}`, options);
+  return call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
 }
 
 /** `POST /api/workflows/:id/runs`: starts a run and returns its id. */
 export async function startRun(workflowId: string, input: unknown = {}, options?: CallOptions): Promise<string> {
-  const { runId } = await request<{ runId: string }>(`/api/workflows/${enc(workflowId)}/runs`, {
-    ...options,
-    method: 'POST',
-    body: { input },
-  });
+  const { runId } = await call((o) => api.api.workflows[':id'].runs.$post({ param: { id: workflowId }, json: { input } }, o), options);
   return runId;
 }
 
 /** `GET /api/node-types`: every node type the server knows. */
 export async function listNodeTypes(options?: CallOptions): Promise<NodeTypeView[]> {
-  const { items } = await request<{ items: NodeTypeView[] }>('/api/node-types', options);
+  const { items } = await call((o) => api.api['node-types'].$get(undefined, o), options);
   return items;
 }
 

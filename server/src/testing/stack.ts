@@ -33,7 +33,8 @@ export interface Stack {
 
 /** Starts a stack; with `worker: false` no worker runs in this process (a test runs its own). */
 export async function startStack(o: { backend: Backend; temporalAddress: string; worker?: boolean; shareable?: boolean }): Promise<Stack> {
-  quietTemporalLogs();
+  // Tests provoke failures on purpose; the SDK's warnings about them would only be noise.
+  quietTemporalLogs('ERROR');
   const db = await testDatabase(o.backend, { shareable: o.shareable ?? false });
   const withWorker = o.worker ?? true;
   const temporal = await connectTemporal(o.temporalAddress, 'default', { worker: withWorker });
