@@ -95,18 +95,24 @@ export function topologicalOrder(nodes: readonly GraphNode[], edges: readonly Gr
   return order;
 }
 
-/** Every node from which `id` can be reached (its ancestors), not including `id` itself. */
-export function upstreamOf(id: string, edges: readonly GraphEdge[]): Set<string> {
-  const bySource = new Map<string, string[]>();
+/** Sources of each node's incoming edges, built once and shared by ancestor look-ups. */
+export function parentMap(edges: readonly GraphEdge[]): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
   for (const e of edges) {
-    const list = bySource.get(e.target);
+    const list = parents.get(e.target);
     if (list) list.push(e.source);
-    else bySource.set(e.target, [e.source]);
+    else parents.set(e.target, [e.source]);
   }
+  return parents;
+}
+
+/** Every node from which `id` can be reached (its ancestors), not including `id` itself. */
+export function upstreamOf(id: string, edges: readonly GraphEdge[] | ReadonlyMap<string, readonly string[]>): Set<string> {
+  const parents = edges instanceof Map ? edges : parentMap(edges as readonly GraphEdge[]);
   const seen = new Set<string>();
   const todo = [id];
   while (todo.length > 0) {
-    for (const s of bySource.get(todo.pop()!) ?? []) {
+    for (const s of parents.get(todo.pop()!) ?? []) {
       if (!seen.has(s)) {
         seen.add(s);
         todo.push(s);

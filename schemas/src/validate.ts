@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { Workflow } from './workflow.js';
-import { findCycle, reachableFrom, upstreamOf } from './graph.js';
+import { findCycle, parentMap, reachableFrom, upstreamOf } from './graph.js';
 import { checkExpression, findTemplates, hasTemplate } from './expressions.js';
 
 /** What the validator must know of a node type; the node registry provides it. */
@@ -164,8 +164,12 @@ function validate(input: unknown, catalog: NodeCatalog): ValidationResult {
     });
   }
 
+  // Ancestor sets are built only for nodes whose expressions name other nodes, from one shared
+  // parent map, so validation stays linear in the graph for ordinary documents.
+  const parents = parentMap(validEdges);
   doc.nodes.forEach((n, i) => {
-    const upstream = cycle ? undefined : upstreamOf(n.id, validEdges);
+    let upstreamSet: Set<string> | undefined;
+    const upstream = () => (upstreamSet ??= upstreamOf(n.id, parents));
     const bare = new Set(specs.get(n.id)?.expressionParams ?? []);
     walkStrings(n.params, ['nodes', i, 'params'], (text, path) => {
       const isBare = path.length === 4 && bare.has(String(path[3]));
@@ -181,9 +185,9 @@ function validate(input: unknown, catalog: NodeCatalog): ValidationResult {
           add({ severity: 'error', code: 'expression_syntax', path: jsonPath(path), message: `expression "${p.source}" does not parse: ${err.message}`, nodeId: n.id });
           continue;
         }
-        if (!upstream) continue;
+        if (cycle) continue;
         for (const ref of referencedNodes(p.source)) {
-          if (!upstream.has(ref)) {
+          if (!upstream().has(ref)) {
             const why = nodeIndex.has(ref) ? 'is not upstream of this node' : 'is not a node of this workflow';
             add({ severity: 'error', code: 'bad_reference', path: jsonPath(path), message: `expression refers to node "${ref}", which ${why}`, nodeId: n.id });
           }
