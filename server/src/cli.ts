@@ -61,6 +61,7 @@ function requireServices(config: Config): Config {
 async function start(config: Config): Promise<number> {
   const weft = await startEmbedded(config);
   process.stdout.write(`${weft.url}\n`);
+  if (weft.devServer) log.info(`Temporal dev server at ${weft.temporalAddress}`);
   if (weft.temporalUiUrl) log.info(`Temporal Web UI: ${weft.temporalUiUrl}`);
   await untilSignal();
   log.info('stopping…');

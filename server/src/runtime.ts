@@ -130,6 +130,8 @@ export function runningInstance(dataDir: string): ControlFile | undefined {
 export interface Embedded {
   readonly url: string;
   readonly temporalAddress: string;
+  /** Whether this process started the Temporal dev server (no TEMPORAL_ADDRESS given). */
+  readonly devServer: boolean;
   readonly temporalUiUrl?: string;
   stop(): Promise<void>;
 }
@@ -198,6 +200,7 @@ export async function startEmbedded(config: Config): Promise<Embedded> {
     return {
       url: http.url,
       temporalAddress: address,
+      devServer: dev !== undefined,
       ...(dev?.uiUrl ? { temporalUiUrl: dev.uiUrl } : {}),
       stop: stopAll,
     };
