@@ -38,5 +38,5 @@ for (let i = 0; i < RUNS; i++) {
 }
 times.sort((a, b) => a - b);
 const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-console.log(`validate ${doc.nodes.length} nodes / ${doc.edges.length} edges, ${RUNS} runs`);
+console.log(`validate ${doc.nodes.length} nodes / ${doc.edges?.length ?? 0} edges, ${RUNS} runs`);
 console.log(`  median ${at(0.5).toFixed(1)} ms   p95 ${at(0.95).toFixed(1)} ms   min ${times[0]!.toFixed(1)} ms   (goal: median ≤ 20 ms)`);
