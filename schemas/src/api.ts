@@ -84,6 +84,8 @@ export interface RunSummary {
 export interface NodeTypeView {
   readonly type: string;
   readonly kind: string;
+  /** Palette heading. */
+  readonly category: string;
   readonly version: number;
   readonly title: string;
   readonly description: string;

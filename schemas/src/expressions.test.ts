@@ -36,7 +36,15 @@ describe('expressions', () => {
   });
 
   it('cannot reach the host through prototypes or functions', async () => {
-    for (const src of ['$.constructor', '$.constructor.constructor("return process")()', '$input.__proto__', '$lookup($, "constructor")']) {
+    for (const src of [
+      '$.constructor',
+      '$.constructor.constructor("return process")()',
+      '$input.__proto__',
+      '$lookup($, "constructor")',
+      '$eval("$.constructor.constructor(\'return process\')()")',
+      '$eval("$string.constructor")',
+      '$string.constructor("return this")()',
+    ]) {
       const v = await evaluateExpression(src, scope).catch((e: unknown) => e);
       expect(v === undefined || v instanceof ExpressionError).toBe(true);
     }

@@ -167,3 +167,88 @@ function toJson(value: unknown): unknown {
   if (value === undefined) return undefined;
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
+
+/** A `$nodes.<id>.output.<field>…` reference found in an expression. */
+export interface NodeReference {
+  readonly nodeId: string;
+  /** Field names read from the output, outermost first; empty when the whole output is read. */
+  readonly fields: readonly string[];
+}
+
+/** What static analysis of an expression tells. */
+export interface ExpressionAnalysis {
+  readonly error?: ExpressionSyntaxError;
+  readonly references: readonly NodeReference[];
+  /** Whether the expression certainly yields a boolean (comparisons, `and`/`or`, `$not`, …). */
+  readonly boolean: boolean;
+}
+
+interface AstNode {
+  readonly type?: string;
+  readonly value?: unknown;
+  readonly steps?: readonly AstNode[];
+  readonly stages?: readonly unknown[];
+  readonly procedure?: AstNode;
+  readonly condition?: AstNode;
+  readonly then?: AstNode;
+  readonly else?: AstNode;
+  readonly expressions?: readonly AstNode[];
+}
+
+const BOOLEAN_OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=', 'and', 'or', 'in']);
+const BOOLEAN_FUNCTIONS = new Set(['boolean', 'not', 'exists', 'contains']);
+
+/** Parses an expression and reports its syntax error, the nodes it reads, and whether it is boolean. */
+export function analyseExpression(source: string): ExpressionAnalysis {
+  let ast: AstNode;
+  try {
+    ast = jsonata(source).ast() as AstNode;
+  } catch (e) {
+    const err = e as { message?: string; position?: number };
+    return { error: { message: err.message ?? String(e), ...(err.position === undefined ? {} : { position: err.position }) }, references: [], boolean: false };
+  }
+  const references: NodeReference[] = [];
+  walkAst(ast, (node) => {
+    const steps = node.type === 'path' ? node.steps : undefined;
+    const [head, id, output] = steps ?? [];
+    if (!steps || head?.type !== 'variable' || head.value !== 'nodes' || id?.type !== 'name') return;
+    const fields: string[] = [];
+    if (output?.type === 'name' && output.value === 'output' && !output.stages?.length) {
+      for (const step of steps.slice(3)) {
+        if (step.type !== 'name') break;
+        fields.push(String(step.value));
+        if (step.stages?.length) break; // a filter or index: what follows is no longer a plain field
+      }
+    }
+    references.push({ nodeId: String(id.value), fields });
+  });
+  return { references, boolean: isBoolean(ast) };
+}
+
+function isBoolean(node: AstNode | undefined): boolean {
+  if (!node) return false;
+  switch (node.type) {
+    case 'binary':
+      return BOOLEAN_OPERATORS.has(String(node.value));
+    case 'value':
+      return typeof node.value === 'boolean';
+    case 'function':
+      return node.procedure?.type === 'variable' && BOOLEAN_FUNCTIONS.has(String(node.procedure.value));
+    case 'condition':
+      return isBoolean(node.then) && (node.else === undefined || isBoolean(node.else));
+    case 'block':
+      return isBoolean(node.expressions?.[node.expressions.length - 1]);
+    default:
+      return false;
+  }
+}
+
+function walkAst(node: unknown, visit: (node: AstNode) => void): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walkAst(n, visit);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  visit(node as AstNode);
+  for (const v of Object.values(node)) if (v !== null && typeof v === 'object') walkAst(v, visit);
+}

@@ -6,3 +6,5 @@ export * from './run.js';
 export * from './canonical.js';
 export * from './api.js';
 export * from './plan.js';
+export * from './upgrade.js';
+export * from './diff.js';

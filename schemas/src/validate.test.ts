@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import fc from 'fast-check';
 import { validateWorkflow, type NodeTypeSpec } from './validate.js';
 
 const catalog = new Map<string, NodeTypeSpec>([
-  ['control.trigger', { params: z.object({}).strict(), inputs: [], outputs: ['out'], trigger: true }],
-  ['analysis.transform', { params: z.object({ expression: z.string().min(1) }).strict(), inputs: ['in'], outputs: ['out'], expressionParams: ['expression'] }],
-  ['execution.http', { params: z.object({ url: z.string().min(1), method: z.enum(['GET', 'POST']).default('GET') }).strict(), inputs: ['in'], outputs: ['out'] }],
+  ['control.trigger', { params: z.object({}).strict(), inputs: [], outputs: ['out'], trigger: true, output: z.unknown() }],
+  ['analysis.transform', { params: z.object({ expression: z.string().min(1) }).strict(), inputs: ['in'], outputs: ['out'], expressionParams: ['expression'], output: z.unknown() }],
+  [
+    'execution.http',
+    {
+      params: z.object({ url: z.string().min(1), method: z.enum(['GET', 'POST']).default('GET') }).strict(),
+      inputs: ['in'],
+      outputs: ['out'],
+      output: z.object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown(), meta: z.looseObject({ took: z.number() }) }),
+    },
+  ],
   ['control.output', { params: z.object({ value: z.unknown().optional() }).strict(), inputs: ['in'], outputs: [] }],
 ]);
 
@@ -140,8 +149,95 @@ describe('validateWorkflow', () => {
     );
   });
 
+  it('reads a document given as JSON text, and reports text that is not JSON', () => {
+    expect(validateWorkflow(JSON.stringify(doc()), catalog).ok).toBe(true);
+    expect(problems('{"schemaVersion": 1,')).toEqual([{ severity: 'error', code: 'invalid_json', path: '$', nodeId: undefined }]);
+  });
+
+  it('refuses a document from a newer Weft with a clear message', () => {
+    const r = validateWorkflow({ ...doc(), schemaVersion: 7 }, catalog);
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'newer_version', path: '$.schemaVersion', message: expect.stringContaining('reads up to 1') })]);
+  });
+
+  it('checks fields read from an upstream output against its output schema', () => {
+    const read = (expr: string) => {
+      const d = doc();
+      d.nodes[3] = { id: 'out', type: 'control.output', params: { value: `{{ ${expr} }}` } } as never;
+      return problems(d).filter((p) => p.code === 'unknown_field');
+    };
+    expect(read('$nodes.h.output.status')).toEqual([]);
+    expect(read('$nodes.h.output.body.anything.deep')).toEqual([]); // body is unknown: nothing to check
+    expect(read('$nodes.t.output.whatever')).toEqual([]); // transform output is open-ended
+    expect(read('$nodes.h.output.stauts')).toEqual([{ severity: 'error', code: 'unknown_field', path: '$.nodes[3].params.value', nodeId: 'out' }]);
+    expect(read('$nodes.h.output.meta.extra')).toEqual([{ severity: 'warning', code: 'unknown_field', path: '$.nodes[3].params.value', nodeId: 'out' }]);
+    const d = doc();
+    d.nodes[3] = { id: 'out', type: 'control.output', params: { value: '{{ $nodes.h.output.stauts }}' } } as never;
+    expect(validateWorkflow(d, catalog).problems[0]!.message).toContain('fields: status, headers, body, meta');
+  });
+
+  it('requires edge conditions to be boolean and to read only upstream nodes', () => {
+    const withWhen = (when: string) => {
+      const d = doc();
+      (d.edges[2] as Record<string, unknown>)['when'] = when;
+      return problems(d).filter((p) => p.path === '$.edges[2].when');
+    };
+    for (const ok of ['$.status = 200', '$exists($.body) and $.status < 400', 'true', '$.status > 299 ? false : true', '"a" in $.body.tags', '$not($nodes.t.output)']) {
+      expect(withWhen(ok), ok).toEqual([]);
+    }
+    expect(withWhen('$.status')).toEqual([{ severity: 'error', code: 'non_boolean_condition', path: '$.edges[2].when', nodeId: undefined }]);
+    expect(withWhen('$count($.body)')).toMatchObject([{ code: 'non_boolean_condition' }]);
+    expect(withWhen('$nodes.out.output = 1')).toMatchObject([{ code: 'bad_reference' }]);
+  });
+
   it('never throws, whatever it is given', () => {
     const weird: unknown[] = [undefined, 0, [], { nodes: 'x' }, { schemaVersion: 1, name: 'x', nodes: [{ id: 'a', type: 'control.trigger', params: [] }] }, Object.create(null)];
     for (const w of weird) expect(() => validateWorkflow(w, catalog)).not.toThrow();
+  });
+});
+
+/** A random document that is mostly well-formed, so mutations reach the graph checks. */
+const arbitraryDocument = fc.record({
+  schemaVersion: fc.oneof(fc.constant(1), fc.integer({ min: -1, max: 3 }), fc.string()),
+  name: fc.oneof(fc.string(), fc.constant('w')),
+  nodes: fc.array(
+    fc.record({
+      id: fc.oneof(fc.constantFrom('start', 't', 'h', 'out', 'x'), fc.string({ maxLength: 5 })),
+      type: fc.oneof(fc.constantFrom('control.trigger', 'analysis.transform', 'execution.http', 'control.output', 'a.b'), fc.string()),
+      params: fc.oneof(
+        fc.dictionary(fc.constantFrom('expression', 'url', 'method', 'value'), fc.oneof(fc.string(), fc.constantFrom('{{ $nodes.t.output.x }}', '{{ 1 + }}', '$input.(', '{{'), fc.anything())),
+        fc.anything(),
+      ),
+      position: fc.oneof(fc.record({ x: fc.double(), y: fc.double() }), fc.anything()),
+    }, { requiredKeys: ['id', 'type'] }),
+    { maxLength: 8 },
+  ),
+  edges: fc.array(
+    fc.record({
+      id: fc.string({ maxLength: 4 }),
+      source: fc.constantFrom('start', 't', 'h', 'out', 'x', ''),
+      target: fc.constantFrom('start', 't', 'h', 'out', 'x', ''),
+      sourcePort: fc.constantFrom('out', 'in', 'error', 'X'),
+      when: fc.oneof(fc.constant('$.a = 1'), fc.string(), fc.constant('$nodes.h.output.nope > 1')),
+    }, { requiredKeys: ['id', 'source', 'target'] }),
+    { maxLength: 10 },
+  ),
+}, { requiredKeys: ['schemaVersion', 'name', 'nodes'] });
+
+describe('validateWorkflow on generated input', () => {
+  it('never throws and always gives the same answer for the same input', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbitraryDocument, fc.anything(), fc.json()), (input) => {
+        const a = validateWorkflow(input, catalog);
+        const b = validateWorkflow(input, catalog);
+        expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+        expect(Array.isArray(a.problems)).toBe(true);
+        for (const p of a.problems) expect(p.path.startsWith('$')).toBe(true);
+        // A crash inside the validator is caught and reported as `internal`: none may happen.
+        expect(a.problems.filter((p) => p.code === 'internal')).toEqual([]);
+        // Every rejected document says why.
+        if (!a.ok) expect(a.problems.some((p) => p.severity === 'error')).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

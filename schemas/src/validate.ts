@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { Workflow } from './workflow.js';
 import { findCycle, parentMap, reachableFrom, upstreamOf } from './graph.js';
-import { checkExpression, findTemplates, hasTemplate } from './expressions.js';
+import { analyseExpression, findTemplates, hasTemplate, type NodeReference } from './expressions.js';
+import { upgradeDocument, UPGRADES, type UpgradeRegistry } from './upgrade.js';
 
 /** What the validator must know of a node type; the node registry provides it. */
 export interface NodeTypeSpec {
@@ -15,6 +16,8 @@ export interface NodeTypeSpec {
   readonly trigger?: boolean;
   /** Top-level params that hold a bare JSONata expression (no `{{ }}`), checked like templates. */
   readonly expressionParams?: readonly string[];
+  /** zod schema of the output, to check `$nodes.<id>.output.<field>` references. */
+  readonly output?: z.ZodType;
 }
 
 /** Looks up node types by name (a `Map` fits). */
@@ -35,7 +38,7 @@ export interface Problem {
 
 /** The outcome of validating a document. */
 export type ValidationResult =
-  | { readonly ok: true; readonly document: Workflow; readonly problems: readonly Problem[] }
+  | { readonly ok: true; readonly document: Workflow; readonly problems: readonly Problem[]; readonly upgradedFrom?: number }
   | { readonly ok: false; readonly kind: 'shape' | 'graph'; readonly document?: Workflow; readonly problems: readonly Problem[] };
 
 /** Formats path segments as a JSON path: `['nodes', 2, 'params']` → `$.nodes[2].params`. */
@@ -53,9 +56,9 @@ export function jsonPath(segments: readonly PropertyKey[]): string {
  * Validates a workflow document against its schema and its graph rules and returns every
  * problem at once. Pure and total: it never throws, whatever `input` is.
  */
-export function validateWorkflow(input: unknown, catalog: NodeCatalog): ValidationResult {
+export function validateWorkflow(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistry = UPGRADES): ValidationResult {
   try {
-    return validate(input, catalog);
+    return validate(input, catalog, upgrades);
   } catch (e) {
     // A validator bug must still surface as a problem, never as an exception.
     return {
@@ -66,8 +69,17 @@ export function validateWorkflow(input: unknown, catalog: NodeCatalog): Validati
   }
 }
 
-function validate(input: unknown, catalog: NodeCatalog): ValidationResult {
-  const parsed = Workflow.safeParse(input);
+function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistry): ValidationResult {
+  if (typeof input === 'string') {
+    try {
+      input = JSON.parse(input) as unknown;
+    } catch (e) {
+      return { ok: false, kind: 'shape', problems: [{ severity: 'error', code: 'invalid_json', path: '$', message: `not JSON: ${(e as Error).message}` }] };
+    }
+  }
+  const upgraded = upgradeDocument(input, upgrades);
+  if (!upgraded.ok) return { ok: false, kind: 'shape', problems: [{ severity: 'error', code: upgraded.code, path: '$.schemaVersion', message: upgraded.message }] };
+  const parsed = Workflow.safeParse(upgraded.document);
   if (!parsed.success) {
     return {
       ok: false,
@@ -133,8 +145,11 @@ function validate(input: unknown, catalog: NodeCatalog): ValidationResult {
       }
     }
     if (e.when !== undefined) {
-      const err = checkExpression(e.when);
-      if (err) add({ severity: 'error', code: 'expression_syntax', path: jsonPath(['edges', i, 'when']), message: `condition does not parse: ${err.message}` });
+      const a = analyseExpression(e.when);
+      if (a.error) add({ severity: 'error', code: 'expression_syntax', path: jsonPath(['edges', i, 'when']), message: `condition does not parse: ${a.error.message}` });
+      else if (!a.boolean) {
+        add({ severity: 'error', code: 'non_boolean_condition', path: jsonPath(['edges', i, 'when']), message: 'a condition must yield true or false: use a comparison, and/or, $exists, $not or $boolean' });
+      }
     }
     if (ok) validEdges.push({ source: e.source, target: e.target });
   });
@@ -167,9 +182,43 @@ function validate(input: unknown, catalog: NodeCatalog): ValidationResult {
   // Ancestor sets are built only for nodes whose expressions name other nodes, from one shared
   // parent map, so validation stays linear in the graph for ordinary documents.
   const parents = parentMap(validEdges);
+  const ancestors = new Map<string, Set<string>>();
+  const upstream = (id: string) => {
+    let set = ancestors.get(id);
+    if (!set) ancestors.set(id, (set = upstreamOf(id, parents)));
+    return set;
+  };
+  /** Checks the nodes an expression reads: upstream of `readerId` (or `readerId` itself when `self`), fields in their output schema. */
+  const checkReferences = (refs: readonly NodeReference[], readerId: string, self: boolean, path: string, nodeId: string | undefined) => {
+    if (cycle) return;
+    for (const ref of refs) {
+      if (!nodeIndex.has(ref.nodeId)) {
+        add({ severity: 'error', code: 'bad_reference', path, message: `expression refers to node "${ref.nodeId}", which is not a node of this workflow`, ...(nodeId ? { nodeId } : {}) });
+      } else if (!(self && ref.nodeId === readerId) && !upstream(readerId).has(ref.nodeId)) {
+        add({ severity: 'error', code: 'bad_reference', path, message: `expression refers to node "${ref.nodeId}", which is not upstream of this node`, ...(nodeId ? { nodeId } : {}) });
+      } else {
+        const missing = missingField(specs.get(ref.nodeId)?.output, ref.fields);
+        if (missing) {
+          const where = `$nodes.${ref.nodeId}.output.${ref.fields.slice(0, missing.depth + 1).join('.')}`;
+          add({
+            severity: missing.open ? 'warning' : 'error',
+            code: 'unknown_field',
+            path,
+            message: `${where}: the output of "${ref.nodeId}" has no field "${ref.fields[missing.depth]}"${missing.known.length ? ` (fields: ${missing.known.join(', ')})` : ''}`,
+            ...(nodeId ? { nodeId } : {}),
+          });
+        }
+      }
+    }
+  };
+
+  doc.edges.forEach((e, i) => {
+    if (e.when === undefined || !nodeIndex.has(e.source)) return;
+    // A condition reads the source's output as `$`; other nodes it names must be upstream of the source.
+    checkReferences(analyseExpression(e.when).references, e.source, true, jsonPath(['edges', i, 'when']), undefined);
+  });
+
   doc.nodes.forEach((n, i) => {
-    let upstreamSet: Set<string> | undefined;
-    const upstream = () => (upstreamSet ??= upstreamOf(n.id, parents));
     const bare = new Set(specs.get(n.id)?.expressionParams ?? []);
     walkStrings(n.params, ['nodes', i, 'params'], (text, path) => {
       const isBare = path.length === 4 && bare.has(String(path[3]));
@@ -180,33 +229,56 @@ function validate(input: unknown, catalog: NodeCatalog): ValidationResult {
         return;
       }
       for (const p of parts) {
-        const err = checkExpression(p.source);
-        if (err) {
-          add({ severity: 'error', code: 'expression_syntax', path: jsonPath(path), message: `expression "${p.source}" does not parse: ${err.message}`, nodeId: n.id });
-          continue;
-        }
-        if (cycle) continue;
-        for (const ref of referencedNodes(p.source)) {
-          if (!upstream().has(ref)) {
-            const why = nodeIndex.has(ref) ? 'is not upstream of this node' : 'is not a node of this workflow';
-            add({ severity: 'error', code: 'bad_reference', path: jsonPath(path), message: `expression refers to node "${ref}", which ${why}`, nodeId: n.id });
-          }
-        }
+        const a = analyseExpression(p.source);
+        if (a.error) {
+          add({ severity: 'error', code: 'expression_syntax', path: jsonPath(path), message: `expression "${p.source}" does not parse: ${a.error.message}`, nodeId: n.id });
+        } else checkReferences(a.references, n.id, false, jsonPath(path), n.id);
       }
     });
   });
 
   const errors = problems.some((p) => p.severity === 'error');
-  return errors ? { ok: false, kind: 'graph', document: doc, problems } : { ok: true, document: doc, problems };
+  if (errors) return { ok: false, kind: 'graph', document: doc, problems };
+  return { ok: true, document: doc, problems, ...(upgraded.from === undefined ? {} : { upgradedFrom: upgraded.from }) };
 }
 
-/** Node ids an expression names as `$nodes.<id>` or `$nodes["<id>"]`. */
-export function referencedNodes(source: string): Set<string> {
-  const ids = new Set<string>();
-  for (const m of source.matchAll(/\$nodes\s*\.\s*([A-Za-z][\w-]*)|\$nodes\s*\[\s*["']([^"']+)["']\s*\]/g)) {
-    ids.add((m[1] ?? m[2])!);
+/** zod's internal definition, as far as the field check reads it. */
+interface SchemaDef {
+  readonly type: string;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly catchall?: z.ZodType;
+  readonly innerType?: z.ZodType;
+  readonly element?: z.ZodType;
+}
+
+function defOf(schema: z.ZodType): SchemaDef {
+  return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+}
+
+/**
+ * Follows `fields` through an output schema. Returns where a field is missing, and whether the
+ * object there is open (more fields may come: a warning) or closed (an error). Anything the
+ * schema does not describe (unknown, records, unions) ends the check without a problem.
+ */
+function missingField(schema: z.ZodType | undefined, fields: readonly string[]): { depth: number; open: boolean; known: string[] } | undefined {
+  let current = schema;
+  for (let depth = 0; current && depth < fields.length; ) {
+    const def = defOf(current);
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'readonly' || def.type === 'nonoptional') {
+      current = def.innerType;
+    } else if (def.type === 'array') {
+      current = def.element; // JSONata maps a field over every element
+    } else if (def.type === 'object' && def.shape) {
+      const field = fields[depth]!;
+      if (!(field in def.shape)) {
+        const open = def.catchall !== undefined && defOf(def.catchall).type !== 'never';
+        return { depth, open, known: Object.keys(def.shape) };
+      }
+      current = def.shape[field];
+      depth++;
+    } else return undefined;
   }
-  return ids;
+  return undefined;
 }
 
 function walkStrings(value: unknown, path: PropertyKey[], visit: (text: string, path: PropertyKey[]) => void): void {

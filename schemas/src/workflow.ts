@@ -43,7 +43,7 @@ export const WorkflowNode = z
     type: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-zA-Z0-9-]*$/, 'expected a node type such as execution.http').meta({ title: 'Type' }),
     label: z.string().max(200).optional().meta({ title: 'Label' }),
     params: z.record(z.string(), z.unknown()).default({}).meta({ title: 'Parameters' }),
-    position: Position.default({ x: 0, y: 0 }),
+    position: Position.default({ x: 0, y: 0 }).meta({ title: 'Position', description: 'Layout only: never changes behaviour or the hash' }),
     policy: NodePolicy.optional(),
   })
   .strict();
@@ -52,11 +52,11 @@ export type WorkflowNode = z.infer<typeof WorkflowNode>;
 /** A connection from one node's output port to another node's input port. */
 export const WorkflowEdge = z
   .object({
-    id: Identifier,
-    source: Identifier,
-    sourcePort: PortName.default('out'),
-    target: Identifier,
-    targetPort: PortName.default('in'),
+    id: Identifier.meta({ title: 'Id' }),
+    source: Identifier.meta({ title: 'From node' }),
+    sourcePort: PortName.default('out').meta({ title: 'From port' }),
+    target: Identifier.meta({ title: 'To node' }),
+    targetPort: PortName.default('in').meta({ title: 'To port' }),
     when: z.string().optional().meta({ title: 'Condition', description: 'JSONata over the source output; the edge is skipped when false' }),
   })
   .strict();
@@ -64,21 +64,23 @@ export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 
 /** How runs of a workflow may start. */
 export const Trigger = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('manual') }).strict(),
+  z.object({ type: z.literal('manual') }).strict().meta({ title: 'Manual', description: 'Started from the editor, the API or the CLI' }),
   z
     .object({
       type: z.literal('schedule'),
       cron: z.string().min(1).meta({ title: 'Cron expression' }),
       timezone: z.string().default('UTC').meta({ title: 'Time zone' }),
     })
-    .strict(),
+    .strict()
+    .meta({ title: 'Schedule', description: 'Started by a cron schedule in a time zone' }),
   z
     .object({
       type: z.literal('webhook'),
-      path: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'expected a path of lower-case letters, digits, /, _ and -'),
+      path: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'expected a path of lower-case letters, digits, /, _ and -').meta({ title: 'Path' }),
       secretRef: z.string().optional().meta({ title: 'Signing secret' }),
     })
-    .strict(),
+    .strict()
+    .meta({ title: 'Webhook', description: 'Started by an HTTP request to /hooks/<path>' }),
 ]);
 export type Trigger = z.infer<typeof Trigger>;
 
@@ -94,14 +96,15 @@ export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
 /** The workflow document: what the editor saves, the API stores and the engine runs. */
 export const Workflow = z
   .object({
-    schemaVersion: z.literal(1),
+    $schema: z.string().optional().meta({ description: 'URL of this JSON Schema, for editors; ignored by Weft' }),
+    schemaVersion: z.literal(1).meta({ title: 'Format version' }),
     name: z.string().min(1).max(200).meta({ title: 'Name' }),
     description: z.string().max(10_000).optional().meta({ title: 'Description' }),
     inputSchema: z.record(z.string(), z.unknown()).optional().meta({ title: 'Input schema', description: 'JSON Schema of the run input' }),
-    nodes: z.array(WorkflowNode).max(10_000),
-    edges: z.array(WorkflowEdge).max(50_000).default([]),
-    triggers: z.array(Trigger).default([{ type: 'manual' }]),
-    settings: WorkflowSettings.default({ concurrency: 16 }),
+    nodes: z.array(WorkflowNode).max(10_000).meta({ title: 'Nodes' }),
+    edges: z.array(WorkflowEdge).max(50_000).default([]).meta({ title: 'Connections' }),
+    triggers: z.array(Trigger).default([{ type: 'manual' }]).meta({ title: 'Triggers' }),
+    settings: WorkflowSettings.default({ concurrency: 16 }).meta({ title: 'Settings' }),
   })
   .strict();
 export type Workflow = z.infer<typeof Workflow>;

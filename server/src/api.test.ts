@@ -154,3 +154,79 @@ describe('workflows API', () => {
     expect(http.params.properties.url.type).toBe('string');
   });
 });
+
+describe('versions, diff, export and import', () => {
+  const edit = (doc: Record<string, unknown>, f: (nodes: any[]) => any[]) => ({ ...doc, nodes: f(structuredClone(doc['nodes']) as any[]) });
+
+  it('lists versions newest first and serves each one as it was saved', async () => {
+    const { json: created } = await call('POST', '/api/workflows', { body: hello });
+    await call('PUT', `/api/workflows/${created.id}`, { body: edit(hello, (ns) => ns.map((n) => (n.id === 'greet' ? { ...n, params: { expression: '"Hi"' } } : n))) });
+    const versions = await call('GET', `/api/workflows/${created.id}/versions`, { token: tokens['viewer'] });
+    expect(versions.json.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(versions.json.items[1].hash).toBe(created.hash);
+    const v1 = await call('GET', `/api/workflows/${created.id}/versions/1`);
+    expect(v1.json.document.nodes[1].params.expression).toBe((hello['nodes'] as any[])[1].params.expression);
+    expect((await call('GET', `/api/workflows/${created.id}/versions/2`)).json.document.nodes[1].params.expression).toBe('"Hi"');
+    expect((await call('GET', `/api/workflows/${created.id}/versions/3`)).status).toBe(404);
+    expect((await call('GET', `/api/workflows/${created.id}/versions/zero`)).status).toBe(400);
+  });
+
+  it('diffs two versions down to the changed param', async () => {
+    const { json: created } = await call('POST', '/api/workflows', { body: hello });
+    const next = edit(hello, (ns) => [...ns.map((n) => (n.id === 'greet' ? { ...n, params: { expression: '"Hi"' } } : n)), { id: 'extra', type: 'analysis.transform', params: { expression: '1' } }]);
+    await call('PUT', `/api/workflows/${created.id}`, { body: { ...next, edges: [...(hello['edges'] as object[]), { id: 'e9', source: 'start', target: 'extra' }] } });
+    const res = await call('GET', `/api/workflows/${created.id}/diff?from=1&to=2`);
+    expect(res.status).toBe(200);
+    expect(res.json.from.version).toBe(1);
+    expect(res.json.diff.nodes.added).toEqual(['extra']);
+    expect(res.json.diff.nodes.changed).toEqual([{ id: 'greet', params: [{ path: '$.expression', kind: 'changed', from: (hello['nodes'] as any[])[1].params.expression, to: '"Hi"' }], policy: [] }]);
+    expect(res.json.diff.edges.added.map((e: { id: string }) => e.id)).toEqual(['e9']);
+    // Without from/to: the latest version against the one before.
+    expect((await call('GET', `/api/workflows/${created.id}/diff`)).json.to.version).toBe(2);
+    const missing = await call('GET', `/api/workflows/${created.id}/diff?from=1&to=9`);
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.issues[0].path).toBe('$.to');
+  });
+
+  it('round-trips a document through export and import unchanged', async () => {
+    const { json: created } = await call('POST', '/api/workflows', { body: hello });
+    const res = await app.request(`/api/workflows/${created.id}/export`, { headers: { authorization: `Bearer ${tokens['viewer']}` } });
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="hello-weft.json"');
+    const exported = (await res.json()) as Record<string, unknown>;
+    // What was saved (defaults included) comes back out, and nothing else.
+    expect(exported).toMatchObject(hello);
+    const imported = await call('POST', '/api/workflows/import', { token: tokens['editor'], body: exported });
+    expect(imported.status).toBe(201);
+    expect(imported.json.hash).toBe(created.hash);
+    const again = (await (await app.request(`/api/workflows/${imported.json.id}/export`, { headers: { authorization: `Bearer ${tokens['admin']}` } })).json()) as unknown;
+    expect(again).toEqual(exported);
+  });
+
+  it('refuses to import a document from a newer Weft, and one that is not valid', async () => {
+    const newer = await call('POST', '/api/workflows/import', { body: { ...hello, schemaVersion: 2 } });
+    expect(newer.status).toBe(400);
+    expect(newer.json.error.issues[0]).toMatchObject({ path: '$.schemaVersion', code: 'newer_version' });
+    expect((await call('POST', '/api/workflows/import', { token: tokens['viewer'], body: hello })).status).toBe(403);
+  });
+
+  it('serves the document JSON Schema publicly, and it accepts the shipped example', async () => {
+    const res = await app.request('/api/schema/workflow.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('schema+json');
+    const schema = (await res.json()) as any;
+    expect(schema.required).toEqual(expect.arrayContaining(['schemaVersion', 'name', 'nodes']));
+    expect(schema.properties.nodes.items.properties.policy.properties.onError.enum).toEqual(['fail', 'continue', 'route']);
+    expect(schema.properties.name.title).toBe('Name');
+    // A document pointing at the schema stays valid and hashes the same.
+    const withRef = await call('POST', '/api/workflows/validate', { body: { $schema: 'http://localhost/api/schema/workflow.json', ...hello } });
+    const plain = await call('POST', '/api/workflows/validate', { body: hello });
+    expect(withRef.json.hash).toBe(plain.json.hash);
+  });
+
+  it('lists node types with a category, ports and both JSON Schemas', async () => {
+    const items = (await call('GET', '/api/node-types')).json.items as any[];
+    expect(items.map((t) => t.type)).toEqual(['control.trigger', 'analysis.transform', 'execution.http', 'control.output']);
+    for (const t of items) expect(t).toMatchObject({ title: expect.any(String), description: expect.any(String), category: expect.any(String), params: expect.any(Object), output: expect.any(Object) });
+    expect(items.find((t) => t.type === 'execution.http').output.properties.status.type).toBe('number');
+  });
+});

@@ -11,6 +11,7 @@ import { apiError, HttpError } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { nodeTypeRoutes } from './routes/node-types.js';
 import { runRoutes } from './routes/runs.js';
+import { schemaRoutes } from './routes/schema.js';
 import { workflowRoutes } from './routes/workflows.js';
 import type { RunStarter } from './runs.js';
 import { editorStatic } from './static.js';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono()
     .route('/', healthRoutes())
+    .route('/api/schema', schemaRoutes())
     .use('/api/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
 
   if (deps.controlKey) {

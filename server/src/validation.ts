@@ -24,6 +24,7 @@ export function validWorkflow(catalog: NodeCatalog) {
   return validator('json', (value: unknown, c) => {
     const result = validateWorkflow(value, catalog);
     if (result.ok) return result.document as Workflow;
+    // Warnings alone never block a save; only errors reach here.
     const issues = result.problems.map((p) => ({ path: p.path, message: p.message, code: p.code, severity: p.severity, ...(p.nodeId ? { nodeId: p.nodeId } : {}) }));
     return result.kind === 'shape'
       ? apiError(c, 400, 'invalid_workflow', 'the workflow document does not have the expected shape', issues)

@@ -1,14 +1,25 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { NodeRegistry } from '@weft/nodes';
+import type { NodeKind, NodeRegistry } from '@weft/nodes';
 import type { NodeTypeView } from '@weft/schemas';
 import type { AuthEnv } from '../auth/bearer-auth.js';
+
+/** Palette headings, one per node kind. */
+const CATEGORIES: Record<NodeKind, string> = {
+  control: 'Flow control',
+  strategy: 'Strategy',
+  security: 'Security',
+  execution: 'Execution',
+  analysis: 'Analysis',
+  retrieval: 'Retrieval',
+};
 
 /** `GET /api/node-types`: the catalog of node types with JSON Schemas of params and output. */
 export function nodeTypeRoutes(registry: NodeRegistry) {
   const items: NodeTypeView[] = registry.all().map((d) => ({
     type: d.type,
     kind: d.kind,
+    category: CATEGORIES[d.kind],
     version: d.version,
     title: d.title,
     description: d.description,

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { behaviouralContent, canonicalJson, StartRunBody, type Workflow, type WorkflowSummary, type WorkflowView } from '@weft/schemas';
+import { behaviouralContent, canonicalJson, diffWorkflows, StartRunBody, type Workflow, type WorkflowSummary, type WorkflowView } from '@weft/schemas';
 import type { NodeRegistry } from '@weft/nodes';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
-import { addVersion, createWorkflow, findWorkflow, listWorkflows, type StoredWorkflow } from '../db/repositories/workflow.repository.js';
+import { addVersion, createWorkflow, findWorkflow, listVersions, listWorkflows, type StoredWorkflow } from '../db/repositories/workflow.repository.js';
 import { apiError } from '../errors.js';
 import type { RunStarter } from '../runs.js';
 import { valid, validWorkflow } from '../validation.js';
@@ -15,7 +15,16 @@ export function workflowHash(doc: Workflow): string {
   return createHash('sha256').update(canonicalJson(behaviouralContent(doc))).digest('hex');
 }
 
-const IdParam = z.object({ id: z.string().regex(/^wf_[a-z0-9]{1,40}$/, 'expected a workflow id such as wf_1a2b3c') });
+const WorkflowId = z.string().regex(/^wf_[a-z0-9]{1,40}$/, 'expected a workflow id such as wf_1a2b3c');
+const IdParam = z.object({ id: WorkflowId });
+const VersionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
+const VersionParam = z.object({ id: WorkflowId, v: VersionNumber });
+const DiffQuery = z.object({ from: VersionNumber.optional(), to: VersionNumber.optional() });
+
+/** A file name for an exported document: the workflow's name, made safe. */
+function fileName(name: string): string {
+  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workflow'}.json`;
+}
 
 /** Workflows: create, new version, read, list, validate, start a run. */
 export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: RunStarter }) {
@@ -42,6 +51,14 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId });
       return c.json({ id, version: 1, hash }, 201);
     })
+    .post('/import', requireRole('editor'), validWorkflow(registry), async (c) => {
+      // The validator has already upgraded a document of an older schemaVersion.
+      const document = c.req.valid('json');
+      const id = `wf_${randomBytes(8).toString('hex')}`;
+      const hash = workflowHash(document);
+      await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      return c.json({ id, version: 1, hash }, 201);
+    })
     .put('/:id', requireRole('editor'), valid('param', IdParam), validWorkflow(registry), async (c) => {
       const { id } = c.req.valid('param');
       const document = c.req.valid('json');
@@ -55,6 +72,36 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const wf = await findWorkflow(db, id);
       if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
       return c.json(toView(wf));
+    })
+    .get('/:id/versions', valid('param', IdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const rows = await listVersions(db, id);
+      if (rows.length === 0) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      return c.json({ items: rows.map((r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at.toISOString(), createdBy: r.created_by })) });
+    })
+    .get('/:id/versions/:v', valid('param', VersionParam), async (c) => {
+      const { id, v } = c.req.valid('param');
+      const wf = await findWorkflow(db, id, v);
+      if (!wf) return apiError(c, 404, 'not_found', `no version ${v} of workflow ${id}`);
+      return c.json(toView(wf));
+    })
+    .get('/:id/diff', valid('param', IdParam), valid('query', DiffQuery), async (c) => {
+      const { id } = c.req.valid('param');
+      const latest = await findWorkflow(db, id);
+      if (!latest) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      const q = c.req.valid('query');
+      const to = q.to ?? latest.version;
+      const from = q.from ?? Math.max(1, to - 1);
+      const [a, b] = await Promise.all([findWorkflow(db, id, from), findWorkflow(db, id, to)]);
+      if (!a || !b) return apiError(c, 404, 'not_found', `workflow ${id} has versions 1 to ${latest.version}`, [{ path: a ? '$.to' : '$.from', message: `no version ${a ? to : from}` }]);
+      return c.json({ from: { version: a.version, hash: a.hash }, to: { version: b.version, hash: b.hash }, diff: diffWorkflows(a.document, b.document) });
+    })
+    .get('/:id/export', valid('param', IdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const wf = await findWorkflow(db, id);
+      if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      c.header('content-disposition', `attachment; filename="${fileName(wf.name)}"`);
+      return c.json(wf.document);
     })
     .post('/:id/runs', requireRole('operator'), valid('param', IdParam), valid('json', StartRunBody), async (c) => {
       const { id } = c.req.valid('param');

@@ -82,3 +82,13 @@ export async function findWorkflowIdByName(db: Db, name: string): Promise<string
   const row = await db.selectFrom('workflow').select('id').where('name', '=', name).orderBy('created_at').executeTakeFirst();
   return row?.id;
 }
+
+/** Every version of a workflow, newest first (documents left out). */
+export async function listVersions(db: Db, id: string) {
+  return db
+    .selectFrom('workflow_version')
+    .select(['version', 'hash', 'created_at', 'created_by'])
+    .where('workflow_id', '=', id)
+    .orderBy('version', 'desc')
+    .execute();
+}
