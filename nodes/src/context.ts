@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ExpressionScope } from '@weft/schemas';
-import type { NodeDefinition } from './define-node.js';
+import type { NodeDefinition, Routed } from './define-node.js';
 
 /** Structured log lines of one node attempt. */
 export interface NodeLogger {
@@ -35,7 +35,7 @@ export type Execute<D extends NodeDefinition> = (
   ctx: NodeContext,
   params: z.infer<D['params']>,
   input: unknown,
-) => Promise<z.infer<D['output']>>;
+) => Promise<z.infer<D['output']> | Routed<z.infer<D['output']>>>;
 
 /** Undoes a completed node during rollback, given its params and recorded output. */
 export type Compensate<D extends NodeDefinition> = (
@@ -47,7 +47,8 @@ export type Compensate<D extends NodeDefinition> = (
 /** A node type's Node-only half. */
 export interface NodeExecutor<D extends NodeDefinition = NodeDefinition> {
   readonly definition: D;
-  readonly execute: Execute<D>;
+  /** Runs the node; types the engine handles itself (approval, wait, …) have none. */
+  readonly execute?: Execute<D>;
   readonly compensate?: Compensate<D>;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { NodePolicy } from '@weft/schemas';
+import type { NodeCatalog, NodePolicy, PlanNodeMode } from '@weft/schemas';
 
 /** The families of node types; the editor groups its palette by these. */
 export type NodeKind = 'strategy' | 'security' | 'execution' | 'analysis' | 'retrieval' | 'control';
@@ -29,6 +29,31 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType, O extends z.Zod
   readonly runOutput?: boolean;
   /** Params that hold a bare JSONata expression, evaluated by the executor itself. */
   readonly expressionParams?: readonly string[];
+  /** Params left unresolved when the node runs (e.g. a compensation request that reads `$output`). */
+  readonly deferredParams?: readonly string[];
+  /** Whether the executor picks its output port(s) by returning {@link routed}. */
+  readonly routing?: boolean;
+  /** Whether nodes of this type can be undone, given their params (the executor has `compensate`). */
+  readonly compensates?: (params: z.infer<P>) => boolean;
+  /** How the engine runs it; `activity` (the default) calls the executor. */
+  readonly mode?: PlanNodeMode;
+  /** When the node may start: after all inputs settle (default), or at the first that arrives. */
+  readonly join?: (params: z.infer<P>) => 'all' | 'any';
+  /** Checks that need the catalog of node types, run by the validator when the params are valid. */
+  readonly check?: (params: z.infer<P>, catalog: NodeCatalog) => readonly { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string }[];
+}
+
+/** An output sent out of chosen ports only; what routing executors return. */
+export class Routed<T = unknown> {
+  constructor(
+    readonly ports: readonly string[],
+    readonly output: T,
+  ) {}
+}
+
+/** Sends `output` out of `port` (or several ports) only. */
+export function routed<T>(port: string | readonly string[], output: T): Routed<T> {
+  return new Routed(typeof port === 'string' ? [port] : port, output);
 }
 
 /**

@@ -3,3 +3,4 @@ export * from './registry.js';
 export * from './plan.js';
 export type * from './context.js';
 export { NodeError } from './context.js';
+export { Routed, routed } from './define-node.js';

@@ -1,4 +1,4 @@
-import type { CompiledPlan, NodePolicy, PlanNode, Workflow } from '@weft/schemas';
+import type { CompiledPlan, NodePolicy, PlanNode, Workflow, WorkflowNode } from '@weft/schemas';
 import type { NodeRegistry } from './registry.js';
 
 /** Policy used where neither the node nor its type says otherwise. */
@@ -26,14 +26,34 @@ export function compilePlan(
   version: { workflowId: string; version: number; hash: string },
   registry: NodeRegistry,
 ): CompiledPlan {
-  const nodes: PlanNode[] = doc.nodes.map((n) => {
-    const def = registry.definition(n.type);
-    if (!def) throw new Error(`unknown node type "${n.type}"`);
-    const p = { ...DEFAULT_POLICY, ...def.policy, ...n.policy };
-    return {
+  const nodes: PlanNode[] = doc.nodes.map((n) => compileNode(n, registry));
+  return {
+    workflowId: version.workflowId,
+    version: version.version,
+    hash: version.hash,
+    nodes,
+    edges: doc.edges.map((e) => ({ ...e })),
+    concurrency: doc.settings.concurrency,
+  };
+}
+
+/** Compiles one node (also a loop's body) into what the engine runs. */
+export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'policy'>, registry: NodeRegistry): PlanNode {
+  const def = registry.definition(n.type);
+  if (!def) throw new Error(`unknown node type "${n.type}"`);
+  const p = { ...DEFAULT_POLICY, ...def.policy, ...n.policy };
+  // Params as the validator accepted them, defaults applied, for join and compensation rules.
+  const parsed = def.params.safeParse(n.params);
+  const typed = parsed.success ? parsed.data : undefined;
+  const compensates = typed !== undefined && def.compensates !== undefined && def.compensates(typed);
+  return {
       id: n.id,
       type: n.type,
+      mode: def.mode ?? 'activity',
       params: n.params,
+      join: typed !== undefined && def.join ? def.join(typed) : 'all',
+      compensable: compensates && p.compensate !== false,
+      sideEffects: def.kind === 'execution',
       startToCloseTimeout: p.timeout,
       heartbeatTimeout: p.heartbeatTimeout,
       retry: {
@@ -45,14 +65,6 @@ export function compilePlan(
       },
       onError: p.onError,
       isOutput: def.runOutput === true,
-    };
-  });
-  return {
-    workflowId: version.workflowId,
-    version: version.version,
-    hash: version.hash,
-    nodes,
-    edges: doc.edges.map((e) => ({ ...e })),
-    concurrency: doc.settings.concurrency,
+      ...(def.mode === 'loop' && typed ? { body: compileNode({ id: n.id, ...(typed as { body: Pick<WorkflowNode, 'type' | 'params' | 'policy'> }).body }, registry) } : {}),
   };
 }

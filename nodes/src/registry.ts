@@ -2,11 +2,17 @@ import type { NodeCatalog, NodeTypeSpec } from '@weft/schemas';
 import type { NodeDefinition } from './define-node.js';
 import trigger from './control/trigger/definition.js';
 import output from './control/output/definition.js';
+import branch from './control/branch/definition.js';
+import merge from './control/merge/definition.js';
+import wait from './control/wait/definition.js';
+import loop from './control/loop/definition.js';
+import subworkflow from './control/subworkflow/definition.js';
+import approval from './security/approval/definition.js';
 import transform from './analysis/transform/definition.js';
 import http from './execution/http/definition.js';
 
 /** The node types Weft ships. */
-export const builtinDefinitions: readonly NodeDefinition[] = [trigger, transform, http, output];
+export const builtinDefinitions: readonly NodeDefinition[] = [trigger, transform, http, branch, merge, wait, approval, loop, subworkflow, output];
 
 /** The node types a server or worker knows, by type id; doubles as the validator's catalog. */
 export class NodeRegistry implements NodeCatalog {

@@ -52,6 +52,14 @@ export interface NodeRunView {
   readonly error: RunError | null;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** The node's undo during rollback, when it had one. */
+  readonly compensation?: {
+    readonly status: 'running' | 'succeeded' | 'failed';
+    readonly attempts: number;
+    readonly output: unknown;
+    readonly error: RunError | null;
+    readonly finishedAt: string | null;
+  };
 }
 
 /** A run with its nodes, as `GET /api/runs/:id` returns it. */

@@ -79,6 +79,11 @@ export interface ExpressionScope {
   readonly run: Readonly<Record<string, unknown>>;
   /** `$env`: only the allow-listed environment variables. */
   readonly env?: Readonly<Record<string, string>>;
+  /** `$output`: the node's own recorded output, in compensation requests. */
+  readonly output?: unknown;
+  /** `$item` and `$index`: the current item inside a loop body. */
+  readonly item?: unknown;
+  readonly index?: number;
 }
 
 /** Raised when an expression fails to parse, to evaluate, or runs past its time limit. */
@@ -114,6 +119,8 @@ export async function evaluateExpression(source: string, scope: ExpressionScope,
       nodes: scope.nodes,
       run: scope.run,
       env: scope.env ?? {},
+      ...(scope.output === undefined ? {} : { output: scope.output }),
+      ...(scope.index === undefined ? {} : { item: scope.item, index: scope.index }),
     });
     return toJson(value);
   } catch (e) {

@@ -1,6 +1,6 @@
 /**
  * The compiled plan a run executes: the workflow version with every node's policy resolved to
- * Temporal activity options. Types only, so the workflow bundle can import it.
+ * Temporal activity options. No zod and no I/O, so the workflow bundle can import it.
  */
 
 /** Retry settings of one node's activity, in Temporal's terms. */
@@ -12,17 +12,32 @@ export interface PlanRetry {
   readonly nonRetryableErrorTypes: readonly string[];
 }
 
+/**
+ * How the engine runs a node: most are one activity; a few are handled by the workflow itself
+ * (waiting on a signal or a timer, starting a child workflow).
+ */
+export type PlanNodeMode = 'activity' | 'approval' | 'wait' | 'subworkflow' | 'loop';
+
 /** One node as the engine runs it. */
 export interface PlanNode {
   readonly id: string;
   readonly type: string;
+  readonly mode: PlanNodeMode;
   readonly params: Readonly<Record<string, unknown>>;
+  /** `all`: runs when every input is settled; `any`: runs at the first input that arrives. */
+  readonly join: 'all' | 'any';
+  /** Whether rollback undoes this node (its type can, and its policy did not turn it off). */
+  readonly compensable: boolean;
+  /** Whether the node acts on the world (execution kind): re-runs call it out. */
+  readonly sideEffects: boolean;
   readonly startToCloseTimeout: string;
   readonly heartbeatTimeout: string;
   readonly retry: PlanRetry;
   readonly onError: 'fail' | 'continue' | 'route';
   /** Whether the node's output is the run's output. */
   readonly isOutput: boolean;
+  /** For a loop: the node run for each item. */
+  readonly body?: PlanNode;
 }
 
 /** One edge as the engine runs it. */
@@ -45,9 +60,43 @@ export interface CompiledPlan {
   readonly concurrency: number;
 }
 
+/** A node result recorded by an earlier run, reused by a re-run instead of running again. */
+export interface ReusedResult {
+  readonly output: unknown;
+  /** Output ports the node fired (all of them when absent). */
+  readonly ports?: readonly string[];
+  readonly falseEdges: readonly string[];
+}
+
 /** The input of the `runGraph` workflow. */
 export interface RunGraphInput {
   readonly runId: string;
   readonly plan: CompiledPlan;
   readonly input: unknown;
+  /** Results of nodes a re-run does not run again. */
+  readonly reuse?: Readonly<Record<string, ReusedResult>>;
+}
+
+/** A reference to a large value kept in the database instead of in Temporal history. */
+export interface BlobRef {
+  readonly $weftBlob: string;
+  readonly bytes: number;
+}
+
+/** Whether a value is a {@link BlobRef}. */
+export function isBlobRef(value: unknown): value is BlobRef {
+  return value !== null && typeof value === 'object' && typeof (value as { $weftBlob?: unknown }).$weftBlob === 'string';
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `30s` in milliseconds, or `undefined` when it is not one. */
+export function durationToMs(duration: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(duration);
+  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
+}
+
+/** Attempts a compensation gets: the node's own, and never fewer than three. */
+export function compensationAttempts(node: Pick<PlanNode, 'retry'>): number {
+  return Math.max(3, node.retry.maximumAttempts);
 }

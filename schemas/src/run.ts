@@ -38,3 +38,24 @@ export interface RunError {
   /** Whether a retry could help. */
   readonly retryable?: boolean;
 }
+
+/** Phases of a node attempt: running the node, or undoing it during rollback. */
+export type AttemptPhase = 'execute' | 'compensate';
+
+/** Kinds of run events, streamed to clients and kept in order. */
+export const RUN_EVENT_TYPES = ['run', 'started', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'] as const;
+/** Kind of a run event. */
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+/** One thing that happened in a run, in the order it was recorded. */
+export interface RunEvent {
+  /** Increases with every event of the run; SSE clients resume after it. */
+  readonly id: number;
+  readonly runId: string;
+  readonly type: RunEventType;
+  readonly nodeId: string | null;
+  readonly attempt: number | null;
+  /** Status (for `run` events), error, or decision details. */
+  readonly data: unknown;
+  readonly at: string;
+}

@@ -18,6 +18,10 @@ export interface NodeTypeSpec {
   readonly expressionParams?: readonly string[];
   /** zod schema of the output, to check `$nodes.<id>.output.<field>` references. */
   readonly output?: z.ZodType;
+  /** How the engine runs it (`activity` when absent). */
+  readonly mode?: string;
+  /** Checks that need the catalog (e.g. a loop's body), run when the params are valid. */
+  readonly check?: (params: never, catalog: NodeCatalog) => readonly { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string }[];
 }
 
 /** Looks up node types by name (a `Map` fits). */
@@ -121,6 +125,10 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
       for (const issue of params.error.issues) {
         add({ severity: 'error', code: 'invalid_params', path: jsonPath(['nodes', i, 'params', ...issue.path]), message: issue.message, nodeId: n.id });
       }
+    } else if (spec.check) {
+      for (const issue of spec.check(params.data as never, catalog)) {
+        add({ severity: 'error', code: issue.code ?? 'invalid_params', path: jsonPath(['nodes', i, 'params', ...issue.path]), message: issue.message, nodeId: n.id });
+      }
     }
   });
 
@@ -137,7 +145,10 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
         continue;
       }
       const spec = specs.get(end);
-      const ports = spec ? (field === 'source' ? spec.outputs : spec.inputs) : undefined;
+      const node = doc.nodes[nodeIndex.get(end)!]!;
+      // A node whose policy routes errors has an `error` output port besides its own.
+      const errorPort = field === 'source' && node.policy?.onError === 'route' ? ['error'] : [];
+      const ports = spec ? (field === 'source' ? [...spec.outputs, ...errorPort] : spec.inputs) : undefined;
       if (ports && !ports.includes(port)) {
         const list = ports.length ? ports.join(', ') : 'none';
         add({ severity: 'error', code: 'unknown_port', path: jsonPath(['edges', i, portField]), message: `node "${end}" has no ${field === 'source' ? 'output' : 'input'} port "${port}" (ports: ${list})`, nodeId: end });

@@ -5,8 +5,13 @@ import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
+import { HttpError } from './errors.js';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, any>;
+
+const unavailable = async (): Promise<never> => {
+  throw new HttpError(503, 'temporal_unavailable', 'no Temporal in this test');
+};
 
 let database: OpenDatabase;
 let app: ReturnType<typeof createApp>;
@@ -21,6 +26,9 @@ beforeAll(async () => {
     registry: new NodeRegistry(),
     runs: {
       start: async () => 'run_fuzz',
+      cancel: unavailable,
+      decide: unavailable,
+      state: unavailable,
     },
   });
   token = (await createToken(database.db, { role: 'admin' })).token;

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
 import type { RunStarter } from './runs.js';
+import { HttpError } from './errors.js';
 import { readFileSync } from 'node:fs';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -14,11 +15,17 @@ const started: string[] = [];
 const tokens: Record<string, string> = {};
 
 // These tests cover HTTP behaviour only; runs on real Temporal are in the integration suite.
+const noTemporal = async (): Promise<never> => {
+  throw new HttpError(503, 'temporal_unavailable', 'no Temporal in this test');
+};
 const runs: RunStarter = {
   async start(wf) {
     started.push(wf.id);
     return 'run_test';
   },
+  cancel: noTemporal,
+  decide: noTemporal,
+  state: noTemporal,
 };
 
 beforeAll(async () => {
@@ -225,7 +232,18 @@ describe('versions, diff, export and import', () => {
 
   it('lists node types with a category, ports and both JSON Schemas', async () => {
     const items = (await call('GET', '/api/node-types')).json.items as any[];
-    expect(items.map((t) => t.type)).toEqual(['control.trigger', 'analysis.transform', 'execution.http', 'control.output']);
+    expect(items.map((t) => t.type)).toEqual([
+      'control.trigger',
+      'analysis.transform',
+      'execution.http',
+      'control.branch',
+      'control.merge',
+      'control.wait',
+      'security.approval',
+      'control.loop',
+      'control.subworkflow',
+      'control.output',
+    ]);
     for (const t of items) expect(t).toMatchObject({ title: expect.any(String), description: expect.any(String), category: expect.any(String), params: expect.any(Object), output: expect.any(Object) });
     expect(items.find((t) => t.type === 'execution.http').output.properties.status.type).toBe('number');
   });

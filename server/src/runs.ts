@@ -1,20 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
-import type { RunGraphInput } from '@weft/schemas';
-import { RUN_GRAPH } from '@weft/workers/definitions';
+import { FINAL_RUN_STATUSES, type ReusedResult, type RunGraphInput, type RunStatus } from '@weft/schemas';
+import { approveSignal, RUN_GRAPH, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db } from './db/database.js';
-import { insertRun, updateRunStatus } from './db/repositories/run.repository.js';
+import { appendAudit } from './db/repositories/audit.repository.js';
+import { findRun, insertRun, updateRunStatus } from './db/repositories/run.repository.js';
 import type { StoredWorkflow } from './db/repositories/workflow.repository.js';
 import { HttpError } from './errors.js';
 
-/** Starts runs of stored workflow versions on Temporal. */
-export interface RunStarter {
-  /** Records a queued run, starts `runGraph` for it, and returns the run id. */
-  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; createdBy: string | null }): Promise<string>;
+/** Who asked, for the audit log. */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
 }
 
-/** Options of the run starter. */
+/** Starts and steers runs on Temporal. */
+export interface RunStarter {
+  /** Records a queued run, starts `runGraph` for it, and returns the run id. */
+  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string }): Promise<string>;
+  /** Asks the run to stop; it rolls back what it can. */
+  cancel(runId: string, actor: Actor): Promise<void>;
+  /** Approves or rejects a waiting approval node. */
+  decide(runId: string, d: { nodeId?: string; approved: boolean; comment?: string }, actor: Actor): Promise<{ nodeId: string }>;
+  /** The run's live per-node state and pending approvals, from the workflow itself. */
+  state(runId: string): Promise<LiveRunState>;
+}
+
+/** Options of the run service. */
 export interface RunStarterDeps {
   readonly db: Db;
   readonly client: Client;
@@ -27,14 +40,35 @@ export function newRunId(): string {
   return `run_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
 }
 
-/** Builds the run starter. */
+/** Builds the run service. */
 export function createRunStarter({ db, client, taskQueue, registry }: RunStarterDeps): RunStarter {
+  const active = async (runId: string) => {
+    const run = await findRun(db, runId);
+    if (!run) throw new HttpError(404, 'not_found', `no run ${runId}`);
+    if (FINAL_RUN_STATUSES.includes(run.status as RunStatus)) throw new HttpError(409, 'run_finished', `run ${runId} has already ended (${run.status})`);
+    return run;
+  };
+  const temporalError = (e: unknown): never => {
+    if (e instanceof WorkflowNotFoundError) throw new HttpError(409, 'run_finished', 'the run is no longer running');
+    throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${(e as Error).message}`);
+  };
+  const state = async (runId: string) => client.workflow.getHandle(runId).query(stateQuery).catch(temporalError);
+
   return {
     async start(wf, input, meta) {
       const runId = newRunId();
       const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
-      await insertRun(db, { id: runId, workflowId: wf.id, version: wf.version, hash: wf.hash, input, trigger: meta.trigger, createdBy: meta.createdBy });
-      const args: RunGraphInput = { runId, plan, input };
+      await insertRun(db, {
+        id: runId,
+        workflowId: wf.id,
+        version: wf.version,
+        hash: wf.hash,
+        input,
+        trigger: meta.trigger,
+        createdBy: meta.createdBy,
+        ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
+      });
+      const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}) };
       try {
         await client.workflow.start(RUN_GRAPH, {
           taskQueue,
@@ -49,5 +83,32 @@ export function createRunStarter({ db, client, taskQueue, registry }: RunStarter
       }
       return runId;
     },
+
+    async cancel(runId, actor) {
+      await active(runId);
+      await client.workflow.getHandle(runId).cancel().catch(temporalError);
+      await appendAudit(db, { actor: actor.id, action: 'run.cancel', target: runId, details: { by: actor.name } });
+    },
+
+    async decide(runId, d, actor) {
+      await active(runId);
+      const live = await state(runId);
+      const waiting = live.approvals.map((a) => a.nodeId);
+      const nodeId = d.nodeId ?? (waiting.length === 1 ? waiting[0] : undefined);
+      if (nodeId === undefined) {
+        throw waiting.length === 0
+          ? new HttpError(409, 'not_waiting', `run ${runId} is not waiting for an approval`)
+          : new HttpError(400, 'node_required', `run ${runId} waits on several approvals; say which`, [{ path: '$.nodeId', message: `one of: ${waiting.join(', ')}` }]);
+      }
+      if (!waiting.includes(nodeId)) throw new HttpError(409, 'not_waiting', `node ${nodeId} of run ${runId} is not waiting for an approval`, [{ path: '$.nodeId', message: `waiting: ${waiting.join(', ') || 'none'}` }]);
+      await client.workflow
+        .getHandle(runId)
+        .signal(approveSignal, { nodeId, approved: d.approved, by: actor.name, ...(d.comment ? { comment: d.comment } : {}) })
+        .catch(temporalError);
+      await appendAudit(db, { actor: actor.id, action: d.approved ? 'run.approve' : 'run.reject', target: runId, details: { nodeId, by: actor.name, comment: d.comment ?? null } });
+      return { nodeId };
+    },
+
+    state,
   };
 }

@@ -1,11 +1,26 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { evaluateExpression, resolveParams, type ExpressionScope, type PlanNode, type RunError } from '@weft/schemas';
-import { NodeError, type NodeContext, type NodeExecutor, type NodeLogger } from '@weft/nodes/executors';
-import type { RunStatusChange, RunStore } from './store.js';
+import { NodeRegistry } from '@weft/nodes';
+import { NodeError, Routed, type NodeContext, type NodeExecutor, type NodeLogger } from '@weft/nodes/executors';
+import {
+  compensationAttempts,
+  durationToMs,
+  evaluateExpression,
+  isBlobRef,
+  resolveParams,
+  type BlobRef,
+  type ExpressionScope,
+  type PlanNode,
+  type RunError,
+  type RunGraphInput,
+} from '@weft/schemas';
+import type { RunStore } from './store.js';
 
-/** What `runGraph` sends to run one node. */
-export interface RunNodeRequest {
+/** Outputs larger than this go to the database, and Temporal history carries a reference. */
+export const INLINE_LIMIT_BYTES = 64 * 1024;
+
+/** What every node activity gets: the node and what its expressions may read. */
+export interface NodeRequest {
   readonly runId: string;
   readonly workflowId: string;
   readonly node: PlanNode;
@@ -14,21 +29,41 @@ export interface RunNodeRequest {
   /** Outputs of the node's ancestors, for `$nodes.<id>.output`. */
   readonly upstream: Readonly<Record<string, { readonly output: unknown }>>;
   readonly runInput: unknown;
+}
+
+/** What `runGraph` sends to run one node (or one loop item). */
+export interface RunNodeRequest extends NodeRequest {
   /** `when` conditions of the node's outgoing edges, evaluated here on its output. */
   readonly conditions: readonly { readonly edgeId: string; readonly when: string }[];
+  /** The loop item this attempt runs (the body of a loop), as `$item` / `$index`. */
+  readonly item?: { readonly index: number; readonly value: unknown };
 }
 
 /** What one node attempt returns to `runGraph`. */
 export interface RunNodeResult {
+  /** The output, or a {@link BlobRef} when it is large. */
   readonly output: unknown;
+  /** Output ports fired; absent means every port. */
+  readonly ports?: readonly string[];
   /** Outgoing edges whose `when` condition was false. */
   readonly falseEdges: readonly string[];
+}
+
+/** What `beginNode` returns for the nodes the workflow runs itself. */
+export interface BeginResult {
+  readonly params: Readonly<Record<string, unknown>>;
+  /** For `wait`: how long to sleep. */
+  readonly sleepMs?: number;
+  /** For `loop`: where the items are kept and how many there are. */
+  readonly items?: { readonly ref: string; readonly count: number };
 }
 
 /** What the node activities need from their host process. */
 export interface NodeActivityDeps {
   readonly store: RunStore;
   readonly executors: readonly NodeExecutor[];
+  /** Node definitions (for the types the workflow runs itself); the built-ins by default. */
+  readonly registry?: NodeRegistry;
   /** Outbound HTTP for executors (`ctx.fetch`). */
   readonly fetch?: typeof fetch;
   /** Environment variables expressions may read as `$env`. */
@@ -40,67 +75,213 @@ export interface NodeActivityDeps {
 /** Builds the activities a worker registers; dependencies come in, nothing is global. */
 export function createNodeActivities(deps: NodeActivityDeps) {
   const executors = new Map(deps.executors.map((e) => [e.definition.type, e]));
+  const registry = deps.registry ?? new NodeRegistry();
   const doFetch = deps.fetch ?? globalThis.fetch;
+  const { store } = deps;
+  const timeoutMs = deps.expressionTimeoutMs;
+
+  /** Replaces references to stored values (at the top, or one level into merged inputs) with the values. */
+  const load = async (value: unknown): Promise<unknown> => {
+    if (isBlobRef(value)) return store.getBlob(value.$weftBlob);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).some(isBlobRef)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = isBlobRef(v) ? await store.getBlob(v.$weftBlob) : v;
+      return out;
+    }
+    return value;
+  };
+  const scopeOf = async (req: NodeRequest, item?: RunNodeRequest['item']): Promise<ExpressionScope> => {
+    const nodes: Record<string, { output: unknown }> = {};
+    for (const [id, v] of Object.entries(req.upstream)) nodes[id] = { output: await load(v.output) };
+    const input = item ? item.value : await load(req.input);
+    return {
+      input,
+      nodes,
+      run: { id: req.runId, workflowId: req.workflowId, input: await load(req.runInput) },
+      env: deps.env ?? {},
+      ...(item ? { item: item.value, index: item.index } : {}),
+    };
+  };
+  /** Keeps a large output in the database and hands back a reference. */
+  const offload = async (runId: string, nodeId: string, output: unknown): Promise<unknown> => {
+    const bytes = Buffer.byteLength(JSON.stringify(output) ?? 'null');
+    if (bytes <= INLINE_LIMIT_BYTES) return output;
+    const ref: BlobRef = { $weftBlob: await store.putBlob(runId, nodeId, output), bytes };
+    return ref;
+  };
+  const conditionsFalse = async (conditions: RunNodeRequest['conditions'], scope: ExpressionScope, output: unknown) => {
+    const falseEdges: string[] = [];
+    for (const c of conditions) {
+      const value = await evaluateExpression(c.when, { ...scope, input: output }, timeoutMs).catch((e: Error) => {
+        throw new NodeError('ExpressionError', `condition on edge "${c.edgeId}": ${e.message}`, false);
+      });
+      if (value !== true) falseEdges.push(c.edgeId);
+    }
+    return falseEdges;
+  };
+  const definitionOf = (type: string) => {
+    const def = registry.definition(type) ?? executors.get(type)?.definition;
+    if (!def) throw new NodeError('UnknownNodeType', `this worker does not know node type "${type}"`, false);
+    return def;
+  };
 
   return {
-    /** Runs one attempt of one node and records it. */
+    /** Runs one attempt of one node (or loop item) and records it. */
     async runNode(req: RunNodeRequest): Promise<RunNodeResult> {
       const activity = Context.current();
       const attempt = activity.info.attempt;
       const { runId, node } = req;
-      await deps.store.startAttempt({ runId, nodeId: node.id, nodeType: node.type, attempt, input: req.input });
-
-      // Beat often enough that a dead worker is noticed within the node's heartbeat timeout.
-      const beatEvery = Math.max(200, Math.min(5000, Math.floor(activity.info.heartbeatTimeoutMs ?? 10_000) / 3));
-      const beat = setInterval(() => activity.heartbeat(), beatEvery);
+      const item = req.item?.index;
+      const key = { runId, nodeId: node.id, attempt, ...(item === undefined ? {} : { item }) };
+      await store.startAttempt({ ...key, nodeType: node.type, input: req.item ? req.item.value : req.input });
+      const stopBeating = heartbeatWhileRunning(activity);
       try {
         const executor = executors.get(node.type);
-        if (!executor) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
-        const scope: ExpressionScope = {
-          input: req.input,
-          nodes: req.upstream,
-          run: { id: runId, workflowId: req.workflowId, input: req.runInput },
-          env: deps.env ?? {},
-        };
-        const params = await resolveNodeParams(executor, node, scope, deps.expressionTimeoutMs);
+        if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
+        const scope = await scopeOf(req, req.item);
+        const params = await resolveNodeParams(executor.definition, node, scope, timeoutMs);
         const ctx: NodeContext = {
           runId,
           workflowId: req.workflowId,
           nodeId: node.id,
           attempt,
-          idempotencyKey: `${runId}:${node.id}`,
+          idempotencyKey: item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`,
           signal: activity.cancellationSignal,
           heartbeat: (details) => activity.heartbeat(details),
           log: nodeLogger(activity, runId, node.id),
           fetch: doFetch,
           scope,
         };
-        const output = (await executor.execute(ctx, params, req.input)) ?? null;
-        const falseEdges: string[] = [];
-        for (const c of req.conditions) {
-          const value = await evaluateExpression(c.when, { ...scope, input: output }, deps.expressionTimeoutMs).catch((e: Error) => {
-            throw new NodeError('ExpressionError', `condition on edge "${c.edgeId}": ${e.message}`, false);
-          });
-          if (value !== true) falseEdges.push(c.edgeId);
-        }
-        await deps.store.finishAttempt({ runId, nodeId: node.id, attempt, status: 'succeeded', output });
-        return { output, falseEdges };
+        const result = await executor.execute(ctx, params, scope.input);
+        const output = (result instanceof Routed ? result.output : result) ?? null;
+        const ports = result instanceof Routed ? result.ports : undefined;
+        const falseEdges = await conditionsFalse(req.conditions, scope, output);
+        const stored = await offload(runId, node.id, output);
+        await store.finishAttempt({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
+        return { output: stored, ...(ports ? { ports } : {}), falseEdges };
       } catch (e) {
         const error = toRunError(e, node.id);
-        await deps.store.finishAttempt({ runId, nodeId: node.id, attempt, status: 'failed', error });
-        throw ApplicationFailure.create({
-          type: error.type,
-          message: error.message,
-          nonRetryable: error.retryable === false,
-        });
+        const willRetry = error.retryable !== false && attempt < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
+        await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
+        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: error.retryable === false });
       } finally {
-        clearInterval(beat);
+        stopBeating();
       }
     },
 
+    /** Undoes one completed node during rollback, and records the attempt. */
+    async compensateNode(req: NodeRequest & { readonly output: unknown }): Promise<unknown> {
+      const activity = Context.current();
+      const attempt = activity.info.attempt;
+      const key = { runId: req.runId, nodeId: req.node.id, attempt, phase: 'compensate' as const };
+      const output = await load(req.output);
+      await store.startAttempt({ ...key, nodeType: req.node.type, input: req.output });
+      const stopBeating = heartbeatWhileRunning(activity);
+      try {
+        const executor = executors.get(req.node.type);
+        if (!executor?.compensate) throw new NodeError('NotCompensable', `node type "${req.node.type}" cannot be undone`, false);
+        const scope = await scopeOf(req);
+        const params = await resolveNodeParams(executor.definition, req.node, scope, timeoutMs);
+        const ctx: NodeContext = {
+          runId: req.runId,
+          workflowId: req.workflowId,
+          nodeId: req.node.id,
+          attempt,
+          idempotencyKey: `${req.runId}:${req.node.id}`,
+          signal: activity.cancellationSignal,
+          heartbeat: (details) => activity.heartbeat(details),
+          log: nodeLogger(activity, req.runId, req.node.id),
+          fetch: doFetch,
+          scope,
+        };
+        const result = (await executor.compensate(ctx, params, output)) ?? null;
+        await store.finishAttempt({ ...key, status: 'succeeded', output: result });
+        return result;
+      } catch (e) {
+        const error = toRunError(e, req.node.id);
+        await store.finishAttempt({ ...key, status: 'failed', error, willRetry: error.retryable !== false && attempt < compensationAttempts(req.node) });
+        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: error.retryable === false });
+      } finally {
+        stopBeating();
+      }
+    },
+
+    /**
+     * Starts a node the workflow runs itself (approval, wait, loop, sub-workflow): resolves and
+     * checks its params and records the attempt.
+     */
+    async beginNode(req: NodeRequest & { readonly waiting?: boolean }): Promise<BeginResult> {
+      const { runId, node } = req;
+      await store.startAttempt({ runId, nodeId: node.id, attempt: 1, nodeType: node.type, input: req.input, status: req.waiting ? 'waiting' : 'running' });
+      try {
+        const def = definitionOf(node.type);
+        const scope = await scopeOf(req);
+        const params = await resolveNodeParams(def, node, scope, timeoutMs);
+        if (node.mode === 'wait') {
+          const until = typeof params['until'] === 'string' ? Date.parse(params['until']) : Number.NaN;
+          if (params['until'] !== undefined && Number.isNaN(until)) throw new NodeError('InvalidParams', `until: "${String(params['until'])}" is not a time`, false);
+          const sleepMs = params['duration'] !== undefined ? durationMs(String(params['duration'])) : Math.max(0, until - Date.now());
+          return { params, sleepMs };
+        }
+        if (node.mode === 'loop') {
+          const items = params['items'];
+          if (!Array.isArray(items)) throw new NodeError('InvalidParams', `items must be a list, not ${items === null ? 'null' : typeof items}`, false);
+          const { items: _items, ...rest } = params;
+          return { params: rest, items: { ref: await store.putBlob(runId, node.id, items), count: items.length } };
+        }
+        return { params };
+      } catch (e) {
+        const error = toRunError(e, node.id);
+        await store.finishAttempt({ runId, nodeId: node.id, attempt: 1, status: 'failed', error });
+        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
+      }
+    },
+
+    /** Ends a node the workflow ran itself: evaluates its edge conditions and records the result. */
+    async endNode(
+      req: NodeRequest & {
+        readonly conditions: RunNodeRequest['conditions'];
+        readonly result: { readonly output: unknown; readonly ports?: readonly string[] } | { readonly error: RunError };
+      },
+    ): Promise<RunNodeResult> {
+      const key = { runId: req.runId, nodeId: req.node.id, attempt: 1 };
+      if ('error' in req.result) {
+        await store.finishAttempt({ ...key, status: 'failed', error: req.result.error });
+        return { output: null, falseEdges: [] };
+      }
+      const output = await load(req.result.output);
+      const falseEdges = await conditionsFalse(req.conditions, await scopeOf(req), output);
+      const stored = await offload(req.runId, req.node.id, output);
+      const ports = req.result.ports;
+      await store.finishAttempt({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
+      return { output: stored, ...(ports ? { ports } : {}), falseEdges };
+    },
+
+    /** Records a child run for a sub-workflow node and returns what `runGraph` needs to start it. */
+    async prepareChild(req: { readonly runId: string; readonly nodeId: string; readonly workflowId: string; readonly version: number; readonly input: unknown }): Promise<RunGraphInput> {
+      const child = await store.createChildRun({ ...req, input: await load(req.input) });
+      if (!child) {
+        const message = `sub-workflow ${req.workflowId} has no version ${req.version}`;
+        await store.finishAttempt({ runId: req.runId, nodeId: req.nodeId, attempt: 1, status: 'failed', error: { type: 'SubworkflowNotFound', message, nodeId: req.nodeId, retryable: false } });
+        throw ApplicationFailure.create({ type: 'SubworkflowNotFound', message, nonRetryable: true });
+      }
+      return { runId: child.runId, plan: child.plan, input: req.input };
+    },
+
+    /** A window of a loop's items. */
+    async loopItems(req: { readonly ref: string; readonly start: number; readonly count: number }): Promise<unknown[]> {
+      const items = (await store.getBlob(req.ref)) as unknown[];
+      return items.slice(req.start, req.start + req.count);
+    },
+
+    /** The loop's output: every item's result in order (kept out of history when large). */
+    async loopOutput(req: { readonly runId: string; readonly nodeId: string; readonly count: number }): Promise<unknown> {
+      return offload(req.runId, req.nodeId, await store.loopOutputs(req.runId, req.nodeId, req.count));
+    },
+
     /** Records a run's status change (and output or error at the end). */
-    async setRunStatus(change: RunStatusChange): Promise<void> {
-      await deps.store.setRunStatus(change);
+    async setRunStatus(change: Parameters<RunStore['setRunStatus']>[0]): Promise<void> {
+      await store.setRunStatus(change);
     },
   };
 }
@@ -108,21 +289,36 @@ export function createNodeActivities(deps: NodeActivityDeps) {
 /** The activities' type, for `proxyActivities` in workflow code. */
 export type NodeActivities = ReturnType<typeof createNodeActivities>;
 
-async function resolveNodeParams(executor: NodeExecutor, node: PlanNode, scope: ExpressionScope, timeoutMs?: number) {
-  const bare = new Set(executor.definition.expressionParams ?? []);
+/** Beats often enough that a dead worker is noticed within the node's heartbeat timeout. */
+function heartbeatWhileRunning(activity: Context): () => void {
+  const every = Math.max(200, Math.min(5000, Math.floor((activity.info.heartbeatTimeoutMs ?? 10_000) / 3)));
+  const timer = setInterval(() => activity.heartbeat(), every);
+  return () => clearInterval(timer);
+}
+
+async function resolveNodeParams(def: NodeExecutor['definition'], node: PlanNode, scope: ExpressionScope, timeoutMs?: number) {
+  const keep = new Set([...(def.expressionParams ?? []), ...(def.deferredParams ?? [])]);
   const raw: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node.params)) {
-    // Bare-expression params are evaluated by the executor itself, not as templates.
-    raw[k] = bare.has(k) ? v : await resolveParams(v, scope, timeoutMs).catch((e: Error) => {
-      throw new NodeError('ExpressionError', `param "${k}": ${e.message}`, false);
-    });
+    // Bare expressions are evaluated by the executor; deferred params later (compensation, loop items).
+    raw[k] = keep.has(k)
+      ? v
+      : await resolveParams(v, scope, timeoutMs).catch((e: Error) => {
+          throw new NodeError('ExpressionError', `param "${k}": ${e.message}`, false);
+        });
   }
-  const parsed = executor.definition.params.safeParse(raw);
+  const parsed = def.params.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${['params', ...i.path].join('.')}: ${i.message}`).join('; ');
     throw new NodeError('InvalidParams', `invalid params after expressions were resolved: ${issues}`, false);
   }
-  return parsed.data;
+  return parsed.data as Record<string, unknown>;
+}
+
+function durationMs(d: string): number {
+  const ms = durationToMs(d);
+  if (ms === undefined) throw new NodeError('InvalidParams', `"${d}" is not a duration`, false);
+  return ms;
 }
 
 function toRunError(e: unknown, nodeId: string): RunError {

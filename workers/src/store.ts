@@ -1,22 +1,33 @@
-import type { AttemptStatus, RunError, RunStatus } from '@weft/schemas';
+import type { AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
 
-/** The start of one node attempt. */
-export interface AttemptStart {
+/** Which attempt row: a node's execution or compensation, optionally one loop item. */
+export interface AttemptKey {
   readonly runId: string;
   readonly nodeId: string;
-  readonly nodeType: string;
   readonly attempt: number;
+  /** Default `execute`. */
+  readonly phase?: AttemptPhase;
+  /** Loop item index; absent for the node itself. */
+  readonly item?: number;
+}
+
+/** The start of one node attempt. */
+export interface AttemptStart extends AttemptKey {
+  readonly nodeType: string;
   readonly input: unknown;
+  /** `waiting` for nodes that wait on a person. Default `running`. */
+  readonly status?: 'running' | 'waiting';
 }
 
 /** The end of one node attempt. */
-export interface AttemptEnd {
-  readonly runId: string;
-  readonly nodeId: string;
-  readonly attempt: number;
+export interface AttemptEnd extends AttemptKey {
   readonly status: Exclude<AttemptStatus, 'running'>;
   readonly output?: unknown;
   readonly error?: RunError;
+  /** Whether Temporal will try again (a `retrying` event rather than `failed`). */
+  readonly willRetry?: boolean;
+  /** Ports fired and edges whose condition was false, for re-runs that reuse this result. */
+  readonly routes?: { readonly ports?: readonly string[]; readonly falseEdges: readonly string[] };
 }
 
 /** A change of a run's status, with its output or error when it ends. */
@@ -25,15 +36,30 @@ export interface RunStatusChange {
   readonly status: RunStatus;
   readonly output?: unknown;
   readonly error?: RunError;
+  /** Nodes the run skipped, recorded when it ends. */
+  readonly skipped?: readonly string[];
+}
+
+/** A child run the engine is about to start for a sub-workflow node. */
+export interface ChildRun {
+  readonly runId: string;
+  readonly plan: CompiledPlan;
 }
 
 /**
- * Where activities record what happened. The server implements it over Postgres; the worker
- * only knows this interface, so the two packages do not depend on each other's internals.
- * Every method must be idempotent: Temporal may deliver an activity more than once.
+ * Where activities record what happened and keep what is too big for Temporal history. The
+ * server implements it over Postgres; the worker only knows this interface. Every method must
+ * be idempotent: Temporal may deliver an activity more than once.
  */
 export interface RunStore {
   startAttempt(start: AttemptStart): Promise<void>;
   finishAttempt(end: AttemptEnd): Promise<void>;
   setRunStatus(change: RunStatusChange): Promise<void>;
+  /** Keeps a large value; returns its id. */
+  putBlob(runId: string, nodeId: string, value: unknown): Promise<string>;
+  getBlob(id: string): Promise<unknown>;
+  /** Records a child run of a stored workflow version and compiles its plan; `undefined` when there is no such version. */
+  createChildRun(parent: { runId: string; nodeId: string; workflowId: string; version: number; input: unknown }): Promise<ChildRun | undefined>;
+  /** Outputs of a loop's items, in item order (the latest successful attempt of each). */
+  loopOutputs(runId: string, nodeId: string, count: number): Promise<unknown[]>;
 }

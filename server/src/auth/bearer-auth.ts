@@ -7,6 +7,8 @@ import { hasRole, hashToken, ROLES, type Role } from './tokens.js';
 /** Who is calling, set by `bearerAuth`. */
 export interface Caller {
   readonly tokenId: string;
+  /** The token's name, shown as who decided or changed something. */
+  readonly name: string;
   readonly role: Role;
 }
 
@@ -34,7 +36,7 @@ export function bearerAuth({ db, touchAfterMs = 60_000 }: BearerAuthOptions) {
       return apiError(c, 401, 'unauthorized', 'the API token is not valid, revoked or expired');
     }
     if (!row.last_used_at || now - row.last_used_at.getTime() > touchAfterMs) await touchToken(db, row.id);
-    c.set('caller', { tokenId: row.id, role: row.role as Role });
+    c.set('caller', { tokenId: row.id, name: row.name, role: row.role as Role });
     await next();
   });
 }

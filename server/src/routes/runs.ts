@@ -1,12 +1,24 @@
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { FINAL_RUN_STATUSES, type NodeRunView, type NodeStatus, type RunError, type RunStatus, type RunSummary, type RunView, type Workflow } from '@weft/schemas';
-import type { AuthEnv } from '../auth/bearer-auth.js';
+import {
+  FINAL_RUN_STATUSES,
+  isBlobRef,
+  type NodeRunView,
+  type NodeStatus,
+  type RunError,
+  type RunStatus,
+  type RunSummary,
+  type RunView,
+  type Workflow,
+} from '@weft/schemas';
+import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
-import { findRun, listNodeRuns, listRuns } from '../db/repositories/run.repository.js';
+import { findRun, getBlob, listEvents, listNodeRuns, listRuns } from '../db/repositories/run.repository.js';
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
 import type { NodeRunRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
+import type { RunStarter } from '../runs.js';
 import { valid } from '../validation.js';
 
 const RunIdParam = z.object({ id: z.string().regex(/^run_[a-z0-9]{1,60}$/, 'expected a run id such as run_…') });
@@ -14,10 +26,18 @@ const ListQuery = z.object({
   workflowId: z.string().regex(/^wf_[a-z0-9]{1,40}$/).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
+const DecisionBody = z
+  .object({
+    nodeId: z.string().min(1).max(64).optional().meta({ description: 'The approval node; needed only when several wait' }),
+    comment: z.string().max(5000).optional(),
+  })
+  .strict();
+const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
 
-/** Runs: list and detail with per-node attempts. */
-export function runRoutes(deps: { db: Db }) {
-  const { db } = deps;
+/** Runs: list, detail with per-node attempts, cancel, approve / reject, and the event stream. */
+export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
+  const { db, runs } = deps;
+  const pollMs = deps.pollMs ?? 250;
   return new Hono<AuthEnv>()
     .get('/', valid('query', ListQuery), async (c) => {
       const rows = await listRuns(db, c.req.valid('query'));
@@ -36,6 +56,8 @@ export function runRoutes(deps: { db: Db }) {
       const run = await findRun(db, id);
       if (!run) return apiError(c, 404, 'not_found', `no run ${id}`);
       const [attempts, wf] = await Promise.all([listNodeRuns(db, id), findWorkflow(db, run.workflow_id, run.version)]);
+      const resolve = (v: unknown) => (isBlobRef(v) ? getBlob(db, v.$weftBlob) : Promise.resolve(v));
+      const nodes = await Promise.all(nodeViews(wf?.document, attempts, run.status as RunStatus).map(async (n) => ({ ...n, output: await resolve(n.output) })));
       const view: RunView = {
         id: run.id,
         workflowId: run.workflow_id,
@@ -43,35 +65,92 @@ export function runRoutes(deps: { db: Db }) {
         hash: run.hash,
         status: run.status as RunStatus,
         input: run.input,
-        output: run.output ?? null,
+        output: (await resolve(run.output)) ?? null,
         error: (run.error as RunError | null) ?? null,
         createdAt: run.created_at.toISOString(),
         startedAt: run.started_at?.toISOString() ?? null,
         finishedAt: run.finished_at?.toISOString() ?? null,
-        nodes: nodeViews(wf?.document, attempts, run.status as RunStatus),
+        nodes,
       };
       return c.json(view);
+    })
+    .post('/:id/cancel', requireRole('operator'), valid('param', RunIdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const caller = c.get('caller');
+      await runs.cancel(id, { id: caller.tokenId, name: caller.name });
+      return c.json({ runId: id, cancelling: true }, 202);
+    })
+    .post('/:id/approve', requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
+      const { id } = c.req.valid('param');
+      const caller = c.get('caller');
+      const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: true }, { id: caller.tokenId, name: caller.name });
+      return c.json({ runId: id, nodeId, approved: true }, 202);
+    })
+    .post('/:id/reject', requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
+      const { id } = c.req.valid('param');
+      const caller = c.get('caller');
+      const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: false }, { id: caller.tokenId, name: caller.name });
+      return c.json({ runId: id, nodeId, approved: false }, 202);
+    })
+    .get('/:id/state', valid('param', RunIdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
+      return c.json(await runs.state(id));
+    })
+    .get('/:id/events', valid('param', RunIdParam), valid('query', EventsQuery), async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
+      // Resume after the last event the client saw: the SSE header on reconnect, or ?after=.
+      const header = Number(c.req.header('last-event-id'));
+      let after = Number.isInteger(header) && header > 0 ? header : (c.req.valid('query').after ?? 0);
+      return streamSSE(c, async (stream) => {
+        let open = true;
+        stream.onAbort(() => {
+          open = false;
+        });
+        while (open) {
+          const events = await listEvents(db, id, after);
+          for (const e of events) {
+            after = Number(e.id);
+            await stream.writeSSE({
+              id: String(e.id),
+              event: e.type,
+              data: JSON.stringify({ id: Number(e.id), runId: e.run_id, type: e.type, nodeId: e.node_id, attempt: e.attempt, item: e.item, data: e.data, at: e.at.toISOString() }),
+            });
+          }
+          if (events.length > 0) continue;
+          const run = await findRun(db, id);
+          if (!run || FINAL_RUN_STATUSES.includes(run.status as RunStatus)) {
+            // Everything up to the end has been sent; a final read catches an event written meanwhile.
+            if ((await listEvents(db, id, after, 1)).length === 0) break;
+            continue;
+          }
+          await stream.sleep(pollMs);
+        }
+      });
     });
 }
 
-/** One line per node of the run's version, from its recorded attempts. */
+/** One line per node of the run's version, from its recorded attempts and compensations. */
 export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[], runStatus: RunStatus): NodeRunView[] {
-  const byNode = new Map<string, NodeRunRow[]>();
+  const byNode = new Map<string, { execute: NodeRunRow[]; compensate: NodeRunRow[] }>();
   for (const r of rows) {
-    if (r.phase !== 'execute') continue;
-    const list = byNode.get(r.node_id);
-    if (list) list.push(r);
-    else byNode.set(r.node_id, [r]);
+    let entry = byNode.get(r.node_id);
+    if (!entry) byNode.set(r.node_id, (entry = { execute: [], compensate: [] }));
+    (r.phase === 'compensate' ? entry.compensate : entry.execute).push(r);
   }
   const runEnded = FINAL_RUN_STATUSES.includes(runStatus);
-  const nodes = doc?.nodes ?? [...byNode.keys()].map((id) => ({ id, type: byNode.get(id)![0]!.node_type }));
+  const nodes = doc?.nodes ?? [...byNode.keys()].map((id) => ({ id, type: byNode.get(id)!.execute[0]?.node_type ?? '' }));
   return nodes.map((n) => {
-    const tries = byNode.get(n.id) ?? [];
+    const tries = byNode.get(n.id)?.execute ?? [];
+    const undo = byNode.get(n.id)?.compensate ?? [];
     const last = tries[tries.length - 1];
+    const lastUndo = undo[undo.length - 1];
     let status: NodeStatus;
     if (!last) status = runEnded ? 'skipped' : 'pending';
+    else if (last.status === 'waiting') status = runEnded ? 'failed' : 'waiting';
     else if (last.status === 'running') status = runEnded ? 'failed' : 'running';
-    else if (last.status === 'succeeded') status = 'succeeded';
+    else if (last.status === 'succeeded') status = lastUndo?.status === 'succeeded' ? 'compensated' : 'succeeded';
     else {
       const retryable = (last.error as RunError | null)?.retryable !== false;
       status = !runEnded && retryable ? 'retrying' : 'failed';
@@ -85,6 +164,17 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
       error: (last?.error as RunError | null) ?? null,
       startedAt: tries[0]?.started_at.toISOString() ?? null,
       finishedAt: last?.finished_at?.toISOString() ?? null,
+      ...(lastUndo
+        ? {
+            compensation: {
+              status: lastUndo.status as 'running' | 'succeeded' | 'failed',
+              attempts: undo.length,
+              output: lastUndo.output ?? null,
+              error: (lastUndo.error as RunError | null) ?? null,
+              finishedAt: lastUndo.finished_at?.toISOString() ?? null,
+            },
+          }
+        : {}),
     };
   });
 }

@@ -7,6 +7,7 @@ import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { addVersion, createWorkflow, findWorkflow, listVersions, listWorkflows, type StoredWorkflow } from '../db/repositories/workflow.repository.js';
 import { apiError } from '../errors.js';
+import { appendAudit } from '../db/repositories/audit.repository.js';
 import type { RunStarter } from '../runs.js';
 import { valid, validWorkflow } from '../validation.js';
 
@@ -49,6 +50,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const id = `wf_${randomBytes(8).toString('hex')}`;
       const hash = workflowHash(document);
       await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.create', target: id, details: { version: 1, hash } });
       return c.json({ id, version: 1, hash }, 201);
     })
     .post('/import', requireRole('editor'), validWorkflow(registry), async (c) => {
@@ -57,6 +59,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const id = `wf_${randomBytes(8).toString('hex')}`;
       const hash = workflowHash(document);
       await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.import', target: id, details: { version: 1, hash } });
       return c.json({ id, version: 1, hash }, 201);
     })
     .put('/:id', requireRole('editor'), valid('param', IdParam), validWorkflow(registry), async (c) => {
@@ -65,6 +68,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const hash = workflowHash(document);
       const version = await addVersion(db, { id, document, hash, createdBy: c.get('caller').tokenId });
       if (version === undefined) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.update', target: id, details: { version, hash } });
       return c.json({ id, version, hash }, 200);
     })
     .get('/:id', valid('param', IdParam), async (c) => {
@@ -108,6 +112,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const wf = await findWorkflow(db, id);
       if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
       const runId = await deps.runs.start(wf, c.req.valid('json').input, { trigger: 'manual', createdBy: c.get('caller').tokenId });
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'run.start', target: runId, details: { workflowId: id, version: wf.version } });
       return c.json({ runId }, 202);
     });
 }

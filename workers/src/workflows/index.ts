@@ -1,1 +1,2 @@
 export { runGraph } from './run-graph.js';
+export { runLoop } from './run-loop.js';

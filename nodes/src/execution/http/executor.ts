@@ -1,11 +1,33 @@
-import { NodeError, type Execute } from '../../context.js';
-import type definition from './definition.js';
+import { resolveParams } from '@weft/schemas';
+import { NodeError, type Compensate, type Execute, type NodeContext } from '../../context.js';
+import definition, { CompensationRequest } from './definition.js';
 
 /** Statuses worth another attempt: the server may answer differently next time. */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** Sends the request; 2xx/3xx succeed, retryable statuses retry, other 4xx fail for good. */
-export const execute: Execute<typeof definition> = async (ctx, params) => {
+export const execute = (async (ctx, params, _input) => send(ctx, params, ctx.idempotencyKey)) satisfies Execute<typeof definition>;
+
+/**
+ * Undoes a completed call with the configured request, its templates resolved with the call's
+ * output as `$output`. A 404 counts as undone: there is nothing left to remove.
+ */
+export const compensate: Compensate<typeof definition> = async (ctx, params, output) => {
+  if (!params.compensation) return { skipped: 'no compensation request configured' };
+  const resolved = CompensationRequest.safeParse(await resolveParams(params.compensation, { ...ctx.scope, output }));
+  if (!resolved.success) throw new NodeError('InvalidParams', `compensation request: ${resolved.error.issues.map((i) => i.message).join('; ')}`, false);
+  const request = definition.params.parse({ ...resolved.data, timeoutMs: params.timeoutMs });
+  try {
+    return await send(ctx, request, `${ctx.idempotencyKey}:compensate`);
+  } catch (e) {
+    if (e instanceof NodeError && (e.details as { status?: number } | undefined)?.status === 404) return { status: 404, alreadyGone: true };
+    throw e;
+  }
+};
+
+type Params = Parameters<Execute<typeof definition>>[1];
+
+async function send(ctx: NodeContext, params: Params, idempotencyKey: string) {
   let url: URL;
   try {
     url = new URL(params.url);
@@ -18,7 +40,7 @@ export const execute: Execute<typeof definition> = async (ctx, params) => {
   for (const [k, v] of Object.entries(params.query)) url.searchParams.append(k, v);
 
   const headers = new Headers(params.headers);
-  headers.set('idempotency-key', ctx.idempotencyKey);
+  headers.set('idempotency-key', idempotencyKey);
   let body: string | undefined;
   if (params.body !== undefined && params.method !== 'GET' && params.method !== 'HEAD') {
     if (typeof params.body === 'string') body = params.body;
@@ -55,4 +77,4 @@ export const execute: Execute<typeof definition> = async (ctx, params) => {
     throw new NodeError('HttpStatusError', `${params.method} ${url.origin}${url.pathname} answered ${res.status}`, retryable, output);
   }
   return output;
-};
+}

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-21T00-00-00-initial.js';
+import * as engine from './2026-11-21T12-00-00-engine.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-00-initial': initial,
+  '2026-11-21T12-00-00-engine': engine,
 };

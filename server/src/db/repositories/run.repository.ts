@@ -1,12 +1,26 @@
-import { sql } from 'kysely';
-import { FINAL_RUN_STATUSES, type RunStatus } from '@weft/schemas';
+import { randomBytes } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import { FINAL_RUN_STATUSES, type AttemptPhase, type RunEventType, type RunStatus } from '@weft/schemas';
 import { json, type Db } from '../database.js';
-import type { NodeRunRow, RunRow } from '../tables/index.js';
+import type { Database, NodeRunRow, RunEventRow, RunRow } from '../tables/index.js';
+
+type Tx = Transaction<Database>;
 
 /** Inserts a queued run. */
 export async function insertRun(
-  db: Db,
-  r: { id: string; workflowId: string; version: number; hash: string; input: unknown; trigger: string; createdBy: string | null },
+  db: Db | Tx,
+  r: {
+    id: string;
+    workflowId: string;
+    version: number;
+    hash: string;
+    input: unknown;
+    trigger: string;
+    createdBy: string | null;
+    parentRunId?: string;
+    parentNodeId?: string;
+    rerunOf?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('run')
@@ -20,26 +34,52 @@ export async function insertRun(
       input: json(r.input),
       temporal_workflow_id: r.id,
       created_by: r.createdBy,
+      parent_run_id: r.parentRunId ?? null,
+      parent_node_id: r.parentNodeId ?? null,
+      rerun_of: r.rerunOf ?? null,
     })
+    .execute();
+  await appendEvent(db, { runId: r.id, type: 'run', data: { status: 'queued' } });
+}
+
+/** Appends one event to a run's stream. */
+export async function appendEvent(
+  db: Db | Tx,
+  e: { runId: string; type: RunEventType; nodeId?: string; attempt?: number; item?: number; data?: unknown },
+): Promise<void> {
+  await db
+    .insertInto('run_event')
+    .values({ run_id: e.runId, type: e.type, node_id: e.nodeId ?? null, attempt: e.attempt ?? null, item: e.item ?? null, data: json(e.data ?? null) })
     .execute();
 }
 
+/** Events of a run after `afterId`, oldest first. */
+export async function listEvents(db: Db, runId: string, afterId = 0, limit = 500): Promise<RunEventRow[]> {
+  return db.selectFrom('run_event').selectAll().where('run_id', '=', runId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
 /**
- * Moves a run to a new status. A final status is never replaced, so a late or repeated
- * delivery cannot undo the end of a run.
+ * Moves a run to a new status and records the event. A final status is never replaced, so a late
+ * or repeated delivery cannot undo the end of a run; a repeat of the same status records nothing.
  */
-export async function updateRunStatus(db: Db, c: { runId: string; status: RunStatus; output?: unknown; error?: unknown }): Promise<void> {
+export async function updateRunStatus(db: Db, c: { runId: string; status: RunStatus; output?: unknown; error?: unknown; skipped?: readonly string[] }): Promise<void> {
   const final = FINAL_RUN_STATUSES.includes(c.status);
-  await db
-    .updateTable('run')
-    .set({
-      status: c.status,
-      ...(c.status === 'running' ? { started_at: sql<Date>`coalesce(started_at, now())` } : {}),
-      ...(final ? { finished_at: sql<Date>`now()`, output: json(c.output ?? null), error: json(c.error ?? null) } : {}),
-    })
-    .where('id', '=', c.runId)
-    .where('status', 'not in', [...FINAL_RUN_STATUSES])
-    .execute();
+  await db.transaction().execute(async (tx) => {
+    const res = await tx
+      .updateTable('run')
+      .set({
+        status: c.status,
+        ...(c.status === 'running' ? { started_at: sql<Date>`coalesce(started_at, now())` } : {}),
+        ...(final ? { finished_at: sql<Date>`now()`, output: json(c.output ?? null), error: json(c.error ?? null) } : {}),
+      })
+      .where('id', '=', c.runId)
+      .where('status', 'not in', [...FINAL_RUN_STATUSES])
+      .where('status', '<>', c.status)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return;
+    for (const nodeId of c.skipped ?? []) await appendEvent(tx, { runId: c.runId, type: 'skipped', nodeId });
+    await appendEvent(tx, { runId: c.runId, type: 'run', data: { status: c.status, ...(c.error ? { error: c.error } : {}) } });
+  });
 }
 
 /** One run by id. */
@@ -54,16 +94,37 @@ export async function listRuns(db: Db, f: { workflowId?: string; limit: number }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
 }
 
-/** Every recorded attempt of a run, in order. */
+/** Every recorded attempt of a run's nodes (not of loop items), in order. */
 export async function listNodeRuns(db: Db, runId: string): Promise<NodeRunRow[]> {
-  return db.selectFrom('node_run').selectAll().where('run_id', '=', runId).orderBy('node_id').orderBy('attempt').execute();
+  return db.selectFrom('node_run').selectAll().where('run_id', '=', runId).where('item', '=', -1).orderBy('node_id').orderBy('phase').orderBy('attempt').execute();
+}
+
+/** How many loop items of each node ran, and how many of those failed for good. */
+export async function loopItemCounts(db: Db, runId: string) {
+  return db
+    .selectFrom('node_run')
+    .select(['node_id', (eb) => eb.fn.count<string>('item').distinct().as('items')])
+    .where('run_id', '=', runId)
+    .where('item', '>=', 0)
+    .groupBy('node_id')
+    .execute();
+}
+
+interface AttemptKey {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  phase?: AttemptPhase;
+  item?: number;
 }
 
 /**
  * Records the start of an attempt. Earlier attempts of the same node still marked running were
  * lost (the worker died or the attempt timed out): they are closed as failed.
  */
-export async function startNodeAttempt(db: Db, a: { runId: string; nodeId: string; nodeType: string; attempt: number; input: unknown }): Promise<void> {
+export async function startNodeAttempt(db: Db, a: AttemptKey & { nodeType: string; input: unknown; status?: 'running' | 'waiting' }): Promise<void> {
+  const phase = a.phase ?? 'execute';
+  const item = a.item ?? -1;
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('node_run')
@@ -74,29 +135,75 @@ export async function startNodeAttempt(db: Db, a: { runId: string; nodeId: strin
       })
       .where('run_id', '=', a.runId)
       .where('node_id', '=', a.nodeId)
-      .where('phase', '=', 'execute')
+      .where('phase', '=', phase)
+      .where('item', '=', item)
       .where('attempt', '<', a.attempt)
-      .where('status', '=', 'running')
+      .where('status', 'in', ['running', 'waiting'])
       .execute();
-    await tx
+    const res = await tx
       .insertInto('node_run')
-      .values({ run_id: a.runId, node_id: a.nodeId, node_type: a.nodeType, phase: 'execute', attempt: a.attempt, status: 'running', input: json(a.input ?? null) })
-      .onConflict((oc) => oc.columns(['run_id', 'node_id', 'phase', 'attempt']).doNothing())
-      .execute();
+      .values({ run_id: a.runId, node_id: a.nodeId, node_type: a.nodeType, phase, item, attempt: a.attempt, status: a.status ?? 'running', input: json(a.input ?? null) })
+      .onConflict((oc) => oc.columns(['run_id', 'node_id', 'phase', 'item', 'attempt']).doNothing())
+      .executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return; // a repeated delivery
+    const type: RunEventType = phase === 'compensate' ? 'compensating' : a.status === 'waiting' ? 'waiting' : 'started';
+    await appendEvent(tx, { runId: a.runId, type, nodeId: a.nodeId, attempt: a.attempt, ...(item >= 0 ? { item } : {}) });
   });
 }
 
-/** Records the end of an attempt. */
+/** Records the end of an attempt and its event. */
 export async function finishNodeAttempt(
   db: Db,
-  a: { runId: string; nodeId: string; attempt: number; status: 'succeeded' | 'failed'; output?: unknown; error?: unknown },
+  a: AttemptKey & { status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown },
 ): Promise<void> {
-  await db
-    .updateTable('node_run')
-    .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), finished_at: sql<Date>`now()` })
-    .where('run_id', '=', a.runId)
-    .where('node_id', '=', a.nodeId)
+  const phase = a.phase ?? 'execute';
+  const item = a.item ?? -1;
+  await db.transaction().execute(async (tx) => {
+    const res = await tx
+      .updateTable('node_run')
+      .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), routes: json(a.routes ?? null), finished_at: sql<Date>`now()` })
+      .where('run_id', '=', a.runId)
+      .where('node_id', '=', a.nodeId)
+      .where('phase', '=', phase)
+      .where('item', '=', item)
+      .where('attempt', '=', a.attempt)
+      .where('status', 'in', ['running', 'waiting'])
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return;
+    const type: RunEventType =
+      a.status === 'succeeded' ? (phase === 'compensate' ? 'compensated' : 'succeeded') : a.willRetry ? 'retrying' : phase === 'compensate' ? 'compensation_failed' : 'failed';
+    await appendEvent(tx, { runId: a.runId, type, nodeId: a.nodeId, attempt: a.attempt, ...(item >= 0 ? { item } : {}), ...(a.error ? { data: { error: a.error } } : {}) });
+  });
+}
+
+/** The latest result of every item of a loop node, in item order: its output, or `{ error }`. */
+export async function loopOutputs(db: Db, runId: string, nodeId: string, count: number): Promise<unknown[]> {
+  const rows = await db
+    .selectFrom('node_run')
+    .select(['item', 'attempt', 'status', 'output', 'error'])
+    .where('run_id', '=', runId)
+    .where('node_id', '=', nodeId)
     .where('phase', '=', 'execute')
-    .where('attempt', '=', a.attempt)
+    .where('item', '>=', 0)
+    .orderBy('item')
+    .orderBy('attempt')
     .execute();
+  const out: unknown[] = new Array(count).fill(null);
+  for (const r of rows) if (r.item < count) out[r.item] = r.status === 'succeeded' ? r.output : { error: r.error };
+  return out;
+}
+
+/** Keeps a large value; returns its id. */
+export async function putBlob(db: Db, runId: string, nodeId: string, value: unknown): Promise<string> {
+  const id = `blob_${randomBytes(12).toString('hex')}`;
+  const text = JSON.stringify(value) ?? 'null';
+  await db.insertInto('blob').values({ id, run_id: runId, node_id: nodeId, bytes: Buffer.byteLength(text), data: sql<string>`cast(cast(${text} as text) as jsonb)` }).execute();
+  return id;
+}
+
+/** A kept value, or throws when there is none. */
+export async function getBlob(db: Db, id: string): Promise<unknown> {
+  const row = await db.selectFrom('blob').select('data').where('id', '=', id).executeTakeFirst();
+  if (!row) throw new Error(`no stored value ${id}`);
+  return row.data;
 }

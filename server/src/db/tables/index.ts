@@ -36,6 +36,9 @@ export interface RunTable {
   error: ColumnType<unknown, string | null, string | null>;
   temporal_workflow_id: string;
   created_by: string | null;
+  parent_run_id: ColumnType<string | null, string | null | undefined, never>;
+  parent_node_id: ColumnType<string | null, string | null | undefined, never>;
+  rerun_of: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -56,8 +59,48 @@ export interface NodeRunTable {
   error: ColumnType<unknown, string | null, string | null>;
   started_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Loop item index; -1 for the node itself. */
+  item: ColumnType<number, number | undefined, never>;
+  /** Ports fired and false edges, for re-runs. */
+  routes: ColumnType<unknown, string | null | undefined, string | null>;
 }
 export type NodeRunRow = Selectable<NodeRunTable>;
+
+/** One event of a run, in order; what the SSE stream replays. */
+export interface RunEventTable {
+  id: Generated<number>;
+  run_id: string;
+  type: string;
+  node_id: string | null;
+  attempt: number | null;
+  item: number | null;
+  data: ColumnType<unknown, string | null, never>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+export type RunEventRow = Selectable<RunEventTable>;
+
+/** A large value kept out of Temporal history. */
+export interface BlobTable {
+  id: string;
+  run_id: string;
+  node_id: string;
+  bytes: number;
+  data: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** An append-only, hash-chained record of who did what. */
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: ColumnType<Date, Date | string, never>;
+  actor: string;
+  action: string;
+  target: string;
+  details: ColumnType<unknown, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+export type AuditEventRow = Selectable<AuditEventTable>;
 
 /** An API bearer token, stored as a hash. */
 export interface ApiTokenTable {
@@ -79,4 +122,7 @@ export interface Database {
   run: RunTable;
   node_run: NodeRunTable;
   api_token: ApiTokenTable;
+  run_event: RunEventTable;
+  blob: BlobTable;
+  audit_event: AuditEventTable;
 }
