@@ -81,6 +81,8 @@ export class Receiver {
     for (const w of this.#waiters.filter((w) => w.key === key)) w.resolve();
     this.#waiters = this.#waiters.filter((w) => w.key !== key);
 
+    const asked = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('status'));
+    if (asked >= 400) return { status: asked, body: { error: `answering ${asked} as asked` } };
     if (this.options.status) return { status: this.options.status, body: { error: 'refused' } };
     if (this.options.failFirst && rec.requests <= this.options.failFirst.times) return { status: this.options.failFirst.status, body: { error: 'try again' } };
 
