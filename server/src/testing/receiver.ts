@@ -27,6 +27,8 @@ export interface ReceiverOptions {
 export class Receiver {
   readonly keys = new Map<string, KeyRecord>();
   readonly headers: Record<string, string | string[] | undefined>[] = [];
+  /** Every request in arrival order. */
+  readonly log: { method: string; path: string; key: string }[] = [];
   #server: Server;
   #waiters: { key: string; resolve: () => void }[] = [];
   #pending = new Map<string, Promise<void>>();
@@ -72,6 +74,8 @@ export class Receiver {
     const body: unknown = text ? JSON.parse(text) : null;
     this.headers.push(req.headers);
     const key = String(req.headers['idempotency-key'] ?? '');
+    const url = new URL(req.url ?? '/', 'http://x');
+    this.log.push({ method: req.method ?? 'GET', path: url.pathname, key });
     let rec = this.keys.get(key);
     if (!rec) {
       rec = { requests: 0, effects: 0, body };
@@ -81,7 +85,7 @@ export class Receiver {
     for (const w of this.#waiters.filter((w) => w.key === key)) w.resolve();
     this.#waiters = this.#waiters.filter((w) => w.key !== key);
 
-    const asked = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('status'));
+    const asked = Number(url.searchParams.get('status'));
     if (asked >= 400) return { status: asked, body: { error: `answering ${asked} as asked` } };
     if (this.options.status) return { status: this.options.status, body: { error: 'refused' } };
     if (this.options.failFirst && rec.requests <= this.options.failFirst.times) return { status: this.options.failFirst.status, body: { error: 'try again' } };
@@ -92,7 +96,8 @@ export class Receiver {
       const record = rec;
       effect = (async () => {
         record.effects++;
-        if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+        const delay = Number(url.searchParams.get('delay') ?? this.options.delayMs ?? 0);
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       })();
       this.#pending.set(key, effect);
     }
