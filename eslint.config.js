@@ -22,6 +22,8 @@ export default tseslint.config(
   {
     // Workflow code is replayed deterministically inside Temporal's sandbox.
     files: ['workers/src/workflows/**/*.ts'],
+    // Tests beside the workflow code are never bundled into it.
+    ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
