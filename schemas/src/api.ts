@@ -52,6 +52,8 @@ export interface NodeRunView {
   readonly error: RunError | null;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** Whether a re-run reused this node's earlier result instead of running it. */
+  readonly reused?: boolean;
   /** The node's undo during rollback, when it had one. */
   readonly compensation?: {
     readonly status: 'running' | 'succeeded' | 'failed';

@@ -29,6 +29,7 @@ beforeAll(async () => {
       cancel: unavailable,
       decide: unavailable,
       state: unavailable,
+      rerun: unavailable,
     },
   });
   token = (await createToken(database.db, { role: 'admin' })).token;

@@ -26,6 +26,7 @@ const runs: RunStarter = {
   cancel: noTemporal,
   decide: noTemporal,
   state: noTemporal,
+  rerun: noTemporal,
 };
 
 beforeAll(async () => {

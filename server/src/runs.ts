@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
-import { FINAL_RUN_STATUSES, type ReusedResult, type RunGraphInput, type RunStatus } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, reachableFrom, type ReusedResult, type RunGraphInput, type RunStatus } from '@weft/schemas';
 import { approveSignal, RUN_GRAPH, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
-import { findRun, insertRun, updateRunStatus } from './db/repositories/run.repository.js';
+import { findRun, insertRun, listNodeRuns, recordReused, updateRunStatus } from './db/repositories/run.repository.js';
+import { findWorkflow } from './db/repositories/workflow.repository.js';
+import type { NodeRunRow } from './db/tables/index.js';
 import type { StoredWorkflow } from './db/repositories/workflow.repository.js';
 import { HttpError } from './errors.js';
 
@@ -25,6 +27,25 @@ export interface RunStarter {
   decide(runId: string, d: { nodeId?: string; approved: boolean; comment?: string }, actor: Actor): Promise<{ nodeId: string }>;
   /** The run's live per-node state and pending approvals, from the workflow itself. */
   state(runId: string): Promise<LiveRunState>;
+  /**
+   * Plans (and unless `dryRun`, starts) a new run that reuses the recorded results of every node
+   * not downstream of `fromNode`.
+   */
+  rerun(runId: string, r: { fromNode: string; version?: number; dryRun: boolean }, actor: Actor): Promise<RerunPlan>;
+}
+
+/** What a re-run does again and what it reuses. */
+export interface RerunPlan {
+  readonly runId?: string;
+  readonly rerunOf: string;
+  readonly version: number;
+  readonly fromNode: string;
+  /** Nodes that run again. */
+  readonly rerun: readonly string[];
+  /** Nodes whose recorded results are reused. */
+  readonly reused: readonly string[];
+  /** Nodes that run again and act on the world (execution kind): check before confirming. */
+  readonly sideEffects: readonly string[];
 }
 
 /** Options of the run service. */
@@ -68,6 +89,7 @@ export function createRunStarter({ db, client, taskQueue, registry }: RunStarter
         createdBy: meta.createdBy,
         ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
       });
+      if (meta.reuse) await recordReused(db, runId, meta.reuse, wf);
       const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}) };
       try {
         await client.workflow.start(RUN_GRAPH, {
@@ -110,5 +132,56 @@ export function createRunStarter({ db, client, taskQueue, registry }: RunStarter
     },
 
     state,
+
+    async rerun(runId, r, actor) {
+      const original = await findRun(db, runId);
+      if (!original) throw new HttpError(404, 'not_found', `no run ${runId}`);
+      if (!FINAL_RUN_STATUSES.includes(original.status as RunStatus)) throw new HttpError(409, 'run_active', `run ${runId} is still ${original.status}; re-run it once it has ended`);
+      const version = r.version ?? original.version;
+      const wf = await findWorkflow(db, original.workflow_id, version);
+      if (!wf) throw new HttpError(404, 'not_found', `workflow ${original.workflow_id} has no version ${version}`, [{ path: '$.version', message: `no version ${version}` }]);
+      const ids = wf.document.nodes.map((n) => n.id);
+      if (!ids.includes(r.fromNode)) throw new HttpError(400, 'invalid_request', `version ${version} has no node "${r.fromNode}"`, [{ path: '$.fromNode', message: `one of: ${ids.join(', ')}` }]);
+
+      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
+      const again = reachableFrom([r.fromNode], wf.document.edges);
+      const recorded = latestResults(await listNodeRuns(db, runId));
+      const reuse: Record<string, ReusedResult> = {};
+      for (const id of ids) {
+        const prior = recorded.get(id);
+        // A node undone by rollback must run again: its effect is gone.
+        if (again.has(id) || !prior || prior.compensated) continue;
+        reuse[id] = prior.result;
+      }
+      const rerun = ids.filter((id) => !(id in reuse));
+      const result: RerunPlan = {
+        rerunOf: runId,
+        version,
+        fromNode: r.fromNode,
+        rerun,
+        reused: ids.filter((id) => id in reuse),
+        sideEffects: plan.nodes.filter((n) => n.sideEffects && rerun.includes(n.id)).map((n) => n.id),
+      };
+      if (r.dryRun) return result;
+      const newRunId = await this.start(wf, original.input, { trigger: 'rerun', createdBy: actor.id, reuse, rerunOf: runId });
+      await appendAudit(db, { actor: actor.id, action: 'run.rerun', target: newRunId, details: { rerunOf: runId, fromNode: r.fromNode, version } });
+      return { ...result, runId: newRunId };
+    },
   };
+}
+
+/** Each node's last successful result in a run (with whether rollback undid it). */
+function latestResults(rows: readonly NodeRunRow[]): Map<string, { result: ReusedResult; compensated: boolean }> {
+  const out = new Map<string, { result: ReusedResult; compensated: boolean }>();
+  for (const row of rows) {
+    if (row.phase === 'execute' && row.status === 'succeeded') {
+      const routes = (row.routes ?? { falseEdges: [] }) as { ports?: string[]; falseEdges: string[] };
+      out.set(row.node_id, { result: { output: row.output, ...(routes.ports ? { ports: routes.ports } : {}), falseEdges: routes.falseEdges ?? [] }, compensated: false });
+    }
+  }
+  for (const row of rows) {
+    const entry = out.get(row.node_id);
+    if (row.phase === 'compensate' && row.status === 'succeeded' && entry) entry.compensated = true;
+  }
+  return out;
 }

@@ -33,6 +33,13 @@ const DecisionBody = z
   })
   .strict();
 const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
+const RerunBody = z
+  .object({
+    fromNode: z.string().min(1).max(64).meta({ description: 'Runs this node and everything downstream of it again' }),
+    version: z.number().int().min(1).optional().meta({ description: 'Workflow version to run; the original run\'s by default' }),
+  })
+  .strict();
+const RerunQuery = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() });
 
 /** Runs: list, detail with per-node attempts, cancel, approve / reject, and the event stream. */
 export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
@@ -91,6 +98,13 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       const caller = c.get('caller');
       const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: false }, { id: caller.tokenId, name: caller.name });
       return c.json({ runId: id, nodeId, approved: false }, 202);
+    })
+    .post('/:id/rerun', requireRole('operator'), valid('param', RunIdParam), valid('query', RerunQuery), valid('json', RerunBody), async (c) => {
+      const { id } = c.req.valid('param');
+      const dry = c.req.valid('query').dryRun;
+      const caller = c.get('caller');
+      const plan = await runs.rerun(id, { ...c.req.valid('json'), dryRun: dry === '1' || dry === 'true' }, { id: caller.tokenId, name: caller.name });
+      return c.json(plan, plan.runId ? 202 : 200);
     })
     .get('/:id/state', valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
@@ -159,7 +173,8 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
       id: n.id,
       type: n.type,
       status,
-      attempts: tries.length,
+      attempts: tries.filter((t) => t.attempt > 0).length,
+      ...(last?.attempt === 0 ? { reused: true } : {}),
       output: last?.output ?? null,
       error: (last?.error as RunError | null) ?? null,
       startedAt: tries[0]?.started_at.toISOString() ?? null,

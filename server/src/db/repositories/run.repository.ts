@@ -207,3 +207,28 @@ export async function getBlob(db: Db, id: string): Promise<unknown> {
   if (!row) throw new Error(`no stored value ${id}`);
   return row.data;
 }
+
+/** Records, for a re-run, the results it reuses: attempt 0 rows, so its view shows them. */
+export async function recordReused(db: Db, runId: string, reuse: Readonly<Record<string, { output: unknown; ports?: readonly string[]; falseEdges: readonly string[] }>>, wf: { document: { nodes: readonly { id: string; type: string }[] } }): Promise<void> {
+  const types = new Map(wf.document.nodes.map((n) => [n.id, n.type]));
+  await db.transaction().execute(async (tx) => {
+    for (const [nodeId, r] of Object.entries(reuse)) {
+      await tx
+        .insertInto('node_run')
+        .values({
+          run_id: runId,
+          node_id: nodeId,
+          node_type: types.get(nodeId) ?? 'unknown',
+          phase: 'execute',
+          attempt: 0,
+          status: 'succeeded',
+          input: json(null),
+          output: json(r.output ?? null),
+          routes: json({ ...(r.ports ? { ports: r.ports } : {}), falseEdges: r.falseEdges }),
+          finished_at: sql<Date>`now()`,
+        })
+        .execute();
+      await appendEvent(tx, { runId, type: 'succeeded', nodeId, attempt: 0, data: { reused: true } });
+    }
+  });
+}
