@@ -133,7 +133,9 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const { runId, node } = req;
       const item = req.item?.index;
       const key = { runId, nodeId: node.id, attempt, ...(item === undefined ? {} : { item }) };
-      await store.startAttempt({ ...key, nodeType: node.type, input: req.item ? req.item.value : req.input });
+      const prior = await store.startAttempt({ ...key, nodeType: node.type, input: req.item ? req.item.value : req.input });
+      // Done before, but Temporal never heard: hand back that result instead of running again.
+      if (prior) return { output: prior.output, ...(prior.routes?.ports ? { ports: prior.routes.ports } : {}), falseEdges: prior.routes?.falseEdges ?? [] };
       const stopBeating = heartbeatWhileRunning(activity);
       try {
         const executor = executors.get(node.type);
@@ -175,7 +177,8 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const attempt = activity.info.attempt;
       const key = { runId: req.runId, nodeId: req.node.id, attempt, phase: 'compensate' as const };
       const output = await load(req.output);
-      await store.startAttempt({ ...key, nodeType: req.node.type, input: req.output });
+      const prior = await store.startAttempt({ ...key, nodeType: req.node.type, input: req.output });
+      if (prior) return prior.output;
       const stopBeating = heartbeatWhileRunning(activity);
       try {
         const executor = executors.get(req.node.type);

@@ -51,8 +51,20 @@ export interface ChildRun {
  * server implements it over Postgres; the worker only knows this interface. Every method must
  * be idempotent: Temporal may deliver an activity more than once.
  */
+/** An attempt that already succeeded, found when the same node starts again. */
+export interface PriorSuccess {
+  readonly attempt: number;
+  readonly output: unknown;
+  readonly routes: { readonly ports?: readonly string[]; readonly falseEdges: readonly string[] } | null;
+}
+
 export interface RunStore {
-  startAttempt(start: AttemptStart): Promise<void>;
+  /**
+   * Records the start of an attempt, unless an earlier attempt of the same node already
+   * succeeded (its completion was lost on the way to Temporal): then it returns that result and
+   * records nothing, and the node must not run again.
+   */
+  startAttempt(start: AttemptStart): Promise<PriorSuccess | undefined>;
   finishAttempt(end: AttemptEnd): Promise<void>;
   setRunStatus(change: RunStatusChange): Promise<void>;
   /** Keeps a large value; returns its id. */

@@ -64,7 +64,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       if (!run) return apiError(c, 404, 'not_found', `no run ${id}`);
       const [attempts, wf] = await Promise.all([listNodeRuns(db, id), findWorkflow(db, run.workflow_id, run.version)]);
       const resolve = (v: unknown) => (isBlobRef(v) ? getBlob(db, v.$weftBlob) : Promise.resolve(v));
-      const nodes = await Promise.all(nodeViews(wf?.document, attempts, run.status as RunStatus).map(async (n) => ({ ...n, output: await resolve(n.output) })));
+      const nodes = await Promise.all(nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null).map(async (n) => ({ ...n, output: await resolve(n.output) })));
       const view: RunView = {
         id: run.id,
         workflowId: run.workflow_id,
@@ -146,7 +146,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
 }
 
 /** One line per node of the run's version, from its recorded attempts and compensations. */
-export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[], runStatus: RunStatus): NodeRunView[] {
+export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[], runStatus: RunStatus, runError: RunError | null = null): NodeRunView[] {
   const byNode = new Map<string, { execute: NodeRunRow[]; compensate: NodeRunRow[] }>();
   for (const r of rows) {
     let entry = byNode.get(r.node_id);
@@ -161,7 +161,10 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
     const last = tries[tries.length - 1];
     const lastUndo = undo[undo.length - 1];
     let status: NodeStatus;
-    if (!last) status = runEnded ? 'skipped' : 'pending';
+    // A node can fail with no attempt on record: it timed out before any worker picked it up.
+    const failedUnrecorded = !last && runEnded && runError?.nodeId === n.id;
+    if (failedUnrecorded) status = 'failed';
+    else if (!last) status = runEnded ? 'skipped' : 'pending';
     else if (last.status === 'waiting') status = runEnded ? 'failed' : 'waiting';
     else if (last.status === 'running') status = runEnded ? 'failed' : 'running';
     else if (last.status === 'succeeded') status = lastUndo?.status === 'succeeded' ? 'compensated' : 'succeeded';
@@ -176,7 +179,7 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
       attempts: tries.filter((t) => t.attempt > 0).length,
       ...(last?.attempt === 0 ? { reused: true } : {}),
       output: last?.output ?? null,
-      error: (last?.error as RunError | null) ?? null,
+      error: failedUnrecorded ? runError : ((last?.error as RunError | null) ?? null),
       startedAt: tries[0]?.started_at.toISOString() ?? null,
       finishedAt: last?.finished_at?.toISOString() ?? null,
       ...(lastUndo

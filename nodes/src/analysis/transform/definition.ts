@@ -18,6 +18,7 @@ export default defineNode({
     })
     .strict(),
   output: z.unknown(),
-  policy: { timeout: '30s', maxAttempts: 1 },
+  // Retries only cover lost attempts (a worker died): expression errors never retry.
+  policy: { timeout: '30s' },
   expressionParams: ['expression'],
 });

@@ -17,7 +17,8 @@ export default defineNode({
     })
     .strict(),
   output: z.unknown(),
-  policy: { timeout: '30s', maxAttempts: 1 },
+  // Retries only cover lost attempts (a worker died): expression errors never retry.
+  policy: { timeout: '30s' },
   expressionParams: ['condition'],
   routing: true,
 });

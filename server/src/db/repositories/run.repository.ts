@@ -122,10 +122,24 @@ interface AttemptKey {
  * Records the start of an attempt. Earlier attempts of the same node still marked running were
  * lost (the worker died or the attempt timed out): they are closed as failed.
  */
-export async function startNodeAttempt(db: Db, a: AttemptKey & { nodeType: string; input: unknown; status?: 'running' | 'waiting' }): Promise<void> {
+export async function startNodeAttempt(
+  db: Db,
+  a: AttemptKey & { nodeType: string; input: unknown; status?: 'running' | 'waiting' },
+): Promise<{ attempt: number; output: unknown; routes: { ports?: string[]; falseEdges: string[] } | null } | undefined> {
   const phase = a.phase ?? 'execute';
   const item = a.item ?? -1;
-  await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
+    const done = await tx
+      .selectFrom('node_run')
+      .select(['attempt', 'output', 'routes'])
+      .where('run_id', '=', a.runId)
+      .where('node_id', '=', a.nodeId)
+      .where('phase', '=', phase)
+      .where('item', '=', item)
+      .where('status', '=', 'succeeded')
+      .where('attempt', '<>', a.attempt)
+      .executeTakeFirst();
+    if (done) return { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null };
     await tx
       .updateTable('node_run')
       .set({
@@ -145,9 +159,10 @@ export async function startNodeAttempt(db: Db, a: AttemptKey & { nodeType: strin
       .values({ run_id: a.runId, node_id: a.nodeId, node_type: a.nodeType, phase, item, attempt: a.attempt, status: a.status ?? 'running', input: json(a.input ?? null) })
       .onConflict((oc) => oc.columns(['run_id', 'node_id', 'phase', 'item', 'attempt']).doNothing())
       .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return; // a repeated delivery
+    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return undefined; // a repeated delivery
     const type: RunEventType = phase === 'compensate' ? 'compensating' : a.status === 'waiting' ? 'waiting' : 'started';
     await appendEvent(tx, { runId: a.runId, type, nodeId: a.nodeId, attempt: a.attempt, ...(item >= 0 ? { item } : {}) });
+    return undefined;
   });
 }
 

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { WorkflowInput } from '@weft/schemas';
+import { BACKENDS } from './testing/databases.js';
+import { Receiver } from './testing/receiver.js';
+import { startStack } from './testing/stack.js';
+import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
+import { findTemporalCli, freePort, startDevServer, type DevServer } from './temporal/dev-server.js';
+
+const RUNS = 30;
+const KILLS = 5;
+const HTTP_NODES = 4;
+
+/** start → (http → transform) × 4 → output: 10 nodes, 4 of them side effects. */
+function tenNodes(url: string): WorkflowInput {
+  const nodes: WorkflowInput['nodes'] = [{ id: 'start', type: 'control.trigger' }];
+  const edges: WorkflowInput['edges'] = [];
+  let prev = 'start';
+  for (let i = 1; i <= HTTP_NODES; i++) {
+    const http = `call${i}`;
+    nodes.push({
+      id: http,
+      type: 'execution.http',
+      params: { method: 'POST', url: `${url}/step/${i}?delay=${800 + i * 150}`, body: '{{ { "run": $run.id, "step": ' + i + ' } }}' },
+      policy: { heartbeatTimeout: '2s', initialInterval: '200ms', maxInterval: '1s', maxAttempts: 50 },
+    });
+    edges.push({ id: `e-${http}`, source: prev, target: http });
+    prev = http;
+    const t = `note${i}`;
+    nodes.push({ id: t, type: 'analysis.transform', params: { expression: `$input.body.effects` } });
+    edges.push({ id: `e-${t}`, source: prev, target: t });
+    prev = t;
+  }
+  nodes.push({ id: 'out', type: 'control.output', params: { value: '{{ $nodes.call4.output.body.id }}' } });
+  edges.push({ id: 'e-out', source: prev, target: 'out' });
+  return { schemaVersion: 1, name: 'crash test', nodes, edges };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('crashes in the middle of 30 runs', () => {
+  it(`every run completes after ${KILLS} worker kills and a Temporal restart, each effect applied once`, async () => {
+    const backend = BACKENDS.at(-1)!;
+    const cli = findTemporalCli(process.env['TEMPORAL_CLI'])!;
+    const dir = mkdtempSync(join(tmpdir(), 'weft-crash-'));
+    // Its own dev server, on a file, at a fixed port: it is stopped and started again below.
+    const port = await freePort();
+    let temporal: DevServer = await startDevServer({ cli, port, dbFile: join(dir, 'temporal.db') });
+    const stack = await startStack({ backend, temporalAddress: temporal.address, worker: false, shareable: true });
+    const receiver = await new Receiver().start();
+    const workers: WorkerProcess[] = [];
+    const env = {
+      DATABASE_URL: stack.db.url!,
+      ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
+      TEMPORAL_ADDRESS: temporal.address,
+      WEFT_TASK_QUEUE: stack.taskQueue,
+    };
+    try {
+      workers.push(await spawnWorker(env));
+      const wf = await stack.createWorkflow(tenNodes(receiver.url));
+      const runIds = await Promise.all(Array.from({ length: RUNS }, (_, i) => stack.startRun(wf, { order: i })));
+
+      // Kill only once every run is under way: each has reached the receiver.
+      for (let i = 0; i < 600 && receiver.keys.size < RUNS; i++) await sleep(100);
+      let kills = 0;
+      let restarts = 0;
+      const progressAtKill: number[] = [];
+      for (let k = 0; k < KILLS; k++) {
+        await sleep(1500 + Math.floor(Math.random() * 1500));
+        progressAtKill.push([...receiver.keys.values()].length);
+        await workers.at(-1)!.kill('SIGKILL');
+        kills++;
+        if (k === 2) {
+          // The Temporal server goes down too, and comes back on the same file and port.
+          await temporal.stop();
+          await sleep(1000);
+          temporal = await startDevServer({ cli, port, dbFile: join(dir, 'temporal.db') });
+          restarts++;
+        }
+        workers.push(await spawnWorker(env));
+      }
+
+      const runs = await Promise.all(runIds.map((id) => stack.waitForRun(id, 300_000)));
+      const notDone = runs.filter((r) => r.status !== 'completed').map((r) => ({ id: r.id, status: r.status, error: r.error, nodes: r.nodes.filter((n) => n.status !== 'succeeded').map((n) => [n.id, n.status, n.error?.type, n.error?.message]) }));
+      expect(notDone).toEqual([]);
+      for (const r of runs) expect(r.output).toBe(`effect-${r.id}:call4`);
+      // The kills happened mid-run: even the last one found effects still to do.
+      expect(progressAtKill[0]).toBeGreaterThanOrEqual(RUNS);
+      expect(progressAtKill.at(-1)).toBeLessThan(RUNS * HTTP_NODES);
+
+      // Each side effect was applied exactly once per idempotency key.
+      expect(receiver.keys.size).toBe(RUNS * HTTP_NODES);
+      const effects = [...receiver.keys.values()].map((k) => k.effects);
+      expect(new Set(effects)).toEqual(new Set([1]));
+
+      // No node ran again once it had succeeded, and each succeeded exactly once.
+      const rows = await stack.db.db.selectFrom('node_run').select(['run_id', 'node_id', 'attempt', 'status']).where('run_id', 'in', runIds).execute();
+      const byNode = new Map<string, { attempt: number; status: string }[]>();
+      for (const r of rows) byNode.set(`${r.run_id}/${r.node_id}`, [...(byNode.get(`${r.run_id}/${r.node_id}`) ?? []), r]);
+      expect(byNode.size).toBe(RUNS * 10);
+      let lost = 0;
+      for (const attempts of byNode.values()) {
+        const ok = attempts.filter((a) => a.status === 'succeeded');
+        expect(ok).toHaveLength(1);
+        expect(Math.max(...attempts.map((a) => a.attempt))).toBe(ok[0]!.attempt);
+        lost += attempts.length - 1;
+      }
+      const requests = [...receiver.keys.values()].reduce((n, k) => n + k.requests, 0);
+      console.log(
+        `crash test (${backend}): ${RUNS} runs × 10 nodes, ${kills} worker kills, ${restarts} Temporal restart; ` +
+          `effects done at each kill: ${progressAtKill.join(', ')} of ${RUNS * HTTP_NODES}; ${lost} attempts lost and retried; ${requests} requests for ${receiver.keys.size} keys; effects per key: max ${Math.max(...effects)}`,
+      );
+    } finally {
+      for (const w of workers) await w.kill();
+      await receiver.close();
+      await stack.stop();
+      await temporal.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
