@@ -12,6 +12,7 @@ export const Config = z.object({
     .optional()
     .describe('PostgreSQL server; unset means embedded PGlite under WEFT_DATA_DIR'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional().describe('PostgreSQL schema to use (default: public)'),
+  DATABASE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connections of this process'),
   TEMPORAL_ADDRESS: z.string().optional().describe('Temporal frontend host:port; unset means Weft starts the dev server'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: z.string().optional().describe('Path of the temporal CLI used for the embedded dev server'),

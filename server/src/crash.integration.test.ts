@@ -40,9 +40,12 @@ function tenNodes(url: string): WorkflowInput {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('crashes in the middle of 30 runs', () => {
+// Skipped without DATABASE_URL: this test needs a database two processes can hammer at once,
+// and PGlite serves one process (the product never shares it; over a socket, concurrent
+// queries from two processes interleave). `.ci/run` always provides the PostgreSQL server.
+describe.skipIf(!BACKENDS.includes('postgres'))('crashes in the middle of 30 runs (needs the PostgreSQL server: DATABASE_URL)', () => {
   it(`every run completes after ${KILLS} worker kills and a Temporal restart, each effect applied once`, async () => {
-    const backend = BACKENDS.at(-1)!;
+    const backend = 'postgres' as const;
     const cli = findTemporalCli(process.env['TEMPORAL_CLI'])!;
     const dir = mkdtempSync(join(tmpdir(), 'weft-crash-'));
     // Its own dev server, on a file, at a fixed port: it is stopped and started again below.

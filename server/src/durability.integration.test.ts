@@ -20,6 +20,7 @@ describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
     const env = {
       DATABASE_URL: stack.db.url!,
       ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
+      ...(stack.db.maxConnections ? { DATABASE_MAX_CONNECTIONS: String(stack.db.maxConnections) } : {}),
       TEMPORAL_ADDRESS: address,
       WEFT_TASK_QUEUE: stack.taskQueue,
     };

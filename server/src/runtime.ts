@@ -42,7 +42,12 @@ export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN'): void {
 /** Opens the configured database: PostgreSQL at DATABASE_URL, else PGlite under the data dir. */
 export function openConfiguredDatabase(config: Config): Promise<OpenDatabase> {
   return config.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}) })
+    ? openDatabase({
+        kind: 'postgres',
+        url: config.DATABASE_URL,
+        maxConnections: config.DATABASE_MAX_CONNECTIONS,
+        ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
+      })
     : openDatabase({ kind: 'pglite', dataDir: join(config.WEFT_DATA_DIR, 'pgdata') });
 }
 

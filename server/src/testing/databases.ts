@@ -14,6 +14,8 @@ export const BACKENDS: readonly Backend[] = process.env['DATABASE_URL'] ? ['pgli
 export interface TestDatabase extends OpenDatabase {
   /** A postgres:// URL another process can use (PGlite is served over a socket for that). */
   readonly url?: string;
+  /** Connections another process should open at most. */
+  readonly maxConnections?: number;
   readonly schema?: string;
 }
 
@@ -46,10 +48,12 @@ export async function testDatabase(backend: Backend, opts: { shareable?: boolean
   const socket = new PGLiteSocketServer({ db: pglite, port, host: '127.0.0.1', maxConnections: 32 });
   await socket.start();
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  const open = await openDatabase({ kind: 'postgres', url, maxConnections: 4 });
+  // One connection a process: PGlite runs one session, and the socket serialises only that far.
+  const open = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
   return {
     ...open,
     url,
+    maxConnections: 1,
     async close() {
       await open.close();
       await socket.stop();
