@@ -100,3 +100,15 @@ export function durationToMs(duration: string): number | undefined {
 export function compensationAttempts(node: Pick<PlanNode, 'retry'>): number {
   return Math.max(3, node.retry.maximumAttempts);
 }
+
+/**
+ * Attempts lost to infrastructure (a worker died, the server restarted) that a node may use on
+ * top of its own retry budget: `maxAttempts` counts attempts that failed with an error; a lost
+ * attempt is not the node's fault. Bounded, so a node that kills its worker every time stops.
+ */
+export const LOST_ATTEMPTS_ALLOWED = 10;
+
+/** The attempt limit Temporal enforces: the node's own plus the lost-attempt allowance. */
+export function temporalAttempts(attempts: number): number {
+  return attempts + LOST_ATTEMPTS_ALLOWED;
+}

@@ -117,8 +117,10 @@ describe.each(BACKENDS)('rollback on %s', (backend) => {
     expect(run.error).toMatchObject({ type: 'Cancelled', compensated: ['reserve'] });
     expect(Object.fromEntries(run.nodes.map((n) => [n.id, n.status]))).toEqual({ start: 'succeeded', reserve: 'compensated', pause: 'failed', after: 'skipped' });
     expect(deletes(runId)).toEqual([`/reserve/effect-${runId}:reserve`]);
-    const desc = await stack.temporal.client.workflow.getHandle(runId).describe();
-    expect(desc.status.name).toBe('CANCELLED');
+    // The record is final just before the workflow closes: wait for Temporal's own outcome.
+    const handle = stack.temporal.client.workflow.getHandle(runId);
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
     // A finished run cannot be cancelled again.
     expect((await stack.api('POST', `/api/runs/${runId}/cancel`)).json.error.code).toBe('run_finished');
     const audit = await stack.db.db.selectFrom('audit_event').select(['action', 'target']).where('target', '=', runId).execute();

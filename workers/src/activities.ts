@@ -133,7 +133,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const { runId, node } = req;
       const item = req.item?.index;
       const key = { runId, nodeId: node.id, attempt, ...(item === undefined ? {} : { item }) };
-      const prior = await store.startAttempt({ ...key, nodeType: node.type, input: req.item ? req.item.value : req.input });
+      const { prior, failures } = await store.startAttempt({ ...key, nodeType: node.type, input: req.item ? req.item.value : req.input });
       // Done before, but Temporal never heard: hand back that result instead of running again.
       if (prior) return { output: prior.output, ...(prior.routes?.ports ? { ports: prior.routes.ports } : {}), falseEdges: prior.routes?.falseEdges ?? [] };
       const stopBeating = heartbeatWhileRunning(activity);
@@ -163,9 +163,10 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         return { output: stored, ...(ports ? { ports } : {}), falseEdges };
       } catch (e) {
         const error = toRunError(e, node.id);
-        const willRetry = error.retryable !== false && attempt < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
+        // The node's own budget counts attempts that failed with an error, this one included.
+        const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
         await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
-        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: error.retryable === false });
+        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
       } finally {
         stopBeating();
       }
@@ -177,7 +178,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const attempt = activity.info.attempt;
       const key = { runId: req.runId, nodeId: req.node.id, attempt, phase: 'compensate' as const };
       const output = await load(req.output);
-      const prior = await store.startAttempt({ ...key, nodeType: req.node.type, input: req.output });
+      const { prior, failures } = await store.startAttempt({ ...key, nodeType: req.node.type, input: req.output });
       if (prior) return prior.output;
       const stopBeating = heartbeatWhileRunning(activity);
       try {
@@ -202,8 +203,9 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         return result;
       } catch (e) {
         const error = toRunError(e, req.node.id);
-        await store.finishAttempt({ ...key, status: 'failed', error, willRetry: error.retryable !== false && attempt < compensationAttempts(req.node) });
-        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: error.retryable === false });
+        const willRetry = error.retryable !== false && failures + 1 < compensationAttempts(req.node);
+        await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
+        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
       } finally {
         stopBeating();
       }

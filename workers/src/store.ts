@@ -58,13 +58,21 @@ export interface PriorSuccess {
   readonly routes: { readonly ports?: readonly string[]; readonly falseEdges: readonly string[] } | null;
 }
 
+/** What earlier attempts of a node left, as its next attempt starts. */
+export interface AttemptHistory {
+  /** An earlier attempt that succeeded, whose completion never reached Temporal. */
+  readonly prior?: PriorSuccess;
+  /** Earlier attempts that failed with an error (lost attempts not counted). */
+  readonly failures: number;
+}
+
 export interface RunStore {
   /**
    * Records the start of an attempt, unless an earlier attempt of the same node already
    * succeeded (its completion was lost on the way to Temporal): then it returns that result and
    * records nothing, and the node must not run again.
    */
-  startAttempt(start: AttemptStart): Promise<PriorSuccess | undefined>;
+  startAttempt(start: AttemptStart): Promise<AttemptHistory>;
   finishAttempt(end: AttemptEnd): Promise<void>;
   setRunStatus(change: RunStatusChange): Promise<void>;
   /** Keeps a large value; returns its id. */

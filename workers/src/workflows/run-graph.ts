@@ -11,7 +11,7 @@ import {
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import { compensationAttempts, durationToMs, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
+import { compensationAttempts, durationToMs, temporalAttempts, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
 import type { NodeStatus, RunError, RunStatus } from '@weft/schemas/run';
 import type { NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
 import { approveSignal, RUN_GRAPH, RUN_LOOP, stateQuery, type ApprovalDecision, type PendingApproval } from './definitions.js';
@@ -217,7 +217,7 @@ export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput
                 activityId: node.id,
                 startToCloseTimeout: node.startToCloseTimeout,
                 heartbeatTimeout: node.heartbeatTimeout,
-                retry: { ...node.retry, nonRetryableErrorTypes: [...node.retry.nonRetryableErrorTypes] },
+                retry: { ...node.retry, maximumAttempts: temporalAttempts(node.retry.maximumAttempts), nonRetryableErrorTypes: [...node.retry.nonRetryableErrorTypes] },
                 // On cancel, wait for the attempt to end: one that finished anyway gets undone.
                 cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
               }).runNode({ ...request, conditions: conditionsOf(node.id) })
@@ -277,7 +277,7 @@ export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput
           activityId: `${c.node.id}-compensate`,
           startToCloseTimeout: c.node.startToCloseTimeout,
           heartbeatTimeout: c.node.heartbeatTimeout,
-          retry: { ...c.node.retry, maximumAttempts: compensationAttempts(c.node), nonRetryableErrorTypes: [...c.node.retry.nonRetryableErrorTypes] },
+          retry: { ...c.node.retry, maximumAttempts: temporalAttempts(compensationAttempts(c.node)), nonRetryableErrorTypes: [...c.node.retry.nonRetryableErrorTypes] },
         }).compensateNode({ ...c.request, output: c.output });
         status.set(c.node.id, 'compensated');
         undone.push(c.node.id);

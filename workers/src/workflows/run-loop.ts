@@ -1,5 +1,5 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PlanNode } from '@weft/schemas/plan';
+import { temporalAttempts, type PlanNode } from '@weft/schemas/plan';
 import type { NodeActivities } from '../activities.js';
 
 /** What a loop's child run needs; `start` moves on with each continue-as-new. */
@@ -37,7 +37,7 @@ export async function runLoop(loop: LoopInput): Promise<void> {
   const body = proxyActivities<Pick<NodeActivities, 'runNode'>>({
     startToCloseTimeout: loop.body.startToCloseTimeout,
     heartbeatTimeout: loop.body.heartbeatTimeout,
-    retry: { ...loop.body.retry, nonRetryableErrorTypes: [...loop.body.retry.nonRetryableErrorTypes] },
+    retry: { ...loop.body.retry, maximumAttempts: temporalAttempts(loop.body.retry.maximumAttempts), nonRetryableErrorTypes: [...loop.body.retry.nonRetryableErrorTypes] },
   });
   const node: PlanNode = { ...loop.body, id: loop.loopNodeId };
   const end = Math.min(loop.count, loop.start + ITEMS_PER_RUN);

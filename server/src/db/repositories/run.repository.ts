@@ -125,44 +125,49 @@ interface AttemptKey {
 export async function startNodeAttempt(
   db: Db,
   a: AttemptKey & { nodeType: string; input: unknown; status?: 'running' | 'waiting' },
-): Promise<{ attempt: number; output: unknown; routes: { ports?: string[]; falseEdges: string[] } | null } | undefined> {
+): Promise<{ prior?: { attempt: number; output: unknown; routes: { ports?: string[]; falseEdges: string[] } | null }; failures: number }> {
   const phase = a.phase ?? 'execute';
   const item = a.item ?? -1;
   return db.transaction().execute(async (tx) => {
-    const done = await tx
-      .selectFrom('node_run')
-      .select(['attempt', 'output', 'routes'])
-      .where('run_id', '=', a.runId)
-      .where('node_id', '=', a.nodeId)
-      .where('phase', '=', phase)
-      .where('item', '=', item)
-      .where('status', '=', 'succeeded')
-      .where('attempt', '<>', a.attempt)
-      .executeTakeFirst();
-    if (done) return { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null };
-    await tx
-      .updateTable('node_run')
-      .set({
-        status: 'failed',
-        finished_at: sql<Date>`now()`,
-        error: json({ type: 'AttemptLost', message: 'the attempt stopped answering (worker lost or timed out) and was retried', retryable: true }),
-      })
-      .where('run_id', '=', a.runId)
-      .where('node_id', '=', a.nodeId)
-      .where('phase', '=', phase)
-      .where('item', '=', item)
-      .where('attempt', '<', a.attempt)
-      .where('status', 'in', ['running', 'waiting'])
-      .execute();
+    let failures = 0;
+    // A first attempt has no history: skip the look-back, the common case stays two statements.
+    if (a.attempt > 1) {
+      const earlier = await tx
+        .selectFrom('node_run')
+        .select(['attempt', 'status', 'output', 'routes', 'error'])
+        .where('run_id', '=', a.runId)
+        .where('node_id', '=', a.nodeId)
+        .where('phase', '=', phase)
+        .where('item', '=', item)
+        .where('attempt', '<>', a.attempt)
+        .execute();
+      const done = earlier.find((r) => r.status === 'succeeded');
+      if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null }, failures: 0 };
+      failures = earlier.filter((r) => r.status === 'failed' && (r.error as { type?: string } | null)?.type !== 'AttemptLost').length;
+      await tx
+        .updateTable('node_run')
+        .set({
+          status: 'failed',
+          finished_at: sql<Date>`now()`,
+          error: json({ type: 'AttemptLost', message: 'the attempt stopped answering (worker lost or timed out) and was retried', retryable: true }),
+        })
+        .where('run_id', '=', a.runId)
+        .where('node_id', '=', a.nodeId)
+        .where('phase', '=', phase)
+        .where('item', '=', item)
+        .where('attempt', '<', a.attempt)
+        .where('status', 'in', ['running', 'waiting'])
+        .execute();
+    }
     const res = await tx
       .insertInto('node_run')
       .values({ run_id: a.runId, node_id: a.nodeId, node_type: a.nodeType, phase, item, attempt: a.attempt, status: a.status ?? 'running', input: json(a.input ?? null) })
       .onConflict((oc) => oc.columns(['run_id', 'node_id', 'phase', 'item', 'attempt']).doNothing())
       .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return undefined; // a repeated delivery
+    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return { failures }; // a repeated delivery
     const type: RunEventType = phase === 'compensate' ? 'compensating' : a.status === 'waiting' ? 'waiting' : 'started';
     await appendEvent(tx, { runId: a.runId, type, nodeId: a.nodeId, attempt: a.attempt, ...(item >= 0 ? { item } : {}) });
-    return undefined;
+    return { failures };
   });
 }
 
