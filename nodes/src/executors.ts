@@ -28,4 +28,6 @@ export const builtinExecutors: readonly NodeExecutor[] = [
 
 export { NodeError } from './context.js';
 export { Routed, routed } from './define-node.js';
+export { createGuardedFetch, type GuardedFetchOptions } from './net/guarded-fetch.js';
+export { blockedReason } from './net/address-policy.js';
 export type * from './context.js';

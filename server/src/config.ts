@@ -25,6 +25,11 @@ export const Config = z.object({
     .default('')
     .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
     .describe('Comma-separated environment variables expressions may read as $env'),
+  WEFT_HTTP_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .describe('Hosts (host or host:port) and networks (CIDR) outbound HTTP may reach despite the SSRF guard'),
   WEFT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type Config = z.infer<typeof Config>;

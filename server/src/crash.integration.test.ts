@@ -12,6 +12,7 @@ import { findTemporalCli, freePort, startDevServer, type DevServer } from './tem
 const RUNS = 30;
 const KILLS = 5;
 const HTTP_NODES = 4;
+// Long enough per step that five kills land while runs are still going.
 
 /** start → (http → transform) × 4 → output: 10 nodes, 4 of them side effects. */
 function tenNodes(url: string): WorkflowInput {
@@ -23,7 +24,7 @@ function tenNodes(url: string): WorkflowInput {
     nodes.push({
       id: http,
       type: 'execution.http',
-      params: { method: 'POST', url: `${url}/step/${i}?delay=${800 + i * 150}`, body: '{{ { "run": $run.id, "step": ' + i + ' } }}' },
+      params: { method: 'POST', url: `${url}/step/${i}?delay=${1500 + i * 250}`, body: '{{ { "run": $run.id, "step": ' + i + ' } }}' },
       policy: { heartbeatTimeout: '2s', initialInterval: '200ms', maxInterval: '1s', maxAttempts: 50 },
     });
     edges.push({ id: `e-${http}`, source: prev, target: http });
@@ -59,6 +60,7 @@ describe.skipIf(!BACKENDS.includes('postgres'))('crashes in the middle of 30 run
       ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
       TEMPORAL_ADDRESS: temporal.address,
       WEFT_TASK_QUEUE: stack.taskQueue,
+      WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
     };
     try {
       workers.push(await spawnWorker(env));
@@ -71,8 +73,11 @@ describe.skipIf(!BACKENDS.includes('postgres'))('crashes in the middle of 30 run
       let restarts = 0;
       const progressAtKill: number[] = [];
       for (let k = 0; k < KILLS; k++) {
-        await sleep(1500 + Math.floor(Math.random() * 1500));
-        progressAtKill.push([...receiver.keys.values()].length);
+        // Kill a worker that is working: wait for fresh progress, then a random moment more.
+        const seen = receiver.keys.size;
+        for (let i = 0; i < 300 && receiver.keys.size < seen + 5; i++) await sleep(100);
+        await sleep(200 + Math.floor(Math.random() * 1000));
+        progressAtKill.push(receiver.keys.size);
         await workers.at(-1)!.kill('SIGKILL');
         kills++;
         if (k === 2) {
@@ -89,8 +94,9 @@ describe.skipIf(!BACKENDS.includes('postgres'))('crashes in the middle of 30 run
       const notDone = runs.filter((r) => r.status !== 'completed').map((r) => ({ id: r.id, status: r.status, error: r.error, nodes: r.nodes.filter((n) => n.status !== 'succeeded').map((n) => [n.id, n.status, n.error?.type, n.error?.message]) }));
       expect(notDone).toEqual([]);
       for (const r of runs) expect(r.output).toBe(`effect-${r.id}:call4`);
-      // The kills happened mid-run: even the last one found effects still to do.
+      // The kills happened mid-run, each after fresh progress, the last with effects still to do.
       expect(progressAtKill[0]).toBeGreaterThanOrEqual(RUNS);
+      for (let k = 1; k < progressAtKill.length; k++) expect(progressAtKill[k]).toBeGreaterThan(progressAtKill[k - 1]!);
       expect(progressAtKill.at(-1)).toBeLessThan(RUNS * HTTP_NODES);
 
       // Each side effect was applied exactly once per idempotency key.

@@ -23,6 +23,7 @@ describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
       ...(stack.db.maxConnections ? { DATABASE_MAX_CONNECTIONS: String(stack.db.maxConnections) } : {}),
       TEMPORAL_ADDRESS: address,
       WEFT_TASK_QUEUE: stack.taskQueue,
+      WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
     };
     const workers: WorkerProcess[] = [];
     cleanup.push(async () => {

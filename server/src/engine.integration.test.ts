@@ -94,6 +94,14 @@ describe.each(BACKENDS)('runs on the real Temporal server with %s', (backend) =>
     }
   });
 
+  it('fails a node that calls a private or metadata address, once, without retrying', async () => {
+    const doc = pipeline('http://169.254.169.254/latest/meta-data');
+    const run = await stack.waitForRun(await stack.startRun(await stack.createWorkflow(doc), { sku: 'x', qty: 1 }));
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ type: 'SsrfBlocked', nodeId: 'post' });
+    expect(run.nodes.find((n) => n.id === 'post')).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
   it('runs independent branches in parallel and joins them at the output', async () => {
     const doc: WorkflowInput = {
       schemaVersion: 1,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
 import { NodeRegistry } from '@weft/nodes';
-import { builtinExecutors } from '@weft/nodes/executors';
+import { builtinExecutors, createGuardedFetch } from '@weft/nodes/executors';
 import { validateWorkflow } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { createApp } from './app.js';
@@ -69,6 +69,7 @@ export function buildWorker(config: Config, db: Db, connection: NativeConnection
     taskQueue,
     store: createRunStore(db),
     executors: builtinExecutors,
+    fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }),
     env: allowedEnv(config),
     expressionTimeoutMs: config.WEFT_EXPRESSION_TIMEOUT_MS,
   });

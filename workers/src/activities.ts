@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NodeRegistry } from '@weft/nodes';
-import { NodeError, Routed, type NodeContext, type NodeExecutor, type NodeLogger } from '@weft/nodes/executors';
+import { createGuardedFetch, NodeError, Routed, type NodeContext, type NodeExecutor, type NodeLogger } from '@weft/nodes/executors';
 import {
   compensationAttempts,
   durationToMs,
@@ -64,7 +64,7 @@ export interface NodeActivityDeps {
   readonly executors: readonly NodeExecutor[];
   /** Node definitions (for the types the workflow runs itself); the built-ins by default. */
   readonly registry?: NodeRegistry;
-  /** Outbound HTTP for executors (`ctx.fetch`). */
+  /** Outbound HTTP for executors (`ctx.fetch`); guarded against private destinations by default. */
   readonly fetch?: typeof fetch;
   /** Environment variables expressions may read as `$env`. */
   readonly env?: Readonly<Record<string, string>>;
@@ -76,7 +76,7 @@ export interface NodeActivityDeps {
 export function createNodeActivities(deps: NodeActivityDeps) {
   const executors = new Map(deps.executors.map((e) => [e.definition.type, e]));
   const registry = deps.registry ?? new NodeRegistry();
-  const doFetch = deps.fetch ?? globalThis.fetch;
+  const doFetch = deps.fetch ?? createGuardedFetch();
   const { store } = deps;
   const timeoutMs = deps.expressionTimeoutMs;
 

@@ -63,12 +63,26 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
     const follow = (init.redirect ?? 'follow') === 'follow';
     for (let hop = 0; ; hop++) {
       check(url);
-      const res = (await undiciFetch(url, { ...(request as object), redirect: 'manual', dispatcher } as never)) as unknown as Response;
+      let res: Response;
+      try {
+        res = (await undiciFetch(url, { ...(request as object), redirect: 'manual', dispatcher } as never)) as unknown as Response;
+      } catch (e) {
+        // A refusal at connect time (the name resolved to a blocked address) arrives wrapped.
+        const cause = (e as { cause?: unknown }).cause;
+        throw cause instanceof NodeError ? cause : e;
+      }
       const location = res.headers.get('location');
       if (!follow || res.status < 300 || res.status >= 400 || !location) return res;
       if (hop >= maxRedirects) throw new NodeError('TooManyRedirects', `more than ${maxRedirects} redirects from ${url.origin}`, false);
       await res.body?.cancel();
-      url = new URL(location, url);
+      const next = new URL(location, url);
+      // Credentials never follow a redirect to another origin.
+      if (next.origin !== url.origin && request.headers) {
+        const headers = new Headers(request.headers);
+        for (const h of ['authorization', 'cookie', 'proxy-authorization']) headers.delete(h);
+        request = { ...request, headers };
+      }
+      url = next;
       // 303 (and 301/302 after a POST) turn into a GET without a body, as browsers do.
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && request.method && request.method !== 'GET' && request.method !== 'HEAD')) {
         const { body: _body, ...rest } = request;

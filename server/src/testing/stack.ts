@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { NodeRegistry } from '@weft/nodes';
-import { builtinExecutors } from '@weft/nodes/executors';
+import { builtinExecutors, createGuardedFetch } from '@weft/nodes/executors';
 import { FINAL_RUN_STATUSES, type RunView, type WorkflowInput } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { createApp } from '../app.js';
@@ -43,7 +43,9 @@ export async function startStack(o: { backend: Backend; temporalAddress: string;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (withWorker) {
-    worker = await createWorker({ connection: temporal.native!, taskQueue, store: createRunStore(db.db), executors: builtinExecutors });
+    // The tests' HTTP services listen on loopback, which the SSRF guard opens for them only.
+    const fetch = createGuardedFetch({ allow: ['127.0.0.1'] });
+    worker = await createWorker({ connection: temporal.native!, taskQueue, store: createRunStore(db.db), executors: builtinExecutors, fetch });
     running = worker.run();
   }
   const runs = createRunStarter({ db: db.db, client: temporal.client, taskQueue, registry });

@@ -74,3 +74,14 @@ describe('execution.http', () => {
     }
   });
 });
+
+describe('execution.http behind the SSRF guard', () => {
+  it('refuses a private destination for good, without a request', async () => {
+    const { createGuardedFetch } = await import('../../net/guarded-fetch.js');
+    const before = seen.length;
+    const guarded = { ...ctx(), fetch: createGuardedFetch() };
+    await expect(execute(guarded, params({ url: `${base}/orders` }), null)).rejects.toMatchObject({ type: 'SsrfBlocked', retryable: false });
+    await expect(execute(guarded, params({ url: 'http://169.254.169.254/latest/meta-data/' }), null)).rejects.toMatchObject({ type: 'SsrfBlocked' });
+    expect(seen.length).toBe(before);
+  });
+});

@@ -55,7 +55,7 @@ async function send(ctx: NodeContext, params: Params, idempotencyKey: string) {
   try {
     res = await ctx.fetch(url, { method: params.method, headers, body, signal, redirect: 'follow' });
   } catch (e) {
-    if (ctx.signal.aborted) throw e;
+    if (ctx.signal.aborted || e instanceof NodeError) throw e;
     const err = e as Error & { cause?: { code?: string } };
     const why = err.name === 'TimeoutError' ? `no answer within ${params.timeoutMs} ms` : (err.cause?.code ?? err.message);
     throw new NodeError('HttpRequestError', `${params.method} ${url.origin}${url.pathname} failed: ${why}`, true);
