@@ -12,6 +12,8 @@ import transform from './analysis/transform/definition.js';
 import * as transformExec from './analysis/transform/executor.js';
 import http from './execution/http/definition.js';
 import * as httpExec from './execution/http/executor.js';
+import code from './execution/code/definition.js';
+import * as codeExec from './execution/code/executor.js';
 
 /**
  * The executors of the built-in node types. Node only: never import this from the editor.
@@ -21,6 +23,7 @@ export const builtinExecutors: readonly NodeExecutor[] = [
   { definition: trigger, ...triggerExec },
   { definition: transform, ...transformExec },
   { definition: http, ...httpExec },
+  { definition: code, ...codeExec },
   { definition: branch, ...branchExec },
   { definition: merge, ...mergeExec },
   { definition: output, ...outputExec },

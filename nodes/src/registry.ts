@@ -10,9 +10,10 @@ import subworkflow from './control/subworkflow/definition.js';
 import approval from './security/approval/definition.js';
 import transform from './analysis/transform/definition.js';
 import http from './execution/http/definition.js';
+import code from './execution/code/definition.js';
 
 /** The node types Weft ships. */
-export const builtinDefinitions: readonly NodeDefinition[] = [trigger, transform, http, branch, merge, wait, approval, loop, subworkflow, output];
+export const builtinDefinitions: readonly NodeDefinition[] = [trigger, transform, http, code, branch, merge, wait, approval, loop, subworkflow, output];
 
 /** The node types a server or worker knows, by type id; doubles as the validator's catalog. */
 export class NodeRegistry implements NodeCatalog {

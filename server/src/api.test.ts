@@ -237,6 +237,7 @@ describe('versions, diff, export and import', () => {
       'control.trigger',
       'analysis.transform',
       'execution.http',
+      'execution.code',
       'control.branch',
       'control.merge',
       'control.wait',
