@@ -92,10 +92,17 @@ describe('weft start (the embedded product)', () => {
       // Temporal kept the run's history in its SQLite file too.
       const address = /Temporal dev server at (\S+)/.exec(second.log())?.[1];
       expect(address).toBeTruthy();
-      const described = execFileSync(findTemporalCli(process.env['TEMPORAL_CLI'])!, ['workflow', 'describe', '--workflow-id', runId, '--address', address!, '--output', 'json'], {
-        encoding: 'utf8',
-      });
-      expect(JSON.parse(described).workflowExecutionInfo.status).toMatch(/COMPLETED/);
+      // The run was recorded complete just before its workflow closed; if the first instance
+      // stopped in between, the restarted worker finishes closing it. Poll Temporal for that.
+      let status = '';
+      for (let i = 0; i < 100 && !/COMPLETED/.test(status); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 200));
+        const described = execFileSync(findTemporalCli(process.env['TEMPORAL_CLI'])!, ['workflow', 'describe', '--workflow-id', runId, '--address', address!, '--output', 'json'], {
+          encoding: 'utf8',
+        });
+        status = String(JSON.parse(described).workflowExecutionInfo.status);
+      }
+      expect(status).toMatch(/COMPLETED/);
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
