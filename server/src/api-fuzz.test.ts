@@ -5,13 +5,9 @@ import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
-import { HttpError } from './errors.js';
+import { runsWithoutTemporal } from './testing/no-temporal.js';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, any>;
-
-const unavailable = async (): Promise<never> => {
-  throw new HttpError(503, 'temporal_unavailable', 'no Temporal in this test');
-};
 
 let database: OpenDatabase;
 let app: ReturnType<typeof createApp>;
@@ -24,13 +20,7 @@ beforeAll(async () => {
   app = createApp({
     db: database.db,
     registry: new NodeRegistry(),
-    runs: {
-      start: async () => 'run_fuzz',
-      cancel: unavailable,
-      decide: unavailable,
-      state: unavailable,
-      rerun: unavailable,
-    },
+    runs: runsWithoutTemporal('run_fuzz'),
   });
   token = (await createToken(database.db, { role: 'admin' })).token;
   const res = await app.request('/api/workflows', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(hello) });

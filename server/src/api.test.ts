@@ -3,8 +3,7 @@ import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
-import type { RunStarter } from './runs.js';
-import { HttpError } from './errors.js';
+import { runsWithoutTemporal } from './testing/no-temporal.js';
 import { readFileSync } from 'node:fs';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -15,19 +14,7 @@ const started: string[] = [];
 const tokens: Record<string, string> = {};
 
 // These tests cover HTTP behaviour only; runs on real Temporal are in the integration suite.
-const noTemporal = async (): Promise<never> => {
-  throw new HttpError(503, 'temporal_unavailable', 'no Temporal in this test');
-};
-const runs: RunStarter = {
-  async start(wf) {
-    started.push(wf.id);
-    return 'run_test';
-  },
-  cancel: noTemporal,
-  decide: noTemporal,
-  state: noTemporal,
-  rerun: noTemporal,
-};
+const runs = runsWithoutTemporal('run_test', started);
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent, WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
-import { startStack, type Stack } from './testing/stack.js';
+import type { Stack } from './testing/stack.js';
+import { useStack } from './testing/suite.js';
 
 const approvalFlow: WorkflowInput = {
   schemaVersion: 1,
@@ -45,12 +46,7 @@ function parseSse(text: string): RunEvent[] {
 
 describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend) => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ backend, temporalAddress: inject('temporalAddress') });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  useStack(backend, (s) => (stack = s));
 
   it('waits for an approval, which a person gives through the API with a comment', async () => {
     const wf = await stack.createWorkflow(approvalFlow);
@@ -180,12 +176,7 @@ describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend)
 
 describe('a loop of 10,000 items', () => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ backend: 'pglite', temporalAddress: inject('temporalAddress') });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  useStack('pglite', (s) => (stack = s));
 
   it('completes through continue-as-new, with every result in order', async () => {
     const doc: WorkflowInput = {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
 import { Receiver } from './testing/receiver.js';
-import { startStack, type Stack } from './testing/stack.js';
+import type { Stack } from './testing/stack.js';
+import { useStack } from './testing/suite.js';
 
 /** trigger → transform → http → output, with the http node posting to `url`. */
 function pipeline(url: string, policy: Record<string, unknown> = {}): WorkflowInput {
@@ -30,12 +31,7 @@ function pipeline(url: string, policy: Record<string, unknown> = {}): WorkflowIn
 
 describe.each(BACKENDS)('runs on the real Temporal server with %s', (backend) => {
   let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ backend, temporalAddress: inject('temporalAddress') });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  useStack(backend, (s) => (stack = s));
 
   it('runs trigger → transform → http → output to completion and records every node', async () => {
     const receiver = await new Receiver().start();

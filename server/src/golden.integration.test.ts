@@ -2,11 +2,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
-import { Receiver } from './testing/receiver.js';
-import { startStack, type Stack } from './testing/stack.js';
+import type { Receiver } from './testing/receiver.js';
+import type { Stack } from './testing/stack.js';
+import { useStack } from './testing/suite.js';
 
 const workflowsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'workers', 'src', 'workflows');
 const goldenDir = join(workflowsDir, 'golden');
@@ -28,14 +29,7 @@ const goldens = readdirSync(goldenDir)
 describe.each(BACKENDS)('golden graphs on %s', (backend) => {
   let stack: Stack;
   let receiver: Receiver;
-  beforeAll(async () => {
-    stack = await startStack({ backend, temporalAddress: inject('temporalAddress') });
-    receiver = await new Receiver().start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await stack?.stop();
-  });
+  useStack(backend, (s, r) => ((stack = s), (receiver = r)), { receiver: true });
 
   it.each(goldens)('%s: every node ends as expected', async (name, text) => {
     let raw = text.replaceAll('${RECEIVER}', receiver.url);

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
-import { Receiver } from './testing/receiver.js';
-import { startStack, type Stack } from './testing/stack.js';
+import type { Receiver } from './testing/receiver.js';
+import type { Stack } from './testing/stack.js';
+import { useStack } from './testing/suite.js';
 
 const order = (url: string, shipPath: string): WorkflowInput => ({
   schemaVersion: 1,
@@ -25,14 +26,7 @@ const order = (url: string, shipPath: string): WorkflowInput => ({
 describe.each(BACKENDS)('re-run from a node on %s', (backend) => {
   let stack: Stack;
   let receiver: Receiver;
-  beforeAll(async () => {
-    stack = await startStack({ backend, temporalAddress: inject('temporalAddress') });
-    receiver = await new Receiver().start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await stack?.stop();
-  });
+  useStack(backend, (s, r) => ((stack = s), (receiver = r)), { receiver: true });
 
   it('previews what runs again and what has side effects, then re-runs a fixed version without charging twice', async () => {
     const wf = await stack.createWorkflow(order(receiver.url, '/ship?status=404'));

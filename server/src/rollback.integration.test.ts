@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
-import { Receiver } from './testing/receiver.js';
-import { startStack, type Stack } from './testing/stack.js';
+import type { Receiver } from './testing/receiver.js';
+import type { Stack } from './testing/stack.js';
+import { useStack } from './testing/suite.js';
 
 /** An http node that creates something and says how to delete it again. */
 const call = (id: string, url: string, undo: string, policy: Record<string, unknown> = {}) => ({
@@ -15,14 +16,7 @@ const call = (id: string, url: string, undo: string, policy: Record<string, unkn
 describe.each(BACKENDS)('rollback on %s', (backend) => {
   let stack: Stack;
   let receiver: Receiver;
-  beforeAll(async () => {
-    stack = await startStack({ backend, temporalAddress: inject('temporalAddress') });
-    receiver = await new Receiver().start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await stack?.stop();
-  });
+  useStack(backend, (s, r) => ((stack = s), (receiver = r)), { receiver: true });
   const deletes = (runId: string) => receiver.log.filter((l) => l.method === 'DELETE' && l.key.startsWith(runId)).map((l) => l.path);
 
   it('undoes the completed branches newest first, exactly once, when one of three parallel branches fails', async () => {

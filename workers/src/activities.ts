@@ -119,6 +119,19 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     }
     return falseEdges;
   };
+  /** What an executor gets for one attempt. */
+  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string): NodeContext => ({
+    runId: req.runId,
+    workflowId: req.workflowId,
+    nodeId: req.node.id,
+    attempt: activity.info.attempt,
+    idempotencyKey,
+    signal: activity.cancellationSignal,
+    heartbeat: (details) => activity.heartbeat(details),
+    log: nodeLogger(activity, req.runId, req.node.id),
+    fetch: doFetch,
+    scope,
+  });
   const definitionOf = (type: string) => {
     const def = registry.definition(type) ?? executors.get(type)?.definition;
     if (!def) throw new NodeError('UnknownNodeType', `this worker does not know node type "${type}"`, false);
@@ -142,18 +155,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
         const scope = await scopeOf(req, req.item);
         const params = await resolveNodeParams(executor.definition, node, scope, timeoutMs);
-        const ctx: NodeContext = {
-          runId,
-          workflowId: req.workflowId,
-          nodeId: node.id,
-          attempt,
-          idempotencyKey: item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`,
-          signal: activity.cancellationSignal,
-          heartbeat: (details) => activity.heartbeat(details),
-          log: nodeLogger(activity, runId, node.id),
-          fetch: doFetch,
-          scope,
-        };
+        const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`);
         const result = await executor.execute(ctx, params, scope.input);
         const output = (result instanceof Routed ? result.output : result) ?? null;
         const ports = result instanceof Routed ? result.ports : undefined;
@@ -186,18 +188,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         if (!executor?.compensate) throw new NodeError('NotCompensable', `node type "${req.node.type}" cannot be undone`, false);
         const scope = await scopeOf(req);
         const params = await resolveNodeParams(executor.definition, req.node, scope, timeoutMs);
-        const ctx: NodeContext = {
-          runId: req.runId,
-          workflowId: req.workflowId,
-          nodeId: req.node.id,
-          attempt,
-          idempotencyKey: `${req.runId}:${req.node.id}`,
-          signal: activity.cancellationSignal,
-          heartbeat: (details) => activity.heartbeat(details),
-          log: nodeLogger(activity, req.runId, req.node.id),
-          fetch: doFetch,
-          scope,
-        };
+        const ctx = contextFor(activity, req, scope, `${req.runId}:${req.node.id}`);
         const result = (await executor.compensate(ctx, params, output)) ?? null;
         await store.finishAttempt({ ...key, status: 'succeeded', output: result });
         return result;

@@ -1,0 +1,23 @@
+import { HttpError } from '../errors.js';
+import type { RunStarter } from '../runs.js';
+
+const unavailable = async (): Promise<never> => {
+  throw new HttpError(503, 'temporal_unavailable', 'no Temporal in this test');
+};
+
+/**
+ * A run service for tests of HTTP behaviour alone: `start` records what was asked and returns
+ * `runId`; everything that needs Temporal answers 503, as it would with Temporal down.
+ */
+export function runsWithoutTemporal(runId: string, started: string[] = []): RunStarter {
+  return {
+    start: async (wf) => {
+      started.push(wf.id);
+      return runId;
+    },
+    cancel: unavailable,
+    decide: unavailable,
+    state: unavailable,
+    rerun: unavailable,
+  };
+}

@@ -1,0 +1,22 @@
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { Backend } from './databases.js';
+import { Receiver } from './receiver.js';
+import { startStack, type Stack } from './stack.js';
+
+/**
+ * For one `describe`: a stack on the shared Temporal dev server (and, when asked, a receiver for
+ * HTTP nodes), started before its tests and stopped after them. `ready` hands them to the suite.
+ */
+export function useStack(backend: Backend, ready: (stack: Stack, receiver: Receiver) => void, opts: { receiver?: boolean } = {}): void {
+  let stack: Stack | undefined;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    stack = await startStack({ backend, temporalAddress: inject('temporalAddress') });
+    receiver = opts.receiver ? await new Receiver().start() : undefined;
+    ready(stack, receiver as Receiver);
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await stack?.stop();
+  });
+}
