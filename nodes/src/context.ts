@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { ExpressionScope } from '@weft/schemas';
 import type { NodeDefinition, Routed } from './define-node.js';
+import type { KnowledgeStore } from './retrieval/knowledge.js';
+import type { EmbedderSet, LlmService } from './services.js';
 
 /** Structured log lines of one node attempt. */
 export interface NodeLogger {
@@ -28,6 +30,20 @@ export interface NodeContext {
   readonly fetch: typeof fetch;
   /** What expressions see: the node input, upstream outputs, the run. */
   readonly scope: ExpressionScope;
+  /**
+   * A secret's value, decrypted. Use it for the call at hand only: never return it or log it
+   * (the engine also scrubs every value read here from the node's output and error).
+   * Throws a non-retryable `SecretNotFound` when there is no such secret.
+   */
+  secret(name: string): Promise<string>;
+  /** LLM completions: the provider chain with failover, breakers, the run's budget; every call recorded. */
+  readonly llm: LlmService;
+  /** Embedders by name; the offline local embedder is the default. */
+  readonly embedders: EmbedderSet;
+  /** Knowledge collections (pgvector + full text). */
+  readonly knowledge: KnowledgeStore;
+  /** Appends an event to the audit log, as this run. */
+  audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
 }
 
 /** Runs one attempt of a node: resolved params and the node's input in, the output out. */

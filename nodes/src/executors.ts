@@ -34,3 +34,5 @@ export { Routed, routed } from './define-node.js';
 export { createGuardedFetch, type GuardedFetchOptions } from './net/guarded-fetch.js';
 export { blockedReason } from './net/address-policy.js';
 export type * from './context.js';
+export type * from './services.js';
+export type { KnowledgeStore } from './retrieval/knowledge.js';

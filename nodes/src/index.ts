@@ -4,3 +4,5 @@ export * from './plan.js';
 export type * from './context.js';
 export { NodeError } from './context.js';
 export { Routed, routed } from './define-node.js';
+export type * from './services.js';
+export type { KnowledgeStore } from './retrieval/knowledge.js';

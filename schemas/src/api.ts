@@ -54,6 +54,8 @@ export interface NodeRunView {
   readonly finishedAt: string | null;
   /** Whether a re-run reused this node's earlier result instead of running it. */
   readonly reused?: boolean;
+  /** Provider calls of an LLM node, oldest first, over all its attempts. */
+  readonly llm?: readonly LlmCallView[];
   /** The node's undo during rollback, when it had one. */
   readonly compensation?: {
     readonly status: 'running' | 'succeeded' | 'failed';
@@ -62,6 +64,19 @@ export interface NodeRunView {
     readonly error: RunError | null;
     readonly finishedAt: string | null;
   };
+}
+
+/** One provider call of an LLM node. */
+export interface LlmCallView {
+  readonly attempt: number;
+  readonly provider: string;
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  readonly error: string | null;
+  readonly at: string;
 }
 
 /** A run with its nodes, as `GET /api/runs/:id` returns it. */

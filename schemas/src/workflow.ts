@@ -89,6 +89,19 @@ export const WorkflowSettings = z
   .object({
     concurrency: z.number().int().min(1).max(1000).default(16).meta({ title: 'Parallel nodes', description: 'How many nodes of one run may run at once' }),
     runTimeout: Duration.optional().meta({ title: 'Run timeout' }),
+    budget: z
+      .object({
+        tokens: z.number().int().min(1).optional().meta({ title: 'Tokens', description: 'LLM tokens (in + out) one run may use' }),
+        costUsd: z.number().positive().optional().meta({ title: 'Cost (USD)', description: 'LLM spending one run may reach' }),
+      })
+      .strict()
+      .optional()
+      .meta({ title: 'LLM budget', description: 'A run that would exceed it stops with BudgetExceeded' }),
+    providers: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ title: 'LLM providers', description: 'Provider names in failover order for this workflow\'s LLM nodes (a node may set its own)' }),
   })
   .strict();
 export type WorkflowSettings = z.infer<typeof WorkflowSettings>;

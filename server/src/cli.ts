@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken, ROLES, type Role } from './auth/tokens.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { log } from './log.js';
 import { createRunStarter } from './runs.js';
+import { loadNodeTypes } from './services.js';
 import { buildWorker, EDITOR_DIR, listen, openConfiguredDatabase, quietTemporalLogs, runningInstance, startEmbedded } from './runtime.js';
 import { connectTemporal } from './temporal/connect.js';
 
@@ -73,7 +73,7 @@ async function server(config: Config): Promise<number> {
   quietTemporalLogs();
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
-  const registry = new NodeRegistry();
+  const { registry } = await loadNodeTypes(config);
   const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
   const app = createApp({ db: database.db, registry, runs, editorDir: EDITOR_DIR });
   const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
@@ -89,7 +89,7 @@ async function worker(config: Config): Promise<number> {
   quietTemporalLogs();
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: true });
-  const w = await buildWorker(config, database.db, temporal.native!);
+  const w = await buildWorker(config, database.db, temporal.native!, await loadNodeTypes(config));
   const done = w.run();
   log.info(`worker polling task queue "${config.WEFT_TASK_QUEUE}" (pid ${process.pid})`);
   await Promise.race([untilSignal(), done]);

@@ -2,6 +2,7 @@ import { compilePlan, NodeRegistry } from '@weft/nodes';
 import type { RunStore } from '@weft/workers';
 import type { Db } from './db/database.js';
 import { finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
+import { llmUsage, recordLlmCall } from './db/repositories/llm.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
 import { newRunId } from './runs.js';
 
@@ -14,6 +15,8 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
     putBlob: (runId, nodeId, value) => putBlob(db, runId, nodeId, value),
     getBlob: (id) => getBlob(db, id),
     loopOutputs: (runId, nodeId, count) => loopOutputs(db, runId, nodeId, count),
+    recordLlmCall: (c) => recordLlmCall(db, c),
+    llmUsage: (runId) => llmUsage(db, runId),
     async createChildRun(p) {
       const wf = await findWorkflow(db, p.workflowId, p.version);
       if (!wf) return undefined;

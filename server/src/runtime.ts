@@ -5,8 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
-import { NodeRegistry } from '@weft/nodes';
-import { builtinExecutors, createGuardedFetch } from '@weft/nodes/executors';
+import type { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { createApp } from './app.js';
@@ -18,7 +17,7 @@ import { countActiveTokens } from './db/repositories/token.repository.js';
 import { log } from './log.js';
 import { workflowHash } from './routes/workflows.js';
 import { createRunStarter } from './runs.js';
-import { createRunStore } from './run-store.js';
+import { activityDeps, loadNodeTypes, type NodeTypes } from './services.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
 import { findTemporalCli, freePort, NO_TEMPORAL_CLI, startDevServer, type DevServer } from './temporal/dev-server.js';
 
@@ -51,28 +50,9 @@ export function openConfiguredDatabase(config: Config): Promise<OpenDatabase> {
     : openDatabase({ kind: 'pglite', dataDir: join(config.WEFT_DATA_DIR, 'pgdata') });
 }
 
-/** Environment variables expressions may read, from the allow-list. */
-export function allowedEnv(config: Config): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of config.WEFT_ENV_ALLOW) {
-    const v = process.env[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
-}
-
 /** Creates a worker on the task queue, recording into `db`. */
-export function buildWorker(config: Config, db: Db, connection: NativeConnection, taskQueue = config.WEFT_TASK_QUEUE): Promise<Worker> {
-  return createWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue,
-    store: createRunStore(db),
-    executors: builtinExecutors,
-    fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }),
-    env: allowedEnv(config),
-    expressionTimeoutMs: config.WEFT_EXPRESSION_TIMEOUT_MS,
-  });
+export function buildWorker(config: Config, db: Db, connection: NativeConnection, types: NodeTypes, taskQueue = config.WEFT_TASK_QUEUE): Promise<Worker> {
+  return createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, ...activityDeps(config, db, types) });
 }
 
 /** Serves a fetch handler over HTTP and resolves once it listens. */
@@ -180,8 +160,9 @@ export async function startEmbedded(config: Config): Promise<Embedded> {
     const temporal: TemporalConnections = await connectTemporal(address, config.TEMPORAL_NAMESPACE, { worker: true });
     cleanup.push(() => temporal.close());
 
-    const registry = new NodeRegistry();
-    const worker = await buildWorker(config, database.db, temporal.native!);
+    const types = await loadNodeTypes(config);
+    const { registry } = types;
+    const worker = await buildWorker(config, database.db, temporal.native!, types);
     const workerDone = worker.run();
     cleanup.push(async () => {
       worker.shutdown();

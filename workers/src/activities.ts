@@ -1,7 +1,19 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NodeRegistry } from '@weft/nodes';
-import { createGuardedFetch, NodeError, Routed, type NodeContext, type NodeExecutor, type NodeLogger } from '@weft/nodes/executors';
+import {
+  createGuardedFetch,
+  NodeError,
+  Routed,
+  type AuditWriter,
+  type EmbedderSet,
+  type KnowledgeStore,
+  type LlmGateway,
+  type NodeContext,
+  type NodeExecutor,
+  type NodeLogger,
+  type SecretReader,
+} from '@weft/nodes/executors';
 import {
   compensationAttempts,
   durationToMs,
@@ -70,6 +82,16 @@ export interface NodeActivityDeps {
   readonly env?: Readonly<Record<string, string>>;
   /** Time limit of one `{{ }}` expression. */
   readonly expressionTimeoutMs?: number;
+  /** Decrypted secrets for `ctx.secret`; none without it. */
+  readonly secrets?: SecretReader;
+  /** LLM providers for `ctx.llm`. */
+  readonly llm?: LlmGateway;
+  /** Embedders for `ctx.embedders`. */
+  readonly embedders?: EmbedderSet;
+  /** Knowledge collections for `ctx.knowledge`. */
+  readonly knowledge?: KnowledgeStore;
+  /** The audit log for `ctx.audit`. */
+  readonly audit?: AuditWriter;
 }
 
 /** Builds the activities a worker registers; dependencies come in, nothing is global. */
@@ -119,19 +141,35 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     }
     return falseEdges;
   };
-  /** What an executor gets for one attempt. */
-  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string): NodeContext => ({
-    runId: req.runId,
-    workflowId: req.workflowId,
-    nodeId: req.node.id,
-    attempt: activity.info.attempt,
-    idempotencyKey,
-    signal: activity.cancellationSignal,
-    heartbeat: (details) => activity.heartbeat(details),
-    log: nodeLogger(activity, req.runId, req.node.id),
-    fetch: doFetch,
-    scope,
-  });
+  /** What an executor gets for one attempt; `read` collects the secrets it reads, to scrub them after. */
+  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string, read: Map<string, string>, item?: number): NodeContext => {
+    const secret = async (name: string): Promise<string> => {
+      const value = deps.secrets ? await deps.secrets.get(name) : undefined;
+      if (value === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
+      if (value !== '') read.set(name, value);
+      return value;
+    };
+    const attempt = activity.info.attempt;
+    return {
+      runId: req.runId,
+      workflowId: req.workflowId,
+      nodeId: req.node.id,
+      attempt,
+      idempotencyKey,
+      signal: activity.cancellationSignal,
+      heartbeat: (details) => activity.heartbeat(details),
+      log: nodeLogger(activity, req.runId, req.node.id, read),
+      fetch: doFetch,
+      scope,
+      secret,
+      llm: deps.llm
+        ? deps.llm.forAttempt({ runId: req.runId, nodeId: req.node.id, attempt, ...(item === undefined ? {} : { item }), signal: activity.cancellationSignal, secret, usage: store })
+        : missing<NodeContext['llm']>('LLM providers'),
+      embedders: deps.embedders ?? missing<EmbedderSet>('embedders'),
+      knowledge: deps.knowledge ?? missing<KnowledgeStore>('knowledge collections'),
+      audit: (action, target, details) => (deps.audit ? deps.audit({ actor: `run:${req.runId}`, action, target, ...(details ? { details: scrub(details, read) } : {}) }) : Promise.reject(notConfigured('the audit log'))),
+    };
+  };
   const definitionOf = (type: string) => {
     const def = registry.definition(type) ?? executors.get(type)?.definition;
     if (!def) throw new NodeError('UnknownNodeType', `this worker does not know node type "${type}"`, false);
@@ -150,21 +188,22 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       // Done before, but Temporal never heard: hand back that result instead of running again.
       if (prior) return { output: prior.output, ...(prior.routes?.ports ? { ports: prior.routes.ports } : {}), falseEdges: prior.routes?.falseEdges ?? [] };
       const stopBeating = heartbeatWhileRunning(activity);
+      const read = new Map<string, string>();
       try {
         const executor = executors.get(node.type);
         if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
         const scope = await scopeOf(req, req.item);
         const params = await resolveNodeParams(executor.definition, node, scope, timeoutMs);
-        const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`);
+        const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`, read, item);
         const result = await executor.execute(ctx, params, scope.input);
-        const output = (result instanceof Routed ? result.output : result) ?? null;
+        const output = scrub((result instanceof Routed ? result.output : result) ?? null, read);
         const ports = result instanceof Routed ? result.ports : undefined;
         const falseEdges = await conditionsFalse(req.conditions, scope, output);
         const stored = await offload(runId, node.id, output);
         await store.finishAttempt({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
         return { output: stored, ...(ports ? { ports } : {}), falseEdges };
       } catch (e) {
-        const error = toRunError(e, node.id);
+        const error = scrub(toRunError(e, node.id), read);
         // The node's own budget counts attempts that failed with an error, this one included.
         const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
         await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
@@ -183,17 +222,18 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const { prior, failures } = await store.startAttempt({ ...key, nodeType: req.node.type, input: req.output });
       if (prior) return prior.output;
       const stopBeating = heartbeatWhileRunning(activity);
+      const read = new Map<string, string>();
       try {
         const executor = executors.get(req.node.type);
         if (!executor?.compensate) throw new NodeError('NotCompensable', `node type "${req.node.type}" cannot be undone`, false);
         const scope = await scopeOf(req);
         const params = await resolveNodeParams(executor.definition, req.node, scope, timeoutMs);
-        const ctx = contextFor(activity, req, scope, `${req.runId}:${req.node.id}`);
-        const result = (await executor.compensate(ctx, params, output)) ?? null;
+        const ctx = contextFor(activity, req, scope, `${req.runId}:${req.node.id}`, read);
+        const result = scrub((await executor.compensate(ctx, params, output)) ?? null, read);
         await store.finishAttempt({ ...key, status: 'succeeded', output: result });
         return result;
       } catch (e) {
-        const error = toRunError(e, req.node.id);
+        const error = scrub(toRunError(e, req.node.id), read);
         const willRetry = error.retryable !== false && failures + 1 < compensationAttempts(req.node);
         await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
         throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
@@ -326,8 +366,40 @@ function toRunError(e: unknown, nodeId: string): RunError {
   return { type: 'Error', message: String(e), nodeId, retryable: true };
 }
 
-function nodeLogger(activity: Context, runId: string, nodeId: string): NodeLogger {
+function nodeLogger(activity: Context, runId: string, nodeId: string, secrets: ReadonlyMap<string, string>): NodeLogger {
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) =>
-    activity.log[level](message, { runId, nodeId, ...fields });
+    activity.log[level](scrub(message, secrets), scrub({ runId, nodeId, ...fields }, secrets));
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/**
+ * Replaces every secret value read during the attempt with `[secret:<name>]`, in every string of
+ * `value`: nothing an executor returns, throws or logs carries a secret into history or storage.
+ */
+export function scrub<T>(value: T, secrets: ReadonlyMap<string, string>): T {
+  if (secrets.size === 0) return value;
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      let s = v;
+      for (const [name, secret] of secrets) if (s.includes(secret)) s = s.split(secret).join(`[secret:${name}]`);
+      return s;
+    }
+    if (Array.isArray(v)) return v.map(clean);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k) as string, clean(x)]));
+    return v;
+  };
+  return clean(value) as T;
+}
+
+function notConfigured(what: string): NodeError {
+  return new NodeError('NotConfigured', `${what} are not configured on this worker`, false);
+}
+
+/** A service the worker was not given: any use fails with a clear, non-retryable error. */
+function missing<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: (_t, prop) => (prop === 'then' ? undefined : () => {
+      throw notConfigured(what);
+    }),
+  });
 }

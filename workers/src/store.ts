@@ -1,3 +1,4 @@
+import type { LlmUsageStore } from '@weft/nodes';
 import type { AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
 
 /** Which attempt row: a node's execution or compensation, optionally one loop item. */
@@ -66,7 +67,7 @@ export interface AttemptHistory {
   readonly failures: number;
 }
 
-export interface RunStore {
+export interface RunStore extends LlmUsageStore {
   /**
    * Records the start of an attempt, unless an earlier attempt of the same node already
    * succeeded (its completion was lost on the way to Temporal): then it returns that result and

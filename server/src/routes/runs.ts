@@ -6,6 +6,7 @@ import {
   isBlobRef,
   type NodeRunView,
   type NodeStatus,
+  type LlmCallView,
   type RunError,
   type RunStatus,
   type RunSummary,
@@ -16,6 +17,7 @@ import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { findRun, getBlob, listEvents, listNodeRuns, listRuns } from '../db/repositories/run.repository.js';
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
+import { listLlmCalls } from '../db/repositories/llm.repository.js';
 import type { NodeRunRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
 import type { RunStarter } from '../runs.js';
@@ -62,9 +64,28 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       const { id } = c.req.valid('param');
       const run = await findRun(db, id);
       if (!run) return apiError(c, 404, 'not_found', `no run ${id}`);
-      const [attempts, wf] = await Promise.all([listNodeRuns(db, id), findWorkflow(db, run.workflow_id, run.version)]);
+      const [attempts, wf, calls] = await Promise.all([listNodeRuns(db, id), findWorkflow(db, run.workflow_id, run.version), listLlmCalls(db, id)]);
       const resolve = (v: unknown) => (isBlobRef(v) ? getBlob(db, v.$weftBlob) : Promise.resolve(v));
-      const nodes = await Promise.all(nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null).map(async (n) => ({ ...n, output: await resolve(n.output) })));
+      const llmOf = (nodeId: string): LlmCallView[] =>
+        calls
+          .filter((k) => k.node_id === nodeId && k.item === -1)
+          .map((k) => ({
+            attempt: k.attempt,
+            provider: k.provider,
+            model: k.model,
+            inputTokens: k.input_tokens,
+            outputTokens: k.output_tokens,
+            costUsd: k.cost_usd,
+            latencyMs: k.latency_ms,
+            error: k.error,
+            at: k.at.toISOString(),
+          }));
+      const nodes = await Promise.all(
+        nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null).map(async (n) => {
+          const llm = llmOf(n.id);
+          return { ...n, output: await resolve(n.output), ...(llm.length ? { llm } : {}) };
+        }),
+      );
       const view: RunView = {
         id: run.id,
         workflowId: run.workflow_id,

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
-import { NodeRegistry } from '@weft/nodes';
-import { builtinExecutors, createGuardedFetch } from '@weft/nodes/executors';
 import { FINAL_RUN_STATUSES, type RunView, type WorkflowInput } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { createApp } from '../app.js';
 import { createToken, type Role } from '../auth/tokens.js';
 import { createRunStarter } from '../runs.js';
-import { createRunStore } from '../run-store.js';
+import { loadConfig, type Config } from '../config.js';
+import { activityDeps, loadNodeTypes } from '../services.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connect.js';
 import { quietTemporalLogs } from '../runtime.js';
 import { testDatabase, type Backend, type TestDatabase } from './databases.js';
@@ -31,21 +30,27 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The configuration of a test stack: loopback open to outbound HTTP, plus what a test sets. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1', WEFT_LOG_LEVEL: 'warn', ...env });
+}
+
 /** Starts a stack; with `worker: false` no worker runs in this process (a test runs its own). */
-export async function startStack(o: { backend: Backend; temporalAddress: string; worker?: boolean; shareable?: boolean }): Promise<Stack> {
+export async function startStack(o: { backend: Backend; temporalAddress: string; worker?: boolean; shareable?: boolean; env?: Record<string, string> }): Promise<Stack> {
   // Tests provoke failures on purpose; the SDK's warnings about them would only be noise.
   quietTemporalLogs('ERROR');
   const db = await testDatabase(o.backend, { shareable: o.shareable ?? false });
   const withWorker = o.worker ?? true;
   const temporal = await connectTemporal(o.temporalAddress, 'default', { worker: withWorker });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
-  const registry = new NodeRegistry();
+  // The tests' HTTP services listen on loopback, which the SSRF guard opens for them only.
+  const config = testConfig(o.env);
+  const types = await loadNodeTypes(config);
+  const { registry } = types;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (withWorker) {
-    // The tests' HTTP services listen on loopback, which the SSRF guard opens for them only.
-    const fetch = createGuardedFetch({ allow: ['127.0.0.1'] });
-    worker = await createWorker({ connection: temporal.native!, taskQueue, store: createRunStore(db.db), executors: builtinExecutors, fetch });
+    worker = await createWorker({ connection: temporal.native!, taskQueue, ...activityDeps(config, db.db, types) });
     running = worker.run();
   }
   const runs = createRunStarter({ db: db.db, client: temporal.client, taskQueue, registry });

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeContext } from '../../context.js';
+import { testContext } from '../../testing/context.js';
 import definition from './definition.js';
 import { execute } from './executor.js';
 
-const ctx = (): NodeContext => ({
-  runId: 'run_1',
-  workflowId: 'wf_1',
-  nodeId: 'code',
-  attempt: 1,
-  idempotencyKey: 'run_1:code',
-  signal: new AbortController().signal,
-  heartbeat: () => undefined,
-  log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-  fetch: globalThis.fetch,
-  scope: { input: null, nodes: { plan: { output: { steps: ['a', 'b'] } } }, run: { id: 'run_1', input: { q: 1 } } },
-});
+const ctx = (): NodeContext => testContext({ runId: 'run_1', nodeId: 'code', scope: { input: null, nodes: { plan: { output: { steps: ['a', 'b'] } } }, run: { id: 'run_1', input: { q: 1 } } } });
 const run = (code: string, input: unknown = null, extra: Record<string, unknown> = {}) => execute(ctx(), definition.params.parse({ code, ...extra }), input);
 
 describe('execution.code', () => {

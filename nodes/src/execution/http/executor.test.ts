@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError, type NodeContext } from '../../context.js';
+import { testContext } from '../../testing/context.js';
 import definition from './definition.js';
 import { execute } from './executor.js';
 
@@ -26,18 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const ctx = (): NodeContext => ({
-  runId: 'run_1',
-  workflowId: 'wf_1',
-  nodeId: 'call',
-  attempt: 1,
-  idempotencyKey: 'run_1:call',
-  signal: new AbortController().signal,
-  heartbeat: () => undefined,
-  log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-  fetch: globalThis.fetch,
-  scope: { input: null, nodes: {}, run: {} },
-});
+const ctx = (): NodeContext => testContext({ runId: 'run_1', nodeId: 'call', scope: { input: null, nodes: {}, run: {} } });
 const params = (p: Record<string, unknown>) => definition.params.parse(p);
 
 describe('execution.http', () => {

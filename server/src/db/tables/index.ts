@@ -79,6 +79,35 @@ export interface RunEventTable {
 }
 export type RunEventRow = Selectable<RunEventTable>;
 
+/** One provider call of an LLM node attempt. */
+export interface LlmCallTable {
+  id: Generated<number>;
+  run_id: string;
+  node_id: string;
+  attempt: number;
+  item: ColumnType<number, number | undefined, never>;
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  error: string | null;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+export type LlmCallRow = Selectable<LlmCallTable>;
+
+/** A secret, encrypted at rest; `value` is `v1:<key id>:<iv>:<tag>:<ciphertext>` in base64 parts. */
+export interface SecretTable {
+  name: string;
+  value: string;
+  key_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string | null;
+}
+export type SecretRow = Selectable<SecretTable>;
+
 /** A large value kept out of Temporal history. */
 export interface BlobTable {
   id: string;
@@ -125,4 +154,6 @@ export interface Database {
   run_event: RunEventTable;
   blob: BlobTable;
   audit_event: AuditEventTable;
+  llm_call: LlmCallTable;
+  secret: SecretTable;
 }

@@ -1,0 +1,43 @@
+import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
+import { builtinExecutors, createGuardedFetch, type NodeExecutor } from '@weft/nodes/executors';
+import type { NodeActivityDeps } from '@weft/workers';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { appendAudit } from './db/repositories/audit.repository.js';
+import { createRunStore } from './run-store.js';
+
+/** The node types a process knows: the built-ins plus those of the configured plugins. */
+export interface NodeTypes {
+  readonly registry: NodeRegistry;
+  readonly executors: readonly NodeExecutor[];
+}
+
+/** Loads the built-in node types and the plugins named in `WEFT_PLUGINS`. */
+export async function loadNodeTypes(_config: Config): Promise<NodeTypes> {
+  const executors: NodeExecutor[] = [...builtinExecutors];
+  const definitions: NodeDefinition[] = new NodeRegistry().all();
+  return { registry: new NodeRegistry(definitions), executors };
+}
+
+/** Environment variables expressions may read, from the allow-list. */
+export function allowedEnv(config: Config): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of config.WEFT_ENV_ALLOW) {
+    const v = process.env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Everything the node activities of a worker need, built from the configuration. */
+export function activityDeps(config: Config, db: Db, types: NodeTypes): NodeActivityDeps {
+  return {
+    store: createRunStore(db, types.registry),
+    executors: types.executors,
+    registry: types.registry,
+    fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }),
+    env: allowedEnv(config),
+    expressionTimeoutMs: config.WEFT_EXPRESSION_TIMEOUT_MS,
+    audit: (entry) => appendAudit(db, entry),
+  };
+}
