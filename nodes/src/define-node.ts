@@ -17,6 +17,8 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType, O extends z.Zod
   readonly icon: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** Output ports named by the user in a param (e.g. a router's routes), besides `outputs`. */
+  readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
   /** Schema of the node's params. */
   readonly params: P;
   /** Schema of the node's output, for downstream autocomplete and docs. */

@@ -117,6 +117,8 @@ export interface NodeTypeView {
   readonly icon: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** Output ports a node names in a param, besides `outputs` (see `dynamicPorts`). */
+  readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
   readonly trigger: boolean;
   /** JSON Schema of the params (as a person writes them). */
   readonly params: Record<string, unknown>;

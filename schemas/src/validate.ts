@@ -12,6 +12,11 @@ export interface NodeTypeSpec {
   readonly inputs: readonly string[];
   /** Output port names. */
   readonly outputs: readonly string[];
+  /**
+   * Output ports the user names in a param, besides `outputs`: the strings of `params[param]`,
+   * or `item[field]` of each of its items when it is a list of objects (e.g. a router's routes).
+   */
+  readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
   /** Whether runs start at nodes of this type. */
   readonly trigger?: boolean;
   /** Top-level params that hold a bare JSONata expression (no `{{ }}`), checked like templates. */
@@ -113,6 +118,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
   });
 
   const specs = new Map<string, NodeTypeSpec>();
+  const named = new Map<string, readonly string[]>();
   doc.nodes.forEach((n, i) => {
     const spec = catalog.get(n.type);
     if (!spec) {
@@ -125,7 +131,8 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
       for (const issue of params.error.issues) {
         add({ severity: 'error', code: 'invalid_params', path: jsonPath(['nodes', i, 'params', ...issue.path]), message: issue.message, nodeId: n.id });
       }
-    } else if (spec.check) {
+    } else if (spec.dynamicOutputs) named.set(n.id, dynamicPorts(spec.dynamicOutputs, params.data));
+    if (params.success && spec.check) {
       for (const issue of spec.check(params.data as never, catalog)) {
         add({ severity: 'error', code: issue.code ?? 'invalid_params', path: jsonPath(['nodes', i, 'params', ...issue.path]), message: issue.message, nodeId: n.id });
       }
@@ -148,7 +155,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
       const node = doc.nodes[nodeIndex.get(end)!]!;
       // A node whose policy routes errors has an `error` output port besides its own.
       const errorPort = field === 'source' && node.policy?.onError === 'route' ? ['error'] : [];
-      const ports = spec ? (field === 'source' ? [...spec.outputs, ...errorPort] : spec.inputs) : undefined;
+      const ports = spec ? (field === 'source' ? [...spec.outputs, ...(named.get(end) ?? []), ...errorPort] : spec.inputs) : undefined;
       if (ports && !ports.includes(port)) {
         const list = ports.length ? ports.join(', ') : 'none';
         add({ severity: 'error', code: 'unknown_port', path: jsonPath(['edges', i, portField]), message: `node "${end}" has no ${field === 'source' ? 'output' : 'input'} port "${port}" (ports: ${list})`, nodeId: end });
@@ -298,4 +305,12 @@ function walkStrings(value: unknown, path: PropertyKey[], visit: (text: string, 
   else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
   }
+}
+
+/** The output ports a node's params name (see {@link NodeTypeSpec.dynamicOutputs}). */
+export function dynamicPorts(from: NonNullable<NodeTypeSpec['dynamicOutputs']>, params: unknown): string[] {
+  const list = params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[from.param] : undefined;
+  if (!Array.isArray(list)) return [];
+  const names = list.map((v) => (from.field && v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[from.field] : v));
+  return names.filter((v): v is string => typeof v === 'string');
 }

@@ -26,6 +26,7 @@ export function nodeTypeRoutes(registry: NodeRegistry) {
     icon: d.icon,
     inputs: d.inputs,
     outputs: d.outputs,
+    ...(d.dynamicOutputs ? { dynamicOutputs: d.dynamicOutputs } : {}),
     trigger: d.trigger === true,
     params: z.toJSONSchema(d.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     output: z.toJSONSchema(d.output, { unrepresentable: 'any' }) as Record<string, unknown>,
