@@ -24,7 +24,7 @@ export async function recordLlmCall(db: Db, c: LlmCallRecord): Promise<void> {
     .execute();
 }
 
-/** What a run spent on LLMs so far, and the budget of its workflow version. */
+/** What a run spent on LLMs so far, and the budget and provider chain of its workflow version. */
 export async function llmUsage(db: Db, runId: string): Promise<LlmUsage> {
   const spent = await db
     .selectFrom('llm_call')
@@ -39,7 +39,8 @@ export async function llmUsage(db: Db, runId: string): Promise<LlmUsage> {
     .executeTakeFirst();
   const settings = version ? WorkflowSettings.safeParse((version.document as { settings?: unknown }).settings) : undefined;
   const budget = settings?.success ? (settings.data.budget ?? {}) : {};
-  return { tokens: Number(spent.tokens), costUsd: Number(spent.cost), budget };
+  const providers = settings?.success ? settings.data.providers : undefined;
+  return { tokens: Number(spent.tokens), costUsd: Number(spent.cost), budget, ...(providers ? { providers } : {}) };
 }
 
 /** A run's LLM calls, oldest first. */
