@@ -23,12 +23,13 @@ export interface ReceiverOptions {
 /**
  * A local HTTP service with an idempotent side effect: the first request with a key applies
  * the effect; repeats (retries after a crash) get the first answer without a second effect.
+ * Paths under `/echo` answer with the request's headers and query instead.
  */
 export class Receiver {
   readonly keys = new Map<string, KeyRecord>();
   readonly headers: Record<string, string | string[] | undefined>[] = [];
   /** Every request in arrival order. */
-  readonly log: { method: string; path: string; key: string }[] = [];
+  readonly log: { method: string; path: string; key: string; query: string }[] = [];
   #server: Server;
   #waiters: { key: string; resolve: () => void }[] = [];
   #pending = new Map<string, Promise<void>>();
@@ -75,7 +76,7 @@ export class Receiver {
     this.headers.push(req.headers);
     const key = String(req.headers['idempotency-key'] ?? '');
     const url = new URL(req.url ?? '/', 'http://x');
-    this.log.push({ method: req.method ?? 'GET', path: url.pathname, key });
+    this.log.push({ method: req.method ?? 'GET', path: url.pathname, key, query: url.search });
     let rec = this.keys.get(key);
     if (!rec) {
       rec = { requests: 0, effects: 0, body };
@@ -86,6 +87,8 @@ export class Receiver {
     this.#waiters = this.#waiters.filter((w) => w.key !== key);
 
     const asked = Number(url.searchParams.get('status'));
+    // Under /echo it answers with what it was sent, headers and query included, as a careless service might.
+    if (url.pathname.startsWith('/echo')) return { status: asked >= 400 ? asked : 200, body: { path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers } };
     if (asked >= 400) return { status: asked, body: { error: `answering ${asked} as asked` } };
     if (this.options.status) return { status: this.options.status, body: { error: 'refused' } };
     if (this.options.failFirst && rec.requests <= this.options.failFirst.times) return { status: this.options.failFirst.status, body: { error: 'try again' } };

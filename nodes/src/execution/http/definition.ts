@@ -12,6 +12,35 @@ export const CompensationRequest = z
   .strict()
   .meta({ title: 'Undo with', description: 'Sent, newest first, when the run fails or is cancelled after this call succeeded' });
 
+/** Name of a stored secret (`PUT /api/secrets/:name`). */
+export const SecretName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a secret name: a letter or _, then letters, digits or _ (at most 128)')
+  .meta({ title: 'Secret', description: 'Name of a stored secret; its value is read when the request is sent and never shown' });
+
+/**
+ * How the request authenticates, with a stored secret. Secrets are never in expression scope:
+ * this is the only way an HTTP node sends one.
+ */
+export const HttpAuth = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('bearer'), secret: SecretName }).strict().meta({ title: 'Bearer token', description: 'Authorization: Bearer <secret>' }),
+    z
+      .object({ type: z.literal('basic'), username: z.string().min(1).max(256).regex(/^[^:\r\n]*$/, 'no colons or line breaks').meta({ title: 'User name' }), secret: SecretName })
+      .strict()
+      .meta({ title: 'Basic', description: 'Authorization: Basic with the user name and the secret as password' }),
+    z
+      .object({ type: z.literal('header'), name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'an HTTP header name').meta({ title: 'Header' }), secret: SecretName })
+      .strict()
+      .meta({ title: 'Header', description: 'The secret as the value of a header, e.g. X-Api-Key' }),
+    z
+      .object({ type: z.literal('query'), name: z.string().min(1).max(128).meta({ title: 'Query parameter' }), secret: SecretName })
+      .strict()
+      .meta({ title: 'Query parameter', description: 'The secret as a query parameter, e.g. ?api_key=' }),
+  ])
+  .meta({ title: 'Authentication', description: 'Sent with the request and with its undo request' });
+export type HttpAuth = z.infer<typeof HttpAuth>;
+
 /** An HTTP request, sent with the node's idempotency key. */
 export default defineNode({
   type: 'execution.http',
@@ -31,6 +60,7 @@ export default defineNode({
       body: z.unknown().optional().meta({ title: 'Body', description: 'Sent as JSON unless it is a string' }),
       responseType: z.enum(['auto', 'json', 'text']).default('auto').meta({ title: 'Response as' }),
       timeoutMs: z.number().int().min(1).max(3_600_000).default(30_000).meta({ title: 'Request timeout (ms)' }),
+      auth: HttpAuth.optional(),
       compensation: CompensationRequest.optional(),
     })
     .strict(),

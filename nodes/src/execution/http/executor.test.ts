@@ -8,6 +8,9 @@ import { execute } from './executor.js';
 
 let server: Server;
 let base = '';
+let otherServer: Server;
+let other = '';
+const elsewhere: { url?: string; headers: Record<string, unknown> }[] = [];
 const seen: { method?: string; url?: string; headers: Record<string, unknown>; body: string }[] = [];
 
 beforeAll(async () => {
@@ -17,6 +20,10 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
       const status = Number(new URL(req.url!, 'http://x').searchParams.get('status') ?? 200);
+      // Echoes what it got: what an output would hold without the executor hiding credentials.
+      if (req.url?.startsWith('/echo')) return void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers }));
+      if (req.url?.startsWith('/hop-here')) return void res.writeHead(302, { location: '/echo' }).end();
+      if (req.url?.startsWith('/hop-away')) return void res.writeHead(302, { location: `${other}/echo` }).end();
       if (req.url?.startsWith('/slow')) return void setTimeout(() => res.end('late'), 2000);
       if (req.url?.startsWith('/text')) return void res.writeHead(status, { 'content-type': 'text/plain' }).end('plain words');
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 400 }));
@@ -24,8 +31,18 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Another origin, for redirects.
+  otherServer = createServer((req, res) => {
+    elsewhere.push({ url: req.url, headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"elsewhere":true}');
+  });
+  await new Promise<void>((r) => otherServer.listen(0, '127.0.0.1', r));
+  other = `http://127.0.0.1:${(otherServer.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await new Promise<void>((r) => otherServer.close(() => r()));
+});
 
 const ctx = (): NodeContext => testContext({ runId: 'run_1', nodeId: 'call', scope: { input: null, nodes: {}, run: {} } });
 const params = (p: Record<string, unknown>) => definition.params.parse(p);
@@ -73,5 +90,82 @@ describe('execution.http behind the SSRF guard', () => {
     await expect(execute(guarded, params({ url: `${base}/orders` }), null)).rejects.toMatchObject({ type: 'SsrfBlocked', retryable: false });
     await expect(execute(guarded, params({ url: 'http://169.254.169.254/latest/meta-data/' }), null)).rejects.toMatchObject({ type: 'SsrfBlocked' });
     expect(seen.length).toBe(before);
+  });
+});
+
+describe('execution.http authentication from secrets', () => {
+  // Characters that change under base64 and URL encoding, so every form on the wire is checked.
+  const secrets = { TOKEN: 'tok-Secret/Value+1==', PASSWORD: 'p@ss w:rd&x=1', API_KEY: 'key-12345-abcde' };
+  const authCtx = (): NodeContext => testContext({ runId: 'run_a', nodeId: 'call', secrets, scope: { input: null, nodes: {}, run: {} } });
+  const basic = Buffer.from(`ada:${secrets.PASSWORD}`).toString('base64');
+  const everyForm = [...Object.values(secrets).flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2)]), basic];
+  const leaks = (value: unknown) => everyForm.filter((f) => JSON.stringify(value).includes(f) || String((value as Error)?.message ?? '').includes(f));
+
+  it('sends a bearer token and keeps it out of the output', async () => {
+    const out = await execute(authCtx(), params({ url: `${base}/echo`, auth: { type: 'bearer', secret: 'TOKEN' } }), null);
+    expect(seen.at(-1)!.headers['authorization']).toBe(`Bearer ${secrets.TOKEN}`);
+    expect((out.body as { headers: Record<string, string> }).headers['authorization']).toBe('Bearer [secret:TOKEN]');
+    expect(leaks(out)).toEqual([]);
+  });
+
+  it('sends basic credentials and hides their base64 form too', async () => {
+    const out = await execute(authCtx(), params({ url: `${base}/echo`, auth: { type: 'basic', username: 'ada', secret: 'PASSWORD' } }), null);
+    expect(seen.at(-1)!.headers['authorization']).toBe(`Basic ${basic}`);
+    expect((out.body as { headers: Record<string, string> }).headers['authorization']).toBe('Basic [secret:PASSWORD]');
+    expect(leaks(out)).toEqual([]);
+  });
+
+  it('sends the secret in a named header, overriding one set in headers', async () => {
+    const out = await execute(authCtx(), params({ url: `${base}/echo`, headers: { 'X-Api-Key': 'placeholder' }, auth: { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' } }), null);
+    expect(seen.at(-1)!.headers['x-api-key']).toBe(secrets.API_KEY);
+    expect(leaks(out)).toEqual([]);
+  });
+
+  it('sends the secret as a query parameter, URL-encoded, and hides the encoded form', async () => {
+    const out = await execute(authCtx(), params({ url: `${base}/echo?a=1`, auth: { type: 'query', name: 'api_key', secret: 'PASSWORD' } }), null);
+    expect(new URL(seen.at(-1)!.url!, 'http://x').searchParams.get('api_key')).toBe(secrets.PASSWORD);
+    expect((out.body as { url: string }).url).toBe('/echo?a=1&api_key=[secret:PASSWORD]');
+    expect(leaks(out)).toEqual([]);
+  });
+
+  it('keeps the secret out of a failed call: neither the message nor the answer it carries hold it', async () => {
+    const e = await execute(authCtx(), params({ url: `${base}/echo?status=404`, auth: { type: 'query', name: 'api_key', secret: 'PASSWORD' } }), null).catch((err: unknown) => err);
+    expect(e).toMatchObject({ type: 'HttpStatusError', retryable: false });
+    expect((e as NodeError).message).toBe(`GET ${base}/echo answered 404`);
+    expect(leaks({ message: (e as NodeError).message, details: (e as NodeError).details })).toEqual([]);
+  });
+
+  it('fails for good, without a request, when the secret does not exist', async () => {
+    const before = seen.length;
+    await expect(execute(authCtx(), params({ url: `${base}/echo`, auth: { type: 'bearer', secret: 'NOPE' } }), null)).rejects.toMatchObject({ type: 'SecretNotFound', retryable: false });
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses to put a secret with a line break in a header', async () => {
+    const ctx = testContext({ secrets: { BAD: 'a\r\nX-Injected: 1' } });
+    await expect(execute(ctx, params({ url: `${base}/echo`, auth: { type: 'bearer', secret: 'BAD' } }), null)).rejects.toMatchObject({ type: 'InvalidSecret', retryable: false });
+  });
+
+  it('keeps a credential header on a redirect within the origin and drops it on one to another origin', async () => {
+    const auth = { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' };
+    await execute(authCtx(), params({ url: `${base}/hop-here`, auth }), null);
+    expect(seen.at(-1)).toMatchObject({ url: '/echo', headers: { 'x-api-key': secrets.API_KEY } });
+    const out = await execute(authCtx(), params({ url: `${base}/hop-away`, auth }), null);
+    expect(out.body).toEqual({ elsewhere: true });
+    expect(elsewhere.at(-1)!.headers['x-api-key']).toBeUndefined();
+  });
+
+  it('authenticates the undo request the same way', async () => {
+    const { compensate } = await import('./executor.js');
+    const p = params({ method: 'POST', url: `${base}/orders`, auth: { type: 'bearer', secret: 'TOKEN' }, compensation: { method: 'DELETE', url: `${base}/echo/{{ $output.status }}` } });
+    const undone = await compensate(authCtx(), p, { status: 201, headers: {}, body: {} });
+    expect(seen.at(-1)).toMatchObject({ method: 'DELETE', url: '/echo/201', headers: { authorization: `Bearer ${secrets.TOKEN}` } });
+    expect(leaks(undone)).toEqual([]);
+  });
+
+  it('accepts only the known kinds of authentication with valid secret names', () => {
+    for (const auth of [{ type: 'bearer', secret: 'bad name' }, { type: 'oauth', secret: 'T' }, { type: 'basic', secret: 'T' }, { type: 'header', name: 'bad header', secret: 'T' }, { type: 'bearer', secret: 'T', value: 'inline' }]) {
+      expect(definition.params.safeParse({ url: 'http://x', auth }).success, JSON.stringify(auth)).toBe(false);
+    }
   });
 });

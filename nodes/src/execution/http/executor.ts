@@ -1,6 +1,6 @@
 import { resolveParams } from '@weft/schemas';
 import { NodeError, type Compensate, type Execute, type NodeContext } from '../../context.js';
-import definition, { CompensationRequest } from './definition.js';
+import definition, { CompensationRequest, type HttpAuth } from './definition.js';
 
 /** Statuses worth another attempt: the server may answer differently next time. */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -16,7 +16,8 @@ export const compensate: Compensate<typeof definition> = async (ctx, params, out
   if (!params.compensation) return { skipped: 'no compensation request configured' };
   const resolved = CompensationRequest.safeParse(await resolveParams(params.compensation, { ...ctx.scope, output }));
   if (!resolved.success) throw new NodeError('InvalidParams', `compensation request: ${resolved.error.issues.map((i) => i.message).join('; ')}`, false);
-  const request = definition.params.parse({ ...resolved.data, timeoutMs: params.timeoutMs });
+  // The undo request authenticates as the call did.
+  const request = definition.params.parse({ ...resolved.data, timeoutMs: params.timeoutMs, ...(params.auth ? { auth: params.auth } : {}) });
   try {
     return await send(ctx, request, `${ctx.idempotencyKey}:compensate`);
   } catch (e) {
@@ -27,7 +28,112 @@ export const compensate: Compensate<typeof definition> = async (ctx, params, out
 
 type Params = Parameters<Execute<typeof definition>>[1];
 
+/** Redirects followed while a credential header is held back from other origins. */
+const MAX_REDIRECTS = 5;
+
+/** A credential read for one request, and every form of it the request carries. */
+interface Credential {
+  /** The secret's value, to put on the request. */
+  readonly value: string;
+  /** What replaces it in the output and errors: `[secret:<name>]`. */
+  readonly label: string;
+  /** Header that carries it, dropped on a redirect to another origin. */
+  readonly header?: string;
+  /** The value, and what it becomes on the wire (base64 for basic, URL-encoded in a query). */
+  readonly forms: readonly string[];
+}
+
+/** Sends the request; the secret in the output or error, in any form it was sent in, is replaced by `[secret:<name>]`. */
 async function send(ctx: NodeContext, params: Params, idempotencyKey: string) {
+  const credential = params.auth ? await readCredential(ctx, params.auth) : undefined;
+  try {
+    return hide(await sendWith(ctx, params, idempotencyKey, credential), credential);
+  } catch (e) {
+    if (credential && e instanceof NodeError) throw new NodeError(e.type, hide(e.message, credential), e.retryable, hide(e.details, credential));
+    throw e;
+  }
+}
+
+async function readCredential(ctx: NodeContext, auth: HttpAuth): Promise<Credential> {
+  const value = await ctx.secret(auth.secret);
+  const label = `[secret:${auth.secret}]`;
+  const base = { value, label };
+  if (auth.type !== 'query' && /[\r\n\0]/.test(value)) {
+    throw new NodeError('InvalidSecret', `secret "${auth.secret}" cannot be sent in a header: it holds a line break or NUL character`, false);
+  }
+  const forms = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]);
+  switch (auth.type) {
+    case 'bearer':
+      return { ...base, header: 'authorization', forms: [...forms] };
+    case 'basic':
+      return { ...base, header: 'authorization', forms: [basicToken(auth.username, value), ...forms] };
+    case 'header':
+      return { ...base, header: auth.name.toLowerCase(), forms: [...forms] };
+    case 'query':
+      return { ...base, forms: [...forms] };
+  }
+}
+
+/** Puts the credential on the request: a header, or a query parameter. */
+function applyAuth(auth: HttpAuth, value: string, url: URL, headers: Headers): void {
+  switch (auth.type) {
+    case 'bearer':
+      return headers.set('authorization', `Bearer ${value}`);
+    case 'basic':
+      return headers.set('authorization', `Basic ${basicToken(auth.username, value)}`);
+    case 'header':
+      return headers.set(auth.name, value);
+    case 'query':
+      return url.searchParams.set(auth.name, value);
+  }
+}
+
+function basicToken(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`).toString('base64');
+}
+
+/** Replaces every form of the credential in every string of `value`. */
+function hide<T>(value: T, credential: Credential | undefined): T {
+  if (!credential) return value;
+  const forms = credential.forms.filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') return forms.reduce((s, f) => (s.includes(f) ? s.split(f).join(credential.label) : s), v);
+    if (Array.isArray(v)) return v.map(clean);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k) as string, clean(x)]));
+    return v;
+  };
+  return clean(value) as T;
+}
+
+/**
+ * Follows redirects itself while a credential rides in a header the fetch guard does not know
+ * (`X-Api-Key`, …), so the header never reaches another origin; otherwise the guard follows.
+ */
+async function fetchFollowing(ctx: NodeContext, url: URL, init: RequestInit, credentialHeader: string | undefined): Promise<Response> {
+  if (!credentialHeader || credentialHeader === 'authorization') return ctx.fetch(url, { ...init, redirect: 'follow' });
+  let current = url;
+  let request = init;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const res = await ctx.fetch(current, { ...request, redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status >= 400 || !location) return res;
+    await res.body?.cancel();
+    const next = new URL(location, current);
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && request.method !== 'GET' && request.method !== 'HEAD')) {
+      const { body: _body, ...rest } = request;
+      request = { ...rest, method: 'GET' };
+    }
+    if (next.origin !== current.origin) {
+      const headers = new Headers(request.headers);
+      headers.delete(credentialHeader);
+      return ctx.fetch(next, { ...request, headers, redirect: 'follow' });
+    }
+    current = next;
+  }
+  throw new NodeError('TooManyRedirects', `more than ${MAX_REDIRECTS} redirects from ${url.origin}`, false);
+}
+
+async function sendWith(ctx: NodeContext, params: Params, idempotencyKey: string, credential: Credential | undefined) {
   let url: URL;
   try {
     url = new URL(params.url);
@@ -41,6 +147,7 @@ async function send(ctx: NodeContext, params: Params, idempotencyKey: string) {
 
   const headers = new Headers(params.headers);
   headers.set('idempotency-key', idempotencyKey);
+  if (params.auth && credential) applyAuth(params.auth, credential.value, url, headers);
   let body: string | undefined;
   if (params.body !== undefined && params.method !== 'GET' && params.method !== 'HEAD') {
     if (typeof params.body === 'string') body = params.body;
@@ -53,7 +160,7 @@ async function send(ctx: NodeContext, params: Params, idempotencyKey: string) {
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(params.timeoutMs)]);
   let res: Response;
   try {
-    res = await ctx.fetch(url, { method: params.method, headers, body, signal, redirect: 'follow' });
+    res = await fetchFollowing(ctx, url, { method: params.method, headers, body, signal }, credential?.header);
   } catch (e) {
     if (ctx.signal.aborted || e instanceof NodeError) throw e;
     const err = e as Error & { cause?: { code?: string } };
