@@ -1,0 +1,138 @@
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import {
+  CollectionName,
+  DocumentInput,
+  ingestDocuments,
+  MetadataFilter,
+  NodeError,
+  searchCollection,
+  SearchMode,
+  type EmbedderSet,
+  type KnowledgeCollection,
+} from '@weft/nodes/executors';
+import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
+import type { Db } from '../db/database.js';
+import { appendAudit } from '../db/repositories/audit.repository.js';
+import { knowledgeStore } from '../db/repositories/knowledge.repository.js';
+import { apiError, HttpError } from '../errors.js';
+import { valid } from '../validation.js';
+
+const NameParam = z.object({ name: CollectionName });
+const DocumentParam = z.object({ name: CollectionName, id: z.string().regex(/^doc_[0-9a-f]{16}$/, 'expected a document id such as doc_0123456789abcdef') });
+const CreateBody = z.object({ name: CollectionName, embedder: z.string().min(1).max(200).optional() }).strict();
+const IngestBody = z
+  .object({
+    documents: z.array(DocumentInput).min(1).max(1000),
+    chunkSize: z.number().int().min(100).max(20_000).optional(),
+    chunkOverlap: z.number().int().min(0).max(5000).optional(),
+  })
+  .strict();
+const SearchBody = z
+  .object({
+    query: z.string().min(1).max(10_000),
+    topK: z.number().int().min(1).max(100).default(5),
+    minScore: z.number().min(-1).max(1).default(0),
+    filter: MetadataFilter.optional(),
+    mode: SearchMode.default('hybrid'),
+  })
+  .strict();
+const PageQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
+
+/** How the retrieval pipeline's errors answer over HTTP. */
+const ERROR_STATUS: Record<string, { status: ContentfulStatusCode; code: string }> = {
+  PgvectorMissing: { status: 501, code: 'pgvector_missing' },
+  CollectionNotFound: { status: 404, code: 'not_found' },
+  EmbedderMismatch: { status: 409, code: 'embedder_mismatch' },
+  UnknownEmbedder: { status: 422, code: 'unknown_embedder' },
+  InvalidDocument: { status: 422, code: 'invalid_document' },
+  InvalidParams: { status: 400, code: 'invalid_request' },
+  EmbeddingError: { status: 502, code: 'embedding_failed' },
+};
+
+/** Runs a pipeline step, turning its `NodeError`s into Weft's HTTP errors. */
+async function pipeline<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const mapped = e instanceof NodeError ? ERROR_STATUS[e.type] : undefined;
+    if (mapped) throw new HttpError(mapped.status, mapped.code, (e as Error).message);
+    throw e;
+  }
+}
+
+/**
+ * Knowledge collections: create, list, read, delete; ingest documents, list and delete them;
+ * search. Ingest and search run the same pipeline as the retrieval nodes.
+ */
+export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
+  const { db, embedders } = deps;
+  const knowledge = knowledgeStore(db);
+  const services = { knowledge, embedders };
+
+  const view = async (c: KnowledgeCollection) => {
+    const stats = (await knowledge.listCollections()).find((s) => s.id === c.id);
+    return { ...c, documents: stats?.documents ?? 0, chunks: stats?.chunks ?? 0 };
+  };
+  const collectionOr404 = async (name: string) => {
+    const found = await knowledge.getCollection(name);
+    if (!found) throw new HttpError(404, 'not_found', `there is no collection "${name}"`);
+    return found;
+  };
+
+  return new Hono<AuthEnv>()
+    .get('/', async (c) => c.json({ items: await knowledge.listCollections(), vectors: await knowledge.vectors() }))
+    .post('/', requireRole('editor'), valid('json', CreateBody), async (c) => {
+      const body = c.req.valid('json');
+      let embedder;
+      try {
+        embedder = embedders.get(body.embedder);
+      } catch (e) {
+        return apiError(c, 422, 'unknown_embedder', (e as Error).message, [{ path: '$.embedder', message: (e as Error).message }]);
+      }
+      const { collection, created } = await knowledge.ensureCollection({ name: body.name, embedder: embedder.id, dimensions: embedder.dimensions });
+      if (!created) return apiError(c, 409, 'already_exists', `collection "${body.name}" already exists`, [{ path: '$.name', message: 'taken' }]);
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.create', target: collection.id, details: { name: collection.name, embedder: collection.embedder } });
+      return c.json({ ...collection, documents: 0, chunks: 0, vectors: await knowledge.vectors() }, 201);
+    })
+    .get('/:name', valid('param', NameParam), async (c) => {
+      const collection = await collectionOr404(c.req.valid('param').name);
+      return c.json({ ...(await view(collection)), vectors: await knowledge.vectors() });
+    })
+    .delete('/:name', requireRole('editor'), valid('param', NameParam), async (c) => {
+      const collection = await collectionOr404(c.req.valid('param').name);
+      await knowledge.deleteCollection(collection.id);
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.delete', target: collection.id, details: { name: collection.name } });
+      return c.json({ deleted: true });
+    })
+    .post('/:name/documents', requireRole('editor'), valid('param', NameParam), valid('json', IngestBody), async (c) => {
+      const collection = await collectionOr404(c.req.valid('param').name);
+      const body = c.req.valid('json');
+      const result = await pipeline(() => ingestDocuments(services, { collection: collection.name, ...body }));
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.ingest', target: collection.id, details: { documents: result.documents, chunks: result.chunks } });
+      return c.json(result, 201);
+    })
+    .get('/:name/documents', valid('param', NameParam), valid('query', PageQuery), async (c) => {
+      const collection = await collectionOr404(c.req.valid('param').name);
+      return c.json({ items: await knowledge.listDocuments(collection.id, c.req.valid('query')) });
+    })
+    .get('/:name/documents/:id', valid('param', DocumentParam), async (c) => {
+      const { name, id } = c.req.valid('param');
+      const collection = await collectionOr404(name);
+      const chunks = await knowledge.listChunks(collection.id, id);
+      if (chunks.length === 0) return apiError(c, 404, 'not_found', `collection "${name}" has no document ${id}`);
+      return c.json({ id, chunks });
+    })
+    .delete('/:name/documents/:id', requireRole('editor'), valid('param', DocumentParam), async (c) => {
+      const { name, id } = c.req.valid('param');
+      const collection = await collectionOr404(name);
+      if ((await knowledge.deleteDocuments(collection.id, [id])) === 0) return apiError(c, 404, 'not_found', `collection "${name}" has no document ${id}`);
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'document.delete', target: id, details: { collection: collection.id } });
+      return c.json({ deleted: 1 });
+    })
+    .post('/:name/search', valid('param', NameParam), valid('json', SearchBody), async (c) => {
+      const { name } = c.req.valid('param');
+      return c.json(await pipeline(() => searchCollection(services, { collection: name, ...c.req.valid('json') })));
+    });
+}
