@@ -8,7 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: [`${workspaces}/src/**/*.test.{ts,tsx}`],
+          // Plugin packages (the examples, and those `weft node new` writes under plugins/) too.
+          include: [`${workspaces}/src/**/*.test.{ts,tsx}`, '{examples,plugins}/*/src/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

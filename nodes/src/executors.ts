@@ -14,6 +14,18 @@ import http from './execution/http/definition.js';
 import * as httpExec from './execution/http/executor.js';
 import code from './execution/code/definition.js';
 import * as codeExec from './execution/code/executor.js';
+import llm from './analysis/llm/definition.js';
+import * as llmExec from './analysis/llm/executor.js';
+import plan from './strategy/plan/definition.js';
+import * as planExec from './strategy/plan/executor.js';
+import route from './strategy/route/definition.js';
+import * as routeExec from './strategy/route/executor.js';
+import policy from './security/policy/definition.js';
+import * as policyExec from './security/policy/executor.js';
+import ingest from './retrieval/ingest/definition.js';
+import * as ingestExec from './retrieval/ingest/executor.js';
+import search from './retrieval/search/definition.js';
+import * as searchExec from './retrieval/search/executor.js';
 
 /**
  * The executors of the built-in node types. Node only: never import this from the editor.
@@ -27,12 +39,31 @@ export const builtinExecutors: readonly NodeExecutor[] = [
   { definition: branch, ...branchExec },
   { definition: merge, ...mergeExec },
   { definition: output, ...outputExec },
+  { definition: llm, ...llmExec },
+  { definition: plan, ...planExec },
+  { definition: route, ...routeExec },
+  { definition: policy, ...policyExec },
+  { definition: ingest, ...ingestExec },
+  { definition: search, ...searchExec },
 ] as NodeExecutor<NodeDefinition>[];
 
 export { NodeError } from './context.js';
 export { Routed, routed } from './define-node.js';
 export { createGuardedFetch, type GuardedFetchOptions } from './net/guarded-fetch.js';
 export { blockedReason } from './net/address-policy.js';
+export { createLlmGateway, type LlmGatewayOptions, type LlmProviderGateway } from './llm/gateway.js';
+export { LlmProviderConfig, LlmProviderList, LlmModelPrice, type LlmProviderConfigInput } from './llm/config.js';
+export type { BreakerOptions, BreakerState } from './llm/breaker.js';
 export type * from './context.js';
 export type * from './services.js';
-export type { KnowledgeStore } from './retrieval/knowledge.js';
+export type * from './retrieval/knowledge.js';
+export { ingestDocuments, searchCollection, pgvectorMissing, type IngestRequest, type SearchRequest, type RetrievalServices } from './retrieval/pipeline.js';
+export { createEmbedders, type EmbeddersConfig } from './retrieval/embedders.js';
+export { createLocalEmbedder, hashEmbed, type LocalEmbedderOptions } from './retrieval/local-embedder.js';
+export { createOpenAiEmbedder, type OpenAiEmbedderOptions } from './retrieval/openai-embedder.js';
+export { createMemoryKnowledgeStore } from './retrieval/memory-store.js';
+export { reciprocalRankFusion, type Fused } from './retrieval/fusion.js';
+export { chunkText, CHUNK_DEFAULTS, type Chunk, type ChunkOptions } from './retrieval/chunk.js';
+export { extractDocument, type ExtractedText, type Heading } from './retrieval/extract.js';
+export { htmlToText } from './retrieval/html.js';
+export * from './retrieval/schemas.js';

@@ -62,6 +62,8 @@ export interface LlmUsage {
   readonly tokens: number;
   readonly costUsd: number;
   readonly budget: { readonly tokens?: number; readonly costUsd?: number };
+  /** The workflow's provider chain (`settings.providers`), used when a node names none. */
+  readonly providers?: readonly string[];
 }
 
 /** Where LLM calls are recorded and budgets read. */

@@ -229,9 +229,15 @@ describe('versions, diff, export and import', () => {
       'control.merge',
       'control.wait',
       'security.approval',
+      'security.policy',
       'control.loop',
       'control.subworkflow',
       'control.output',
+      'analysis.llm',
+      'strategy.plan',
+      'strategy.route',
+      'retrieval.ingest',
+      'retrieval.search',
     ]);
     for (const t of items) expect(t).toMatchObject({ title: expect.any(String), description: expect.any(String), category: expect.any(String), params: expect.any(Object), output: expect.any(Object) });
     expect(items.find((t) => t.type === 'execution.http').output.properties.status.type).toBe('number');

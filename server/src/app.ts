@@ -4,16 +4,20 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { NodeRegistry } from '@weft/nodes';
+import { createEmbedders, type EmbedderSet } from '@weft/nodes/executors';
 import { bearerAuth, type AuthEnv } from './auth/bearer-auth.js';
 import { createToken, ROLES } from './auth/tokens.js';
 import type { Db } from './db/database.js';
 import { apiError, HttpError } from './errors.js';
+import { collectionRoutes } from './routes/collections.js';
 import { healthRoutes } from './routes/health.js';
 import { nodeTypeRoutes } from './routes/node-types.js';
 import { runRoutes } from './routes/runs.js';
 import { schemaRoutes } from './routes/schema.js';
+import { secretRoutes } from './routes/secrets.js';
 import { workflowRoutes } from './routes/workflows.js';
 import type { RunStarter } from './runs.js';
+import type { SecretKey } from './secrets/crypto.js';
 import { editorStatic } from './static.js';
 import { valid } from './validation.js';
 
@@ -31,6 +35,10 @@ export interface AppDeps {
   readonly controlKey?: string;
   /** Largest request body, in bytes. */
   readonly maxBodyBytes?: number;
+  /** The key stored secrets are encrypted with; without it `PUT /api/secrets/:name` answers 503. */
+  readonly secretKey?: SecretKey;
+  /** Embedders for collection ingest and search; the local one only unless given (the worker's must match). */
+  readonly embedders?: EmbedderSet;
 }
 
 const LocalTokenBody = z.object({ role: z.enum(ROLES), name: z.string().max(200).optional() }).strict();
@@ -41,7 +49,9 @@ export function createApp(deps: AppDeps) {
     .use(bearerAuth({ db: deps.db }))
     .route('/workflows', workflowRoutes(deps))
     .route('/runs', runRoutes(deps))
-    .route('/node-types', nodeTypeRoutes(deps.registry));
+    .route('/node-types', nodeTypeRoutes(deps.registry))
+    .route('/secrets', secretRoutes(deps))
+    .route('/collections', collectionRoutes({ db: deps.db, embedders: deps.embedders ?? createEmbedders() }));
 
   const app = new Hono()
     .route('/', healthRoutes())

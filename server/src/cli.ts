@@ -1,10 +1,16 @@
 #!/usr/bin/env node
+import { isAbsolute, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { NODE_KINDS } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken, ROLES, type Role } from './auth/tokens.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { log } from './log.js';
 import { createRunStarter } from './runs.js';
+import { scaffoldPlugin } from './scaffold.js';
+import { formatSecretKey, SecretDecryptError } from './secrets/crypto.js';
+import { configuredSecretKey, withSecretKey } from './secrets/key.js';
+import { planRotation, rotateSecrets } from './secrets/rotate.js';
 import { loadNodeTypes } from './services.js';
 import { buildWorker, EDITOR_DIR, listen, openConfiguredDatabase, quietTemporalLogs, runningInstance, startEmbedded } from './runtime.js';
 import { connectTemporal } from './temporal/connect.js';
@@ -20,6 +26,12 @@ Commands:
   migrate                       apply database migrations and exit
   token create --role <role> [--name <name>]
                                 create an API token and print it (alone, on stdout); roles: ${ROLES.join(', ')}
+  node new <name> [--kind <kind>] [--dir <dir>]
+                                write a plugin package with one node type, <kind>.<name> (default kind
+                                analysis, default folder ./plugins/<name>); kinds: ${NODE_KINDS.join(', ')}
+  secrets rotate [--new-key <key>]
+                                re-encrypt every stored secret with a new key (given, WEFT_NEW_SECRET_KEY, or
+                                generated); embedded Weft must be stopped; prefer the variable over --new-key
   help                          this text
 `;
 
@@ -29,9 +41,9 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return start(loadConfig());
     case 'server':
-      return server(requireServices(loadConfig()));
+      return server(withSecretKey(requireServices(loadConfig()), { embedded: false }));
     case 'worker':
-      return worker(requireServices(loadConfig()));
+      return worker(withSecretKey(requireServices(loadConfig()), { embedded: false }));
     case 'migrate': {
       const database = await openConfiguredDatabase(loadConfig());
       await database.close();
@@ -40,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       return token(rest);
+    case 'secrets':
+      return secrets(rest);
+    case 'node':
+      return node(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -71,11 +87,12 @@ async function start(config: Config): Promise<number> {
 
 async function server(config: Config): Promise<number> {
   quietTemporalLogs();
+  // Plugins first: a broken one stops start-up before any connection is made.
+  const { registry } = await loadNodeTypes(config);
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
-  const { registry } = await loadNodeTypes(config);
   const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
-  const app = createApp({ db: database.db, registry, runs, editorDir: EDITOR_DIR });
+  const app = createApp({ db: database.db, registry, runs, editorDir: EDITOR_DIR, secretKey: configuredSecretKey(config) });
   const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
   process.stdout.write(`${http.url}\n`);
   await untilSignal();
@@ -87,9 +104,10 @@ async function server(config: Config): Promise<number> {
 
 async function worker(config: Config): Promise<number> {
   quietTemporalLogs();
+  const types = await loadNodeTypes(config);
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: true });
-  const w = await buildWorker(config, database.db, temporal.native!, await loadNodeTypes(config));
+  const w = await buildWorker(config, database.db, temporal.native!, types);
   const done = w.run();
   log.info(`worker polling task queue "${config.WEFT_TASK_QUEUE}" (pid ${process.pid})`);
   await Promise.race([untilSignal(), done]);
@@ -130,6 +148,57 @@ async function token(args: string[]): Promise<number> {
   return 0;
 }
 
+function node(args: string[]): number {
+  const [sub, ...rest] = args;
+  const usage = 'usage: weft node new <name> [--kind <kind>] [--dir <dir>]';
+  if (sub !== 'new') throw new ConfigError(usage);
+  const { values, positionals } = parseArgs({ args: rest, options: { kind: { type: 'string' }, dir: { type: 'string' } }, allowPositionals: true, strict: true });
+  const [name, ...extra] = positionals;
+  if (!name || extra.length) throw new ConfigError(usage);
+  const made = scaffoldPlugin({ name, ...(values.kind ? { kind: values.kind } : {}), ...(values.dir ? { dir: values.dir } : {}) });
+  const shown = relative(process.cwd(), made.dir) || '.';
+  const where = shown.startsWith('..') || isAbsolute(shown) ? made.dir : `./${shown}`;
+  process.stdout.write(
+    [
+      `Created ${made.packageName} with node type ${made.type} in ${where}:`,
+      ...made.files.map((f) => `  ${f}`),
+      '',
+      'Next steps:',
+      `  (cd ${where} && npm run build && npm test)`,
+      `  WEFT_PLUGINS=${where} npm start      (weft server and weft worker both need WEFT_PLUGINS)`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+async function secrets(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'rotate') throw new ConfigError('usage: weft secrets rotate [--new-key <key>]');
+  const { values } = parseArgs({ args: rest, options: { 'new-key': { type: 'string' } }, strict: true });
+  const config = loadConfig();
+  const running = config.DATABASE_URL ? undefined : runningInstance(config.WEFT_DATA_DIR);
+  if (running) throw new ConfigError(`Weft is running from ${config.WEFT_DATA_DIR} (pid ${running.pid}): stop it, then rotate`);
+  const plan = planRotation(config, values['new-key']);
+  const database = await openConfiguredDatabase(config);
+  let count: number;
+  try {
+    ({ count } = await rotateSecrets(database.db, plan.from, plan.to, plan.keyFile ? { keyFile: plan.keyFile } : {}));
+  } catch (e) {
+    if (e instanceof SecretDecryptError) throw new ConfigError(`nothing was changed: ${e.message}`);
+    throw e;
+  } finally {
+    await database.close();
+  }
+  log.info(`re-encrypted ${count} secret(s) from key ${plan.from.id} to key ${plan.to.id}${plan.keyFile ? `; the new key is in ${plan.keyFile} (back it up)` : ''}`);
+  if (plan.source === 'file') return 0;
+  // Printed once, for whoever sets WEFT_SECRET_KEY on the servers and workers.
+  if (plan.generated) process.stdout.write(`${formatSecretKey(plan.to)}\n`);
+  const shown = plan.generated ? ` (printed above${plan.keyFile ? '' : ', only this once'})` : '';
+  log.info(`set WEFT_SECRET_KEY to the new key${shown} on every server and worker and restart them: until then they cannot read secrets`);
+  return 0;
+}
+
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -145,7 +214,7 @@ function untilSignal(): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') log.error((e as Error).message);
+    if (e instanceof ConfigError || String((e as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) log.error((e as Error).message);
     else log.error((e as Error).stack ?? String(e));
     process.exit(1);
   },

@@ -1,5 +1,17 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from './secrets/crypto.js';
+import { LlmProviderList } from '@weft/nodes/executors';
+
+/** A secret key, checked for shape and strength; empty counts as unset. Messages never quote it. */
+const SecretKeyText = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined)
+  .superRefine((v, ctx) => {
+    const parsed = v === undefined ? undefined : parseSecretKey(v);
+    if (parsed && !parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  });
 
 /** Environment variables Weft reads, parsed once at start; a bad value stops start-up. */
 export const Config = z.object({
@@ -30,7 +42,29 @@ export const Config = z.object({
     .default('')
     .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
     .describe('Hosts (host or host:port) and networks (CIDR) outbound HTTP may reach despite the SSRF guard'),
+  WEFT_PLUGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .describe('Comma-separated plugins of custom node types: npm package names (resolved from the working directory) or paths (./ or /, relative to it)'),
+  WEFT_LLM_PROVIDERS: z
+    .string()
+    .default('[]')
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `expected a JSON array of LLM providers: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(LlmProviderList)
+    .describe('LLM providers in failover order, a JSON array of { name, type: "openai" | "anthropic", baseUrl, model, apiKeySecret?, timeoutMs?, pricing? }'),
   WEFT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  WEFT_SECRET_KEY: SecretKeyText.describe(
+    'Key that encrypts stored secrets: 32 random bytes as base64 or 64 hex digits, the same on every server and worker; `weft start` keeps one in <data dir>/secret.key when unset',
+  ),
+  WEFT_NEW_SECRET_KEY: SecretKeyText.describe('The key `weft secrets rotate` re-encrypts to (generated when unset)'),
 });
 export type Config = z.infer<typeof Config>;
 

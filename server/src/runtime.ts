@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Logger, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
@@ -18,6 +18,7 @@ import { log } from './log.js';
 import { workflowHash } from './routes/workflows.js';
 import { createRunStarter } from './runs.js';
 import { activityDeps, loadNodeTypes, type NodeTypes } from './services.js';
+import { configuredSecretKey, withSecretKey } from './secrets/key.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
 import { findTemporalCli, freePort, NO_TEMPORAL_CLI, startDevServer, type DevServer } from './temporal/dev-server.js';
 
@@ -29,13 +30,15 @@ export const EXAMPLES_DIR = join(ROOT, 'examples');
 
 let runtimeInstalled = false;
 /**
- * Installs the Temporal runtime once: its logging down to warnings, and no signal handlers of
- * its own, so shutdown runs in our order (HTTP, worker, connections, database, dev server).
+ * Installs the Temporal runtime once: its logging down to warnings (or into `logger`, which
+ * also receives activity logs), and no signal handlers of its own, so shutdown runs in our
+ * order (HTTP, worker, connections, database, dev server). Says whether this call installed it.
  */
-export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN'): void {
-  if (runtimeInstalled) return;
+export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN', logger: Logger = new DefaultLogger(level)): boolean {
+  if (runtimeInstalled) return false;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [] });
+  Runtime.install({ logger, shutdownSignals: [] });
+  return true;
 }
 
 /** Opens the configured database: PostgreSQL at DATABASE_URL, else PGlite under the data dir. */
@@ -123,9 +126,14 @@ export interface Embedded {
 }
 
 /** Starts everything `npm start` runs. */
-export async function startEmbedded(config: Config): Promise<Embedded> {
-  const already = runningInstance(config.WEFT_DATA_DIR);
-  if (already) throw new ConfigError(`Weft is already running from ${config.WEFT_DATA_DIR} (pid ${already.pid}) at ${already.url}`);
+export async function startEmbedded(given: Config): Promise<Embedded> {
+  const already = runningInstance(given.WEFT_DATA_DIR);
+  if (already) throw new ConfigError(`Weft is already running from ${given.WEFT_DATA_DIR} (pid ${already.pid}) at ${already.url}`);
+  // WEFT_SECRET_KEY, or the data dir's key file (created on first start).
+  const config = withSecretKey(given, { embedded: true });
+  // A broken plugin fails start-up before anything is started.
+  const types = await loadNodeTypes(config);
+  const { registry } = types;
   quietTemporalLogs();
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -160,8 +168,6 @@ export async function startEmbedded(config: Config): Promise<Embedded> {
     const temporal: TemporalConnections = await connectTemporal(address, config.TEMPORAL_NAMESPACE, { worker: true });
     cleanup.push(() => temporal.close());
 
-    const types = await loadNodeTypes(config);
-    const { registry } = types;
     const worker = await buildWorker(config, database.db, temporal.native!, types);
     const workerDone = worker.run();
     cleanup.push(async () => {
@@ -171,7 +177,7 @@ export async function startEmbedded(config: Config): Promise<Embedded> {
 
     const controlKey = randomBytes(32).toString('hex');
     const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
-    const app = createApp({ db: database.db, registry, runs, controlKey, ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
+    const app = createApp({ db: database.db, registry, runs, controlKey, secretKey: configuredSecretKey(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
     cleanup.push(() => http.close());

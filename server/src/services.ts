@@ -1,10 +1,15 @@
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
-import { builtinExecutors, createGuardedFetch, type NodeExecutor } from '@weft/nodes/executors';
+import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, type NodeExecutor } from '@weft/nodes/executors';
 import type { NodeActivityDeps } from '@weft/workers';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
+import { knowledgeStore } from './db/repositories/knowledge.repository.js';
+import { log } from './log.js';
+import { loadPlugins } from './plugins.js';
 import { createRunStore } from './run-store.js';
+import { configuredSecretKey } from './secrets/key.js';
+import { createSecretReader } from './secrets/reader.js';
 
 /** The node types a process knows: the built-ins plus those of the configured plugins. */
 export interface NodeTypes {
@@ -13,9 +18,17 @@ export interface NodeTypes {
 }
 
 /** Loads the built-in node types and the plugins named in `WEFT_PLUGINS`. */
-export async function loadNodeTypes(_config: Config): Promise<NodeTypes> {
+export async function loadNodeTypes(config: Config): Promise<NodeTypes> {
   const executors: NodeExecutor[] = [...builtinExecutors];
   const definitions: NodeDefinition[] = new NodeRegistry().all();
+  const taken = new Set([...definitions, ...executors.map((e) => e.definition)].map((d) => d.type));
+  for (const plugin of await loadPlugins(config.WEFT_PLUGINS, { taken })) {
+    for (const node of plugin.nodes) {
+      definitions.push(node.definition);
+      executors.push(node);
+    }
+    log.info(`loaded plugin ${plugin.name} (${plugin.nodes.map((n) => n.definition.type).join(', ')})`);
+  }
   return { registry: new NodeRegistry(definitions), executors };
 }
 
@@ -38,6 +51,10 @@ export function activityDeps(config: Config, db: Db, types: NodeTypes): NodeActi
     fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }),
     env: allowedEnv(config),
     expressionTimeoutMs: config.WEFT_EXPRESSION_TIMEOUT_MS,
+    llm: createLlmGateway({ providers: config.WEFT_LLM_PROVIDERS }),
     audit: (entry) => appendAudit(db, entry),
+    secrets: createSecretReader(db, configuredSecretKey(config)),
+    embedders: createEmbedders(),
+    knowledge: knowledgeStore(db),
   };
 }

@@ -7,6 +7,7 @@ import { createToken, type Role } from '../auth/tokens.js';
 import { createRunStarter } from '../runs.js';
 import { loadConfig, type Config } from '../config.js';
 import { activityDeps, loadNodeTypes } from '../services.js';
+import { configuredSecretKey } from '../secrets/key.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connect.js';
 import { quietTemporalLogs } from '../runtime.js';
 import { testDatabase, type Backend, type TestDatabase } from './databases.js';
@@ -30,9 +31,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The configuration of a test stack: loopback open to outbound HTTP, plus what a test sets. */
+/** The configuration of a test stack: loopback open to outbound HTTP, a random secret key, plus what a test sets. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1', WEFT_LOG_LEVEL: 'warn', ...env });
+  return loadConfig({ WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1', WEFT_LOG_LEVEL: 'warn', WEFT_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
 }
 
 /** Starts a stack; with `worker: false` no worker runs in this process (a test runs its own). */
@@ -54,7 +55,7 @@ export async function startStack(o: { backend: Backend; temporalAddress: string;
     running = worker.run();
   }
   const runs = createRunStarter({ db: db.db, client: temporal.client, taskQueue, registry });
-  const app = createApp({ db: db.db, registry, runs });
+  const app = createApp({ db: db.db, registry, runs, secretKey: configuredSecretKey(config) });
   const { token } = await createToken(db.db, { role: 'admin' });
 
   const api: Stack['api'] = async (method, path, body, as = token) => {

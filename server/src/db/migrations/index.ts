@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-21T00-00-00-initial.js';
 import * as engine from './2026-11-21T12-00-00-engine.js';
 import * as llmSecrets from './2026-11-22T00-00-00-llm-secrets.js';
+import * as retrieval from './2026-11-22T01-00-00-retrieval.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-00-initial': initial,
   '2026-11-21T12-00-00-engine': engine,
   '2026-11-22T00-00-00-llm-secrets': llmSecrets,
+  '2026-11-22T01-00-00-retrieval': retrieval,
 };

@@ -144,6 +144,47 @@ export interface ApiTokenTable {
 }
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 
+/** A knowledge collection: documents embedded by one embedder. */
+export interface CollectionTable {
+  id: string;
+  name: string;
+  embedder: string;
+  dimensions: number;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+export type CollectionRow = Selectable<CollectionTable>;
+
+/** A document of a collection; its text lives in its chunks. */
+export interface DocumentTable {
+  id: string;
+  collection_id: string;
+  /** Idempotency key of the ingest that stored it. */
+  key: string | null;
+  title: string | null;
+  source: string | null;
+  metadata: ColumnType<unknown, string, never>;
+  chunks: number;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+export type DocumentRow = Selectable<DocumentTable>;
+
+/** A chunk of a document; `tsv` is generated from `text`. */
+export interface ChunkTable {
+  id: string;
+  document_id: string;
+  collection_id: string;
+  position: number;
+  heading: string | null;
+  start: number;
+  end: number;
+  text: string;
+  metadata: ColumnType<unknown, string, never>;
+  tsv: ColumnType<string, never, never>;
+  /** pgvector, no fixed dimension; the column exists only where pgvector is installed. */
+  embedding: ColumnType<string | null, string | null | undefined, never>;
+}
+export type ChunkRow = Selectable<ChunkTable>;
+
 /** Every table Weft keeps. */
 export interface Database {
   workflow: WorkflowTable;
@@ -156,4 +197,7 @@ export interface Database {
   audit_event: AuditEventTable;
   llm_call: LlmCallTable;
   secret: SecretTable;
+  collection: CollectionTable;
+  document: DocumentTable;
+  chunk: ChunkTable;
 }
