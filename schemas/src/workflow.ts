@@ -84,6 +84,12 @@ export const Trigger = z.discriminatedUnion('type', [
 ]);
 export type Trigger = z.infer<typeof Trigger>;
 
+/** Name of a stored secret (`PUT /api/secrets/:name`), as nodes and the API spell it. */
+export const SecretName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a secret name: a letter or _, then letters, digits or _ (at most 128)')
+  .meta({ title: 'Secret', description: 'Name of a stored secret; its value is read when it is used and never shown' });
+
 /** Workflow-wide settings. */
 export const WorkflowSettings = z
   .object({

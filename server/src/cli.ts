@@ -11,7 +11,7 @@ import { scaffoldPlugin } from './scaffold.js';
 import { formatSecretKey, SecretDecryptError } from './secrets/crypto.js';
 import { configuredSecretKey, withSecretKey } from './secrets/key.js';
 import { planRotation, rotateSecrets } from './secrets/rotate.js';
-import { loadNodeTypes } from './services.js';
+import { configuredEmbedders, loadNodeTypes } from './services.js';
 import { buildWorker, EDITOR_DIR, listen, openConfiguredDatabase, quietTemporalLogs, runningInstance, startEmbedded } from './runtime.js';
 import { connectTemporal } from './temporal/connect.js';
 
@@ -92,7 +92,7 @@ async function server(config: Config): Promise<number> {
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
   const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
-  const app = createApp({ db: database.db, registry, runs, editorDir: EDITOR_DIR, secretKey: configuredSecretKey(config) });
+  const app = createApp({ db: database.db, registry, runs, editorDir: EDITOR_DIR, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config) });
   const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
   process.stdout.write(`${http.url}\n`);
   await untilSignal();

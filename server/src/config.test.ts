@@ -123,3 +123,34 @@ describe('the secret key', () => {
     });
   });
 });
+
+describe('WEFT_EMBEDDERS', () => {
+  const small = { baseUrl: 'http://127.0.0.1:9/v1', model: 'text-embedding-3-small', dimensions: 1536, apiKeyEnv: 'EMBED_KEY' };
+
+  it('has the local embedder alone, as the default, when unset', async () => {
+    const { configuredEmbedders } = await import('./services.js');
+    const set = configuredEmbedders(loadConfig({}));
+    expect(set.names()).toEqual(['local']);
+    expect(set.get().id).toMatch(/^local/);
+    expect(set.get().dimensions).toBe(384);
+    // Compose files pass unset variables on as empty strings.
+    const empty = loadConfig({ WEFT_EMBEDDERS: '', WEFT_LLM_PROVIDERS: ' ' });
+    expect([empty.WEFT_EMBEDDERS, empty.WEFT_LLM_PROVIDERS]).toEqual([{}, []]);
+  });
+
+  it('adds OpenAI-compatible endpoints, one of them the default, with the key from the named variable', async () => {
+    const { configuredEmbedders } = await import('./services.js');
+    const set = configuredEmbedders(loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ default: 'small', openai: { small } }) }), { EMBED_KEY: 'k' });
+    expect(set.names()).toEqual(['local', 'small']);
+    expect(set.get().dimensions).toBe(1536);
+    expect(set.get('local').dimensions).toBe(384);
+  });
+
+  it('refuses bad JSON, bad fields, an unknown default and a missing key variable, naming them', async () => {
+    const { configuredEmbedders } = await import('./services.js');
+    expect(() => loadConfig({ WEFT_EMBEDDERS: '{nope' })).toThrow(/WEFT_EMBEDDERS: expected a JSON object of embedders/);
+    expect(() => loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ openai: { small: { ...small, dimensions: 0 } } }) })).toThrow(/WEFT_EMBEDDERS\.openai\.small\.dimensions/);
+    expect(() => configuredEmbedders(loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ default: 'large', openai: { small } }) }), { EMBED_KEY: 'k' })).toThrow(ConfigError);
+    expect(() => configuredEmbedders(loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ openai: { small } }) }), {})).toThrow(/EMBED_KEY is not set/);
+  });
+});

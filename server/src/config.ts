@@ -13,6 +13,44 @@ const SecretKeyText = z
     if (parsed && !parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
   });
 
+/** An OpenAI-compatible embeddings endpoint; its key is read from the environment variable `apiKeyEnv`. */
+const OpenAiEmbedderSetting = z
+  .object({
+    baseUrl: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL'),
+    model: z.string().min(1),
+    dimensions: z.number().int().min(1).max(16_000),
+    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    requestDimensions: z.boolean().optional(),
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  })
+  .strict();
+
+/** Which embedders a process has besides the local one, and which is the default. */
+export const EmbeddersSetting = z
+  .object({
+    default: z.string().min(1).optional(),
+    openai: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'), OpenAiEmbedderSetting).optional(),
+  })
+  .strict();
+
+/** A variable holding JSON, parsed and then checked against `schema`. */
+function jsonSetting<T extends z.ZodType>(schema: T, fallback: string, what: string) {
+  return z
+    .string()
+    .optional()
+    // An empty variable (as `VAR: ${VAR:-}` in compose files gives) means unset.
+    .transform((s) => (s === undefined || s.trim() === '' ? fallback : s))
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what}: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 /** Environment variables Weft reads, parsed once at start; a bad value stops start-up. */
 export const Config = z.object({
   WEFT_HOST: z.string().default('127.0.0.1').describe('Address the API and editor listen on'),
@@ -47,19 +85,10 @@ export const Config = z.object({
     .default('')
     .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
     .describe('Comma-separated plugins of custom node types: npm package names (resolved from the working directory) or paths (./ or /, relative to it)'),
-  WEFT_LLM_PROVIDERS: z
-    .string()
-    .default('[]')
-    .transform((s, ctx) => {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `expected a JSON array of LLM providers: ${(e as Error).message}` });
-        return z.NEVER;
-      }
-    })
-    .pipe(LlmProviderList)
+  WEFT_LLM_PROVIDERS: jsonSetting(LlmProviderList, '[]', 'a JSON array of LLM providers')
     .describe('LLM providers in failover order, a JSON array of { name, type: "openai" | "anthropic", baseUrl, model, apiKeySecret?, timeoutMs?, pricing? }'),
+  WEFT_EMBEDDERS: jsonSetting(EmbeddersSetting, '{}', 'a JSON object of embedders')
+    .describe('Embedders besides the local one: { "default"?: name, "openai"?: { <name>: { baseUrl, model, dimensions, apiKeyEnv?, requestDimensions? } } }'),
   WEFT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WEFT_SECRET_KEY: SecretKeyText.describe(
     'Key that encrypts stored secrets: 32 random bytes as base64 or 64 hex digits, the same on every server and worker; `weft start` keeps one in <data dir>/secret.key when unset',

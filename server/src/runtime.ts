@@ -17,7 +17,7 @@ import { countActiveTokens } from './db/repositories/token.repository.js';
 import { log } from './log.js';
 import { workflowHash } from './routes/workflows.js';
 import { createRunStarter } from './runs.js';
-import { activityDeps, loadNodeTypes, type NodeTypes } from './services.js';
+import { activityDeps, configuredEmbedders, loadNodeTypes, type NodeTypes } from './services.js';
 import { configuredSecretKey, withSecretKey } from './secrets/key.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
 import { findTemporalCli, freePort, NO_TEMPORAL_CLI, startDevServer, type DevServer } from './temporal/dev-server.js';
@@ -177,7 +177,7 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
 
     const controlKey = randomBytes(32).toString('hex');
     const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
-    const app = createApp({ db: database.db, registry, runs, controlKey, secretKey: configuredSecretKey(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
+    const app = createApp({ db: database.db, registry, runs, controlKey, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
     cleanup.push(() => http.close());

@@ -1,7 +1,7 @@
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
-import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, type NodeExecutor } from '@weft/nodes/executors';
+import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, type EmbedderSet, type NodeExecutor } from '@weft/nodes/executors';
 import type { NodeActivityDeps } from '@weft/workers';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
 import { knowledgeStore } from './db/repositories/knowledge.repository.js';
@@ -54,7 +54,29 @@ export function activityDeps(config: Config, db: Db, types: NodeTypes): NodeActi
     llm: createLlmGateway({ providers: config.WEFT_LLM_PROVIDERS }),
     audit: (entry) => appendAudit(db, entry),
     secrets: createSecretReader(db, configuredSecretKey(config)),
-    embedders: createEmbedders(),
+    embedders: configuredEmbedders(config),
     knowledge: knowledgeStore(db),
   };
+}
+
+/**
+ * The embedder set of a process, from `WEFT_EMBEDDERS`: the local one always, plus the
+ * OpenAI-compatible endpoints it names. The API and the workers build the same set, so a
+ * collection is searched with the embedder that filled it.
+ */
+export function configuredEmbedders(config: Config, env: NodeJS.ProcessEnv = process.env): EmbedderSet {
+  const { default: defaultName, openai = {} } = config.WEFT_EMBEDDERS;
+  const endpoints = Object.fromEntries(
+    Object.entries(openai).map(([name, o]) => {
+      const apiKey = o.apiKeyEnv ? env[o.apiKeyEnv] : undefined;
+      if (o.apiKeyEnv && !apiKey) throw new ConfigError(`WEFT_EMBEDDERS.openai.${name}.apiKeyEnv: the environment variable ${o.apiKeyEnv} is not set`);
+      const { apiKeyEnv: _k, ...rest } = o;
+      return [name, { ...rest, ...(apiKey ? { apiKey } : {}) }];
+    }),
+  );
+  try {
+    return createEmbedders({ ...(defaultName ? { default: defaultName } : {}), openai: endpoints });
+  } catch (e) {
+    throw new ConfigError(`WEFT_EMBEDDERS: ${(e as Error).message}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type ValidationTargets } from 'hono';
 import { z } from 'zod';
-import { jsonPath } from '@weft/schemas';
+import { jsonPath, SecretName } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
@@ -9,10 +9,7 @@ import { deleteSecret, listSecrets, putSecret } from '../db/repositories/secret.
 import { apiError } from '../errors.js';
 import type { SecretKey } from '../secrets/crypto.js';
 
-/** What a secret may be called: what HTTP nodes and LLM providers name in their config. */
-export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
-const NameParam = z.object({ name: z.string().regex(SECRET_NAME, 'a letter or _, then letters, digits or _ (at most 128 characters)') });
+const NameParam = z.object({ name: SecretName });
 const PutBody = z.object({ value: z.string().min(1, 'a secret cannot be empty').max(65_536, 'a secret is at most 65536 characters') }).strict();
 
 /** Like `valid`, but answers 422: the request is well-formed JSON whose content is not acceptable. Never echoes input. */

@@ -6,7 +6,7 @@ import { createApp } from '../app.js';
 import { createToken, type Role } from '../auth/tokens.js';
 import { createRunStarter } from '../runs.js';
 import { loadConfig, type Config } from '../config.js';
-import { activityDeps, loadNodeTypes } from '../services.js';
+import { activityDeps, configuredEmbedders, loadNodeTypes } from '../services.js';
 import { configuredSecretKey } from '../secrets/key.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connect.js';
 import { quietTemporalLogs } from '../runtime.js';
@@ -55,7 +55,7 @@ export async function startStack(o: { backend: Backend; temporalAddress: string;
     running = worker.run();
   }
   const runs = createRunStarter({ db: db.db, client: temporal.client, taskQueue, registry });
-  const app = createApp({ db: db.db, registry, runs, secretKey: configuredSecretKey(config) });
+  const app = createApp({ db: db.db, registry, runs, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config) });
   const { token } = await createToken(db.db, { role: 'admin' });
 
   const api: Stack['api'] = async (method, path, body, as = token) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecretName } from '@weft/schemas';
 import { defineNode } from '../../define-node.js';
 
 /** The request that undoes a completed call during rollback. */
@@ -12,11 +13,6 @@ export const CompensationRequest = z
   .strict()
   .meta({ title: 'Undo with', description: 'Sent, newest first, when the run fails or is cancelled after this call succeeded' });
 
-/** Name of a stored secret (`PUT /api/secrets/:name`). */
-export const SecretName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a secret name: a letter or _, then letters, digits or _ (at most 128)')
-  .meta({ title: 'Secret', description: 'Name of a stored secret; its value is read when the request is sent and never shown' });
 
 /**
  * How the request authenticates, with a stored secret. Secrets are never in expression scope:
