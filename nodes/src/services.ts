@@ -4,6 +4,8 @@
  * worker wires implementations in, so plugins see the same services as the built-ins.
  */
 
+import type { LlmCallFigures } from '@weft/schemas';
+
 /** One message of a chat exchange. */
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
@@ -26,14 +28,8 @@ export interface LlmRequest {
 }
 
 /** The answer of the provider that served a request. */
-export interface LlmResult {
+export interface LlmResult extends LlmCallFigures {
   readonly text: string;
-  readonly provider: string;
-  readonly model: string;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly costUsd: number;
-  readonly latencyMs: number;
 }
 
 /** LLM completions with failover, circuit breakers and the run's budget applied. */
@@ -42,17 +38,11 @@ export interface LlmService {
 }
 
 /** One provider call, as recorded against the node attempt that made it. */
-export interface LlmCallRecord {
+export interface LlmCallRecord extends LlmCallFigures {
   readonly runId: string;
   readonly nodeId: string;
   readonly attempt: number;
   readonly item?: number;
-  readonly provider: string;
-  readonly model: string;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly costUsd: number;
-  readonly latencyMs: number;
   /** Why the call failed; absent when it succeeded. */
   readonly error?: string;
 }

@@ -2,9 +2,24 @@ import { z } from 'zod';
 import type { NodeStatus, RunError, RunStatus } from './run.js';
 import type { Workflow } from './workflow.js';
 
+/** A fixed result for one node of a test run: the node does not run and yields this instead. */
+export const RunMock = z
+  .object({
+    output: z.unknown().meta({ description: 'The output the node yields' }),
+    ports: z.array(z.string().min(1).max(64)).optional().meta({ description: 'Output ports that fire (all of them when absent)' }),
+  })
+  .strict();
+export type RunMock = z.infer<typeof RunMock>;
+
 /** Body of `POST /api/workflows/:id/runs`. */
 export const StartRunBody = z
-  .object({ input: z.unknown().default({}).meta({ title: 'Run input' }) })
+  .object({
+    input: z.unknown().default({}).meta({ title: 'Run input' }),
+    mocks: z
+      .record(z.string().min(1).max(64), RunMock)
+      .optional()
+      .meta({ description: 'Nodes that do not run: each uses the given output instead (the run is marked as a test)' }),
+  })
   .strict();
 export type StartRunBody = z.infer<typeof StartRunBody>;
 
@@ -66,15 +81,19 @@ export interface NodeRunView {
   };
 }
 
-/** One provider call of an LLM node. */
-export interface LlmCallView {
-  readonly attempt: number;
+/** What one LLM provider call used: who served it, the tokens, the cost and the time. */
+export interface LlmCallFigures {
   readonly provider: string;
   readonly model: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd: number;
   readonly latencyMs: number;
+}
+
+/** One provider call of an LLM node. */
+export interface LlmCallView extends LlmCallFigures {
+  readonly attempt: number;
   readonly error: string | null;
   readonly at: string;
 }
