@@ -5,6 +5,7 @@ import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
+import { generateSecretKey } from './secrets/crypto.js';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, any>;
@@ -21,6 +22,8 @@ beforeAll(async () => {
     db: database.db,
     registry: new NodeRegistry(),
     runs: runsWithoutTemporal('run_fuzz'),
+    secretKey: generateSecretKey(),
+    rateLimitPerMinute: 0,
   });
   token = (await createToken(database.db, { role: 'admin' })).token;
   const res = await app.request('/api/workflows', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(hello) });
@@ -84,4 +87,49 @@ describe('the API under generated bodies', () => {
     expect([...statuses.keys()].some((s) => s === 400)).toBe(true);
     expect([...statuses.keys()].some((s) => s === 422)).toBe(true);
   });
+});
+
+/** Path parameters that reach handlers: the fuzzed workflow, plausible ids elsewhere. */
+function fill(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string, offset: number) => {
+    const before = path.slice(0, offset);
+    if (name === 'v') return '1';
+    if (name === 'name') return 'fuzz';
+    if (name === 'id' && before.endsWith('/documents/')) return 'doc_0123456789abcdef';
+    if (name === 'id' && before.includes('/workflows')) return workflowId;
+    if (name === 'id' && before.includes('/runs')) return 'run_0123456789abcdef';
+    return `${name}_0123456789abcdef`;
+  });
+}
+
+describe('every JSON endpoint of the OpenAPI document under generated bodies', () => {
+  it('never answers 5xx (but the test run service\'s "no Temporal" 503)', async () => {
+    const doc = (await (await app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> };
+    const endpoints = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.requestBody?.content['application/json'])
+        .map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+    );
+    expect(endpoints.length).toBeGreaterThanOrEqual(15);
+    // Collections need one to exist for ingest and search to reach their pipelines.
+    await app.request('/api/collections', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'fuzz' }) });
+    const perEndpoint = new Map<string, Set<number>>();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...endpoints), bodies, async ({ method, path }, body) => {
+        const res = await app.request(fill(path), { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body.raw });
+        const key = `${method} ${path}`;
+        perEndpoint.set(key, (perEndpoint.get(key) ?? new Set()).add(res.status));
+        const json = res.status === 204 ? undefined : ((await res.json()) as { error?: { code: string; message: string; issues: unknown[] } });
+        if (res.status === 503) expect({ key, code: json?.error?.code }).toEqual({ key, code: 'temporal_unavailable' });
+        else expect({ key, status: res.status < 500 }).toEqual({ key, status: true });
+        if (res.status >= 400) {
+          expect(json?.error?.message).toBeTruthy();
+          expect(Array.isArray(json?.error?.issues)).toBe(true);
+        }
+      }),
+      { numRuns: Math.max(600, endpoints.length * 30) },
+    );
+    // Every endpoint was reached.
+    expect([...perEndpoint.keys()].sort()).toEqual(endpoints.map((e) => `${e.method} ${e.path}`).sort());
+  }, 180_000);
 });

@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/database.js';
 import { findTokenByHash, touchToken } from '../db/repositories/token.repository.js';
 import { apiError } from '../errors.js';
+import { withMeta } from '../openapi.js';
 import { hasRole, hashToken, ROLES, type Role } from './tokens.js';
 
 /** Who is calling, set by `bearerAuth`. */
@@ -26,7 +27,7 @@ export interface BearerAuthOptions {
 
 /** Requires a valid, unrevoked, unexpired bearer token; answers 401 otherwise. */
 export function bearerAuth({ db, touchAfterMs = 60_000 }: BearerAuthOptions) {
-  return createMiddleware<AuthEnv>(async function bearerAuth(c, next) {
+  const mw = createMiddleware<AuthEnv>(async function bearerAuth(c, next) {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return apiError(c, 401, 'unauthorized', 'send an API token as "Authorization: Bearer <token>"');
@@ -39,13 +40,15 @@ export function bearerAuth({ db, touchAfterMs = 60_000 }: BearerAuthOptions) {
     c.set('caller', { tokenId: row.id, name: row.name, role: row.role as Role });
     await next();
   });
+  return withMeta(mw, { auth: 'bearer' });
 }
 
 /** Requires the caller's role to be at least `min`; answers 403 otherwise. */
 export function requireRole(min: Role) {
-  return createMiddleware<AuthEnv>(async function requireRole(c, next) {
+  const mw = createMiddleware<AuthEnv>(async function requireRole(c, next) {
     const caller = c.get('caller');
     if (!hasRole(caller.role, min)) return apiError(c, 403, 'forbidden', `this needs the ${min} role; the token has ${caller.role}`);
     await next();
   });
+  return withMeta(mw, { role: min });
 }

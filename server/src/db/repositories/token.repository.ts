@@ -27,3 +27,20 @@ export async function countActiveTokens(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Tokens, newest first, without their hashes. */
+export async function listTokens(db: Db, page: { limit: number; after?: readonly [string, string] }) {
+  let q = db
+    .selectFrom('api_token')
+    .select(['id', 'name', 'role', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'])
+    .select(sql<string>`created_at::text`.as('sort_at'));
+  if (page.after) q = q.where(sql<boolean>`(created_at, id) < (${page.after[0]}::timestamptz, ${page.after[1]})`);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** Revokes a token; `undefined` if there is none, `false` if it was already revoked. */
+export async function revokeToken(db: Db, id: string): Promise<boolean | undefined> {
+  const res = await db.updateTable('api_token').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  if (Number(res.numUpdatedRows) > 0) return true;
+  return (await db.selectFrom('api_token').select('id').where('id', '=', id).executeTakeFirst()) ? false : undefined;
+}
