@@ -112,6 +112,15 @@ export interface RunView {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly nodes: readonly NodeRunView[];
+  /** What started the run: `manual`, `schedule`, `webhook`, `rerun`, `subworkflow`, with the schedule id or webhook path. */
+  readonly trigger?: RunTrigger;
+}
+
+/** What started a run. */
+export interface RunTrigger {
+  readonly type: string;
+  /** The schedule id or webhook path, for runs those started. */
+  readonly ref?: string;
 }
 
 /** A line of `GET /api/runs`. */
@@ -122,6 +131,7 @@ export interface RunSummary {
   readonly status: RunStatus;
   readonly createdAt: string;
   readonly finishedAt: string | null;
+  readonly trigger?: RunTrigger;
 }
 
 /** One node type of the catalog, as `GET /api/node-types` returns it. */

@@ -1,20 +1,31 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import type { Client } from '@temporalio/client';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { NodeRegistry } from '@weft/nodes';
 import { createEmbedders, type EmbedderSet } from '@weft/nodes/executors';
-import { bearerAuth, type AuthEnv } from './auth/bearer-auth.js';
+import { bearerAuth, type AuthEnv, type Caller } from './auth/bearer-auth.js';
 import { createToken, ROLES } from './auth/tokens.js';
 import type { Db } from './db/database.js';
 import { apiError, HttpError } from './errors.js';
+import { verifyAuditChain } from './db/repositories/audit.repository.js';
 import { collectionRoutes } from './routes/collections.js';
+import { auditRoutes } from './routes/audit.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { describe, DOCS_HTML, openApiDocument } from './openapi.js';
+import { log } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { rateLimit } from './rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { nodeTypeRoutes } from './routes/node-types.js';
 import { runRoutes } from './routes/runs.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { schemaRoutes } from './routes/schema.js';
 import { secretRoutes } from './routes/secrets.js';
+import { hookRoutes, webhookRoutes } from './routes/webhooks.js';
 import { workflowRoutes } from './routes/workflows.js';
 import type { RunStarter } from './runs.js';
 import type { SecretKey } from './secrets/crypto.js';
@@ -39,6 +50,14 @@ export interface AppDeps {
   readonly secretKey?: SecretKey;
   /** Embedders for collection ingest and search; the local one only unless given (the worker's must match). */
   readonly embedders?: EmbedderSet;
+  /** The Temporal client `/readyz` checks; without it only the database is checked. */
+  readonly temporal?: Client;
+  /** The task queue schedules' firings run on (the worker's); without it and `temporal`, `/api/schedules` answers 503. */
+  readonly taskQueue?: string;
+  /** The process's metrics, served at `/metrics`; a registry of its own (with the run and LLM series of `db`) when not given. */
+  readonly metrics?: Metrics;
+  /** Requests per minute of one API token (token bucket); 0 turns the limit off. */
+  readonly rateLimitPerMinute?: number;
 }
 
 const LocalTokenBody = z.object({ role: z.enum(ROLES), name: z.string().max(200).optional() }).strict();
@@ -47,16 +66,38 @@ const LocalTokenBody = z.object({ role: z.enum(ROLES), name: z.string().max(200)
 export function createApp(deps: AppDeps) {
   const api = new Hono<AuthEnv>()
     .use(bearerAuth({ db: deps.db }))
+    .use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600 }))
     .route('/workflows', workflowRoutes(deps))
     .route('/runs', runRoutes(deps))
     .route('/node-types', nodeTypeRoutes(deps.registry))
     .route('/secrets', secretRoutes(deps))
-    .route('/collections', collectionRoutes({ db: deps.db, embedders: deps.embedders ?? createEmbedders() }));
+    .route('/schedules', scheduleRoutes(deps))
+    .route('/webhooks', webhookRoutes(deps))
+    .route('/collections', collectionRoutes({ db: deps.db, embedders: deps.embedders ?? createEmbedders() }))
+    .route('/tokens', tokenRoutes(deps))
+    .route('/audit', auditRoutes(deps));
 
+  const metrics = deps.metrics ?? createMetrics({ db: deps.db });
+  let openapi: ReturnType<typeof openApiDocument> | undefined;
   const app = new Hono()
-    .route('/', healthRoutes())
+    .use(requestLog())
+    .use(metrics.http())
+    .route('/', healthRoutes({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }))
+    // Public, as Prometheus expects: expose the API port only on an internal network (see README, Deploy).
+    .get('/metrics', async (c) => {
+      const { body, contentType } = await metrics.scrape();
+      return c.body(body, 200, { 'content-type': contentType });
+    })
     .route('/api/schema', schemaRoutes())
     .use('/api/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
+
+  // Webhooks are public: signed instead of bearer-authenticated.
+  app.use('/hooks/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
+  app.route('/hooks', hookRoutes(deps));
+
+  // Public: the OpenAPI document of every route, derived from their middlewares, and a page rendering it.
+  app.get('/api/openapi.json', describe({ summary: 'The OpenAPI 3.1 document of this API', tags: ['docs'], public: true }), (c) => c.json((openapi ??= openApiDocument(app))));
+  app.get('/api/docs', describe({ summary: 'A readable API reference (offline)', tags: ['docs'], public: true }), (c) => c.html(DOCS_HTML));
 
   if (deps.controlKey) {
     const key = Buffer.from(deps.controlKey);
@@ -66,10 +107,23 @@ export function createApp(deps: AppDeps) {
       const { role, name } = c.req.valid('json');
       return c.json(await createToken(deps.db, { role, ...(name ? { name } : {}) }), 201);
     });
+    app.post('/api/_local/audit/verify', async (c) => {
+      const given = Buffer.from(c.req.header('x-weft-control-key') ?? '');
+      if (given.length !== key.length || !timingSafeEqual(given, key)) return apiError(c, 401, 'unauthorized', 'bad control key');
+      return c.json(await verifyAuditChain(deps.db));
+    });
   }
 
   const routed = app.route('/api', api);
-  app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.all('/api/*', (c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = allowedMethods(app.routes, path);
+    if (allowed.length && !allowed.includes(c.req.method)) {
+      c.header('allow', allowed.join(', '));
+      return apiError(c, 405, 'method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    }
+    return apiError(c, 404, 'not_found', `no route ${c.req.method} ${path}`);
+  });
   if (deps.editorDir) app.use('*', editorStatic({ root: deps.editorDir }));
   app.notFound((c) => apiError(c, 404, 'not_found', 'not found'));
   app.onError((err, c) => {
@@ -78,10 +132,38 @@ export function createApp(deps: AppDeps) {
       const status = err.status === 400 || err.status === 401 || err.status === 413 ? err.status : 400;
       return apiError(c, status, status === 401 ? 'unauthorized' : 'invalid_request', err.message);
     }
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: err.message, stack: err.stack }));
+    log.error('unhandled error', { path: c.req.path, error: err.message, stack: err.stack });
     return apiError(c, 500, 'internal', 'internal error; the server log has details');
   });
   return routed;
+}
+
+/** The methods routed at `path` (middlewares aside), for a 405's `allow` header. */
+function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) {
+    if (r.method === 'ALL') continue;
+    const re = new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[A-Za-z0-9_]+/g, '/[^/]+')}$`);
+    if (re.test(path)) methods.add(r.method);
+  }
+  return [...methods];
+}
+
+/** Logs one line per request: method, path, status, milliseconds and the caller's token id. */
+function requestLog() {
+  return createMiddleware(async function requestLog(c, next) {
+    const started = performance.now();
+    await next();
+    // Set by `bearerAuth` in the `/api` sub-app, which shares this request's context.
+    const caller = (c as unknown as Context<AuthEnv>).get('caller') as Caller | undefined;
+    log.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(caller ? { tokenId: caller.tokenId } : {}),
+    });
+  });
 }
 
 /** The API's type, for the editor's typed client. */

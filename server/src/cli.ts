@@ -3,9 +3,13 @@ import { isAbsolute, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NODE_KINDS } from '@weft/nodes';
 import { createApp } from './app.js';
+import { CLIENT_HELP, clientCommand } from './cli/commands.js';
 import { createToken, ROLES, type Role } from './auth/tokens.js';
+import { appendAudit, verifyAuditChain, type AuditChainResult } from './db/repositories/audit.repository.js';
+import { listTokens, revokeToken } from './db/repositories/token.repository.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { log } from './log.js';
+import { createMetrics, metricsApp } from './metrics.js';
 import { createRunStarter } from './runs.js';
 import { scaffoldPlugin } from './scaffold.js';
 import { formatSecretKey, SecretDecryptError } from './secrets/crypto.js';
@@ -26,6 +30,9 @@ Commands:
   migrate                       apply database migrations and exit
   token create --role <role> [--name <name>]
                                 create an API token and print it (alone, on stdout); roles: ${ROLES.join(', ')}
+  token list | token revoke <id>
+                                list API tokens (never the tokens themselves), or revoke one
+  audit verify                  recompute the audit log's hash chain; exits 1 naming the first broken link
   node new <name> [--kind <kind>] [--dir <dir>]
                                 write a plugin package with one node type, <kind>.<name> (default kind
                                 analysis, default folder ./plugins/<name>); kinds: ${NODE_KINDS.join(', ')}
@@ -33,7 +40,8 @@ Commands:
                                 re-encrypt every stored secret with a new key (given, WEFT_NEW_SECRET_KEY, or
                                 generated); embedded Weft must be stopped; prefer the variable over --new-key
   help                          this text
-`;
+
+${CLIENT_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -52,10 +60,24 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'token':
       return token(rest);
+    case 'audit':
+      return audit(rest);
     case 'secrets':
       return secrets(rest);
     case 'node':
       return node(rest);
+    case 'validate':
+    case 'push':
+    case 'run':
+    case 'runs':
+    case 'cancel':
+    case 'approve':
+    case 'reject':
+    case 'rerun':
+    case 'export':
+    case 'import':
+    case 'test':
+      return clientCommand(command, rest);
     case undefined:
     case 'help':
     case '--help':
@@ -92,13 +114,27 @@ async function server(config: Config): Promise<number> {
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
   const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
-  const app = createApp({ db: database.db, registry, runs, editorDir: EDITOR_DIR, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config) });
+  const metrics = createMetrics({ db: database.db, defaults: true });
+  const app = createApp({
+    db: database.db,
+    registry,
+    runs,
+    editorDir: EDITOR_DIR,
+    temporal: temporal.client,
+    taskQueue: config.WEFT_TASK_QUEUE,
+    metrics,
+    rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE,
+    secretKey: configuredSecretKey(config),
+    embedders: configuredEmbedders(config),
+  });
   const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
   process.stdout.write(`${http.url}\n`);
   await untilSignal();
-  await http.close();
+  log.info('stopping: no new requests, finishing those in flight');
+  await http.close(config.WEFT_SHUTDOWN_GRACE_MS);
   await temporal.close();
   await database.close();
+  log.info('stopped');
   return 0;
 }
 
@@ -107,20 +143,30 @@ async function worker(config: Config): Promise<number> {
   const types = await loadNodeTypes(config);
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: true });
-  const w = await buildWorker(config, database.db, temporal.native!, types);
+  // Node durations only: the run and LLM series come from the API's /metrics (counted once, from the database).
+  const metrics = createMetrics({ defaults: true });
+  const w = await buildWorker(config, database.db, temporal.native!, types, config.WEFT_TASK_QUEUE, metrics);
+  const metricsHttp = config.WEFT_METRICS_PORT ? await listen(metricsApp(metrics).fetch, config.WEFT_HOST, config.WEFT_METRICS_PORT) : undefined;
   const done = w.run();
-  log.info(`worker polling task queue "${config.WEFT_TASK_QUEUE}" (pid ${process.pid})`);
+  log.info(`worker polling task queue "${config.WEFT_TASK_QUEUE}" (pid ${process.pid})`, { taskQueue: config.WEFT_TASK_QUEUE, ...(metricsHttp ? { metrics: `${metricsHttp.url}/metrics` } : {}) });
   await Promise.race([untilSignal(), done]);
-  if (w.getState() === 'RUNNING') w.shutdown();
+  if (w.getState() === 'RUNNING') {
+    // Stops polling; running node attempts get WEFT_SHUTDOWN_GRACE_MS to finish, then are cancelled (and retried elsewhere).
+    log.info(`stopping: running node attempts have ${config.WEFT_SHUTDOWN_GRACE_MS} ms to finish`);
+    w.shutdown();
+  }
   await done;
+  await metricsHttp?.close(1000);
   await temporal.close();
   await database.close();
+  log.info('stopped');
   return 0;
 }
 
 async function token(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new ConfigError('usage: weft token create --role <role> [--name <name>]');
+  if (sub === 'list' || sub === 'revoke') return tokenAdmin(sub, rest);
+  if (sub !== 'create') throw new ConfigError('usage: weft token create --role <role> [--name <name>] | token list | token revoke <id>');
   const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, name: { type: 'string' } }, strict: true });
   const role = values.role as Role | undefined;
   if (!role || !ROLES.includes(role)) throw new ConfigError(`--role must be one of: ${ROLES.join(', ')}`);
@@ -146,6 +192,60 @@ async function token(args: string[]): Promise<number> {
   }
   process.stdout.write(`${created.token}\n`);
   return 0;
+}
+
+/** `token list` / `token revoke <id>`, on the configured database. */
+async function tokenAdmin(sub: 'list' | 'revoke', args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (sub === 'revoke' && positionals.length !== 1) throw new ConfigError('usage: weft token revoke <id>');
+  const config = loadConfig();
+  const running = config.DATABASE_URL ? undefined : runningInstance(config.WEFT_DATA_DIR);
+  if (running) throw new ConfigError(`Weft is running from ${config.WEFT_DATA_DIR} (pid ${running.pid}): use GET /api/tokens or DELETE /api/tokens/<id> with an admin token, or stop it`);
+  const database = await openConfiguredDatabase(config);
+  try {
+    if (sub === 'list') {
+      for (const t of await listTokens(database.db, { limit: 100_000 })) {
+        const state = t.revoked_at ? `revoked ${t.revoked_at.toISOString()}` : t.expires_at && t.expires_at.getTime() <= Date.now() ? 'expired' : 'active';
+        process.stdout.write(`${t.id}\t${t.role}\t${state}\t${t.name}\tcreated ${t.created_at.toISOString()}\tlast used ${t.last_used_at?.toISOString() ?? 'never'}\n`);
+      }
+      return 0;
+    }
+    const id = positionals[0]!;
+    const revoked = await revokeToken(database.db, id);
+    if (revoked === undefined) throw new ConfigError(`no token ${id}`);
+    if (revoked) await appendAudit(database.db, { actor: 'cli', action: 'token.revoke', target: id, details: {} });
+    log.info(revoked ? `revoked ${id}` : `${id} was already revoked`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** `audit verify`: recomputes the hash chain, asking a running embedded instance if there is one. */
+async function audit(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify' || rest.length) throw new ConfigError('usage: weft audit verify');
+  const config = loadConfig();
+  const running = config.DATABASE_URL ? undefined : runningInstance(config.WEFT_DATA_DIR);
+  let result: AuditChainResult;
+  if (running) {
+    const res = await fetch(`${running.url}/api/_local/audit/verify`, { method: 'POST', headers: { 'x-weft-control-key': running.key } });
+    if (!res.ok) throw new Error(`the running Weft refused to verify the audit log: ${res.status} ${await res.text()}`);
+    result = (await res.json()) as AuditChainResult;
+  } else {
+    const database = await openConfiguredDatabase(config);
+    try {
+      result = await verifyAuditChain(database.db);
+    } finally {
+      await database.close();
+    }
+  }
+  if (result.ok) {
+    process.stdout.write(`audit log intact: ${result.count} event(s)\n`);
+    return 0;
+  }
+  process.stderr.write(`audit log broken at event ${result.id}: ${result.reason}\n`);
+  return 1;
 }
 
 function node(args: string[]): number {
@@ -199,11 +299,18 @@ async function secrets(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
+      const force = () => {
+        log.warn('second signal: exiting without finishing');
+        process.exit(130);
+      };
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
       resolve();
     };
     process.once('SIGINT', done);

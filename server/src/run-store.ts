@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { compilePlan, NodeRegistry } from '@weft/nodes';
 import type { RunStore } from '@weft/workers';
 import type { Db } from './db/database.js';
-import { finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
+import { findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
 import { llmUsage, recordLlmCall } from './db/repositories/llm.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
 import { newRunId } from './runs.js';
@@ -34,6 +35,24 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
         parentNodeId: p.nodeId,
       });
       return { runId, plan };
+    },
+    async createTriggeredRun(t) {
+      const runId = `run_${t.firedAt.toString(36)}${createHash('sha256').update(t.firing).digest('hex').slice(0, 12)}`;
+      const recorded = await findRun(db, runId);
+      const wf = await findWorkflow(db, t.workflowId, recorded?.version);
+      if (!wf) return { ok: false, type: 'WorkflowNotFound', message: `workflow ${t.workflowId} does not exist (was it deleted?); no run was started` };
+      let plan;
+      try {
+        plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
+      } catch (e) {
+        return { ok: false, type: 'InvalidWorkflow', message: `version ${wf.version} of workflow ${wf.id} cannot run: ${(e as Error).message}; no run was started` };
+      }
+      // A repeated delivery of the same firing starts the run it recorded the first time.
+      if (!recorded) {
+        await insertRun(db, { id: runId, workflowId: wf.id, version: wf.version, hash: wf.hash, input: t.input, trigger: t.trigger, triggerRef: t.ref, createdBy: null });
+      }
+      const runTimeout = wf.document.settings.runTimeout;
+      return { ok: true, run: { runId, plan, input: recorded ? recorded.input : t.input }, ...(runTimeout ? { runTimeout } : {}) };
     },
   };
 }

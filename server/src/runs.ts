@@ -20,7 +20,7 @@ export interface Actor {
 /** Starts and steers runs on Temporal. */
 export interface RunStarter {
   /** Records a queued run, starts `runGraph` for it, and returns the run id. */
-  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string }): Promise<string>;
+  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; triggerRef?: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string }): Promise<string>;
   /** Asks the run to stop; it rolls back what it can. */
   cancel(runId: string, actor: Actor): Promise<void>;
   /** Approves or rejects a waiting approval node. */
@@ -88,6 +88,7 @@ export function createRunStarter({ db, client, taskQueue, registry }: RunStarter
         trigger: meta.trigger,
         createdBy: meta.createdBy,
         ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
+        ...(meta.triggerRef ? { triggerRef: meta.triggerRef } : {}),
       });
       if (meta.reuse) await recordReused(db, runId, meta.reuse, wf);
       const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}) };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { openDatabase, type Db, type OpenDatabase } from './db/database.js';
 import { createWorkflow, findWorkflowIdByName } from './db/repositories/workflow.repository.js';
 import { countActiveTokens } from './db/repositories/token.repository.js';
 import { log } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { workflowHash } from './routes/workflows.js';
 import { createRunStarter } from './runs.js';
 import { activityDeps, configuredEmbedders, loadNodeTypes, type NodeTypes } from './services.js';
@@ -34,11 +36,26 @@ let runtimeInstalled = false;
  * also receives activity logs), and no signal handlers of its own, so shutdown runs in our
  * order (HTTP, worker, connections, database, dev server). Says whether this call installed it.
  */
-export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN', logger: Logger = new DefaultLogger(level)): boolean {
+export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN', logger: Logger = temporalLogger(level)): boolean {
   if (runtimeInstalled) return false;
   runtimeInstalled = true;
   Runtime.install({ logger, shutdownSignals: [] });
   return true;
+}
+
+/**
+ * The Temporal runtime's logger, into the process's JSON log: node logs (they carry `runId` and
+ * `nodeId`) at the process's level, the SDK's own messages from `sdkLevel` up.
+ */
+export function temporalLogger(sdkLevel: 'WARN' | 'ERROR' = 'WARN'): Logger {
+  const rank = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 } as const;
+  const to = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+  return new DefaultLogger('DEBUG', (entry) => {
+    const meta = entry.meta ?? {};
+    const fromNode = typeof meta['nodeId'] === 'string';
+    if (!fromNode && rank[entry.level] < rank[sdkLevel]) return;
+    log[to[entry.level]](entry.message, { ...meta, source: fromNode ? 'node' : 'temporal' });
+  });
 }
 
 /** Opens the configured database: PostgreSQL at DATABASE_URL, else PGlite under the data dir. */
@@ -54,18 +71,31 @@ export function openConfiguredDatabase(config: Config): Promise<OpenDatabase> {
 }
 
 /** Creates a worker on the task queue, recording into `db`. */
-export function buildWorker(config: Config, db: Db, connection: NativeConnection, types: NodeTypes, taskQueue = config.WEFT_TASK_QUEUE): Promise<Worker> {
-  return createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, ...activityDeps(config, db, types) });
+export function buildWorker(config: Config, db: Db, connection: NativeConnection, types: NodeTypes, taskQueue = config.WEFT_TASK_QUEUE, metrics?: Metrics): Promise<Worker> {
+  return createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue, shutdownGraceMs: config.WEFT_SHUTDOWN_GRACE_MS, ...activityDeps(config, db, types, metrics) });
 }
 
 /** Serves a fetch handler over HTTP and resolves once it listens. */
-export function listen(fetchHandler: (req: Request) => Response | Promise<Response>, host: string, port: number): Promise<{ server: ServerType; url: string; close(): Promise<void> }> {
+export function listen(
+  fetchHandler: (req: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+): Promise<{ server: ServerType; url: string; close(graceMs?: number): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: fetchHandler, hostname: host, port }, (info: AddressInfo) => {
       resolve({
         server,
         url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        // Stops accepting, lets in-flight requests finish, then cuts what is left (event streams) after the grace period.
+        close: (graceMs = 10_000) =>
+          new Promise<void>((done) => {
+            const late = setTimeout(() => (server as Partial<Server>).closeAllConnections?.(), graceMs);
+            server.close(() => {
+              clearTimeout(late);
+              done();
+            });
+            (server as Partial<Server>).closeIdleConnections?.();
+          }),
       });
     });
     server.once('error', reject);
@@ -168,7 +198,9 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
     const temporal: TemporalConnections = await connectTemporal(address, config.TEMPORAL_NAMESPACE, { worker: true });
     cleanup.push(() => temporal.close());
 
-    const worker = await buildWorker(config, database.db, temporal.native!, types);
+    // One registry for the API and the in-process worker, so node durations show on /metrics too.
+    const metrics = createMetrics({ db: database.db, defaults: true });
+    const worker = await buildWorker(config, database.db, temporal.native!, types, config.WEFT_TASK_QUEUE, metrics);
     const workerDone = worker.run();
     cleanup.push(async () => {
       worker.shutdown();
@@ -177,10 +209,10 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
 
     const controlKey = randomBytes(32).toString('hex');
     const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
-    const app = createApp({ db: database.db, registry, runs, controlKey, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
+    const app = createApp({ db: database.db, registry, runs, controlKey, temporal: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, metrics, rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
-    cleanup.push(() => http.close());
+    cleanup.push(() => http.close(config.WEFT_SHUTDOWN_GRACE_MS));
 
     const seeded = await seedExamples(database.db, registry);
     if (seeded.length) log.info(`loaded example workflows: ${seeded.join(', ')}`);

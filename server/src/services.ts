@@ -6,6 +6,7 @@ import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
 import { knowledgeStore } from './db/repositories/knowledge.repository.js';
 import { log } from './log.js';
+import type { Metrics } from './metrics.js';
 import { loadPlugins } from './plugins.js';
 import { createRunStore } from './run-store.js';
 import { configuredSecretKey } from './secrets/key.js';
@@ -43,8 +44,9 @@ export function allowedEnv(config: Config): Record<string, string> {
 }
 
 /** Everything the node activities of a worker need, built from the configuration. */
-export function activityDeps(config: Config, db: Db, types: NodeTypes): NodeActivityDeps {
+export function activityDeps(config: Config, db: Db, types: NodeTypes, metrics?: Pick<Metrics, 'onNodeAttempt'>): NodeActivityDeps {
   return {
+    ...(metrics ? { onNodeAttempt: metrics.onNodeAttempt } : {}),
     store: createRunStore(db, types.registry),
     executors: types.executors,
     registry: types.registry,

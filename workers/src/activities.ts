@@ -26,7 +26,7 @@ import {
   type RunError,
   type RunGraphInput,
 } from '@weft/schemas';
-import type { RunStore } from './store.js';
+import type { RunStore, TriggeredRunRequest } from './store.js';
 
 /** Outputs larger than this go to the database, and Temporal history carries a reference. */
 export const INLINE_LIMIT_BYTES = 64 * 1024;
@@ -92,6 +92,8 @@ export interface NodeActivityDeps {
   readonly knowledge?: KnowledgeStore;
   /** The audit log for `ctx.audit`. */
   readonly audit?: AuditWriter;
+  /** Observes each node attempt run by `runNode` (for metrics): node type, outcome and seconds taken. */
+  readonly onNodeAttempt?: (type: string, status: 'succeeded' | 'failed', seconds: number) => void;
 }
 
 /** Builds the activities a worker registers; dependencies come in, nothing is global. */
@@ -189,6 +191,8 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       if (prior) return { output: prior.output, ...(prior.routes?.ports ? { ports: prior.routes.ports } : {}), falseEdges: prior.routes?.falseEdges ?? [] };
       const stopBeating = heartbeatWhileRunning(activity);
       const read = new Map<string, string>();
+      const started = performance.now();
+      const observe = (status: 'succeeded' | 'failed') => deps.onNodeAttempt?.(node.type, status, (performance.now() - started) / 1000);
       try {
         const executor = executors.get(node.type);
         if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
@@ -201,8 +205,10 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         const falseEdges = await conditionsFalse(req.conditions, scope, output);
         const stored = await offload(runId, node.id, output);
         await store.finishAttempt({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
+        observe('succeeded');
         return { output: stored, ...(ports ? { ports } : {}), falseEdges };
       } catch (e) {
+        observe('failed');
         const error = scrub(toRunError(e, node.id), read);
         // The node's own budget counts attempts that failed with an error, this one included.
         const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
@@ -302,6 +308,16 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         throw ApplicationFailure.create({ type: 'SubworkflowNotFound', message, nonRetryable: true });
       }
       return { runId: child.runId, plan: child.plan, input: req.input };
+    },
+
+    /**
+     * Records the run a schedule fires and returns what `runGraph` needs to start it. A workflow
+     * that is gone or does not compile fails the firing for good, with nothing recorded.
+     */
+    async createTriggeredRun(req: TriggeredRunRequest): Promise<{ args: RunGraphInput; runTimeout?: string }> {
+      const made = await store.createTriggeredRun(req);
+      if (!made.ok) throw ApplicationFailure.create({ type: made.type, message: made.message, nonRetryable: true });
+      return { args: { runId: made.run.runId, plan: made.run.plan, input: made.run.input }, ...(made.runTimeout ? { runTimeout: made.runTimeout } : {}) };
     },
 
     /** A window of a loop's items. */

@@ -47,6 +47,24 @@ export interface ChildRun {
   readonly plan: CompiledPlan;
 }
 
+/** A run a schedule (or another trigger outside the API) is about to start. */
+export interface TriggeredRunRequest {
+  /** The Temporal workflow id of the firing: the same firing always records the same run. */
+  readonly firing: string;
+  /** When the firing started (ms since the epoch); part of the run id, so ids still sort by time. */
+  readonly firedAt: number;
+  readonly trigger: 'schedule';
+  /** The schedule id. */
+  readonly ref: string;
+  readonly workflowId: string;
+  readonly input: unknown;
+}
+
+/** A recorded triggered run, ready to start; or why none could be recorded. */
+export type TriggeredRun =
+  | { readonly ok: true; readonly run: ChildRun & { readonly input: unknown }; readonly runTimeout?: string }
+  | { readonly ok: false; readonly type: 'WorkflowNotFound' | 'InvalidWorkflow'; readonly message: string };
+
 /**
  * Where activities record what happened and keep what is too big for Temporal history. The
  * server implements it over Postgres; the worker only knows this interface. Every method must
@@ -81,6 +99,12 @@ export interface RunStore extends LlmUsageStore {
   getBlob(id: string): Promise<unknown>;
   /** Records a child run of a stored workflow version and compiles its plan; `undefined` when there is no such version. */
   createChildRun(parent: { runId: string; nodeId: string; workflowId: string; version: number; input: unknown }): Promise<ChildRun | undefined>;
+  /**
+   * Compiles the latest version of a workflow and records a run of it started by a trigger.
+   * Records nothing when the workflow is gone or does not compile; a repeated firing returns the
+   * run it recorded the first time.
+   */
+  createTriggeredRun(request: TriggeredRunRequest): Promise<TriggeredRun>;
   /** Outputs of a loop's items, in item order (the latest successful attempt of each). */
   loopOutputs(runId: string, nodeId: string, count: number): Promise<unknown[]>;
 }

@@ -11,6 +11,8 @@ export interface WeftWorkerOptions extends NodeActivityDeps {
   readonly taskQueue?: string;
   /** Activities this worker runs at once. */
   readonly maxConcurrentActivities?: number;
+  /** After `shutdown()`, how long running activities may take to finish before they are cancelled. */
+  readonly shutdownGraceMs?: number;
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -36,6 +38,7 @@ export async function createWorker(options: WeftWorkerOptions): Promise<Worker> 
     workflowBundle: await workflowBundle(),
     activities: createNodeActivities(options),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceMs }),
   });
 }
 

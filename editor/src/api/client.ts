@@ -102,9 +102,9 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
-/** `GET /api/workflows`: every workflow with its latest version and last run. */
+/** `GET /api/workflows`: the 500 most recently changed workflows with their latest version and last run. */
 export async function listWorkflows(options?: CallOptions): Promise<WorkflowSummary[]> {
-  const { items } = await call((o) => api.api.workflows.$get(undefined, o), options);
+  const { items } = await call((o) => api.api.workflows.$get({ query: { limit: '500' } }, o), options);
   return items;
 }
 

@@ -18,6 +18,9 @@ import { appendAudit } from '../db/repositories/audit.repository.js';
 import { knowledgeStore } from '../db/repositories/knowledge.repository.js';
 import { apiError, HttpError } from '../errors.js';
 import { valid } from '../validation.js';
+import { decodeCursor, PageQuery, toPage } from '../pagination.js';
+import { listDocumentsAfter } from '../db/repositories/knowledge.repository.js';
+import { describe } from '../openapi.js';
 
 const NameParam = z.object({ name: CollectionName });
 const DocumentParam = z.object({ name: CollectionName, id: z.string().regex(/^doc_[0-9a-f]{16}$/, 'expected a document id such as doc_0123456789abcdef') });
@@ -38,7 +41,6 @@ const SearchBody = z
     mode: SearchMode.default('hybrid'),
   })
   .strict();
-const PageQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
 
 /** How the retrieval pipeline's errors answer over HTTP. */
 const ERROR_STATUS: Record<string, { status: ContentfulStatusCode; code: string }> = {
@@ -82,8 +84,15 @@ export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
   };
 
   return new Hono<AuthEnv>()
-    .get('/', async (c) => c.json({ items: await knowledge.listCollections(), vectors: await knowledge.vectors() }))
-    .post('/', requireRole('editor'), valid('json', CreateBody), async (c) => {
+    .get('/', describe({ summary: 'List knowledge collections', tags: ['collections'] }), valid('query', PageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const after = decodeCursor(cursor, 1)?.[0];
+      // Few enough to sort here; the cursor is the name of the last one shown.
+      const all = (await knowledge.listCollections()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const rest = after === undefined ? all : all.filter((x) => x.name > String(after));
+      return c.json({ ...toPage(rest.slice(0, limit + 1), limit, (x) => [x.name], (x) => x), vectors: await knowledge.vectors() });
+    })
+    .post('/', describe({ summary: 'Create a knowledge collection', tags: ['collections'] }), requireRole('editor'), valid('json', CreateBody), async (c) => {
       const body = c.req.valid('json');
       let embedder;
       try {
@@ -96,42 +105,45 @@ export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.create', target: collection.id, details: { name: collection.name, embedder: collection.embedder } });
       return c.json({ ...collection, documents: 0, chunks: 0, vectors: await knowledge.vectors() }, 201);
     })
-    .get('/:name', valid('param', NameParam), async (c) => {
+    .get('/:name', describe({ summary: 'Read a knowledge collection', tags: ['collections'] }), valid('param', NameParam), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       return c.json({ ...(await view(collection)), vectors: await knowledge.vectors() });
     })
-    .delete('/:name', requireRole('editor'), valid('param', NameParam), async (c) => {
+    .delete('/:name', describe({ summary: 'Delete a knowledge collection and its documents', tags: ['collections'] }), requireRole('editor'), valid('param', NameParam), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       await knowledge.deleteCollection(collection.id);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.delete', target: collection.id, details: { name: collection.name } });
       return c.json({ deleted: true });
     })
-    .post('/:name/documents', requireRole('editor'), valid('param', NameParam), valid('json', IngestBody), async (c) => {
+    .post('/:name/documents', describe({ summary: 'Ingest documents into a collection', tags: ['collections'] }), requireRole('editor'), valid('param', NameParam), valid('json', IngestBody), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       const body = c.req.valid('json');
       const result = await pipeline(() => ingestDocuments(services, { collection: collection.name, ...body }));
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.ingest', target: collection.id, details: { documents: result.documents, chunks: result.chunks } });
       return c.json(result, 201);
     })
-    .get('/:name/documents', valid('param', NameParam), valid('query', PageQuery), async (c) => {
+    .get('/:name/documents', describe({ summary: 'List the documents of a collection', tags: ['collections'] }), valid('param', NameParam), valid('query', PageQuery), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
-      return c.json({ items: await knowledge.listDocuments(collection.id, c.req.valid('query')) });
+      const { limit, cursor } = c.req.valid('query');
+      const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+      const rows = await listDocumentsAfter(db, collection.id, { limit: limit + 1, ...(after ? { after } : {}) });
+      return c.json(toPage(rows, limit, (r) => [r.sortAt, r.document.id], (r) => r.document));
     })
-    .get('/:name/documents/:id', valid('param', DocumentParam), async (c) => {
+    .get('/:name/documents/:id', describe({ summary: 'Read the chunks of a document', tags: ['collections'] }), valid('param', DocumentParam), async (c) => {
       const { name, id } = c.req.valid('param');
       const collection = await collectionOr404(name);
       const chunks = await knowledge.listChunks(collection.id, id);
       if (chunks.length === 0) return apiError(c, 404, 'not_found', `collection "${name}" has no document ${id}`);
       return c.json({ id, chunks });
     })
-    .delete('/:name/documents/:id', requireRole('editor'), valid('param', DocumentParam), async (c) => {
+    .delete('/:name/documents/:id', describe({ summary: 'Delete a document', tags: ['collections'] }), requireRole('editor'), valid('param', DocumentParam), async (c) => {
       const { name, id } = c.req.valid('param');
       const collection = await collectionOr404(name);
       if ((await knowledge.deleteDocuments(collection.id, [id])) === 0) return apiError(c, 404, 'not_found', `collection "${name}" has no document ${id}`);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'document.delete', target: id, details: { collection: collection.id } });
       return c.json({ deleted: 1 });
     })
-    .post('/:name/search', valid('param', NameParam), valid('json', SearchBody), async (c) => {
+    .post('/:name/search', describe({ summary: 'Search a collection', tags: ['collections'] }), valid('param', NameParam), valid('json', SearchBody), async (c) => {
       const { name } = c.req.valid('param');
       return c.json(await pipeline(() => searchCollection(services, { collection: name, ...c.req.valid('json') })));
     });

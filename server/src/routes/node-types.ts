@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { NodeKind, NodeRegistry } from '@weft/nodes';
 import type { NodeTypeView } from '@weft/schemas';
 import type { AuthEnv } from '../auth/bearer-auth.js';
+import { describe } from '../openapi.js';
 
 /** Palette headings, one per node kind. */
 const CATEGORIES: Record<NodeKind, string> = {
@@ -32,5 +33,5 @@ export function nodeTypeRoutes(registry: NodeRegistry) {
     output: z.toJSONSchema(d.output, { unrepresentable: 'any' }) as Record<string, unknown>,
     policy: { ...d.policy },
   }));
-  return new Hono<AuthEnv>().get('/', (c) => c.json({ items }));
+  return new Hono<AuthEnv>().get('/', describe({ summary: 'The catalog of node types with the JSON Schemas of their params and output', tags: ['node-types'] }), (c) => c.json({ items }));
 }

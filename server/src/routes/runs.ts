@@ -10,6 +10,7 @@ import {
   type RunError,
   type RunStatus,
   type RunSummary,
+  type RunTrigger,
   type RunView,
   type Workflow,
 } from '@weft/schemas';
@@ -22,11 +23,16 @@ import type { NodeRunRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
 import type { RunStarter } from '../runs.js';
 import { valid } from '../validation.js';
+import { decodeCursor, PageQuery, toPage } from '../pagination.js';
+import { describe } from '../openapi.js';
 
 const RunIdParam = z.object({ id: z.string().regex(/^run_[a-z0-9]{1,60}$/, 'expected a run id such as run_…') });
 const ListQuery = z.object({
   workflowId: z.string().regex(/^wf_[a-z0-9]{1,40}$/).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  trigger: z.enum(['manual', 'schedule', 'webhook', 'rerun', 'subworkflow', 'test']).optional().meta({ description: 'Only runs started this way' }),
+  triggerRef: z.string().min(1).max(200).optional().meta({ description: 'Only runs of this schedule id or webhook path' }),
+  limit: PageQuery.shape.limit,
+  cursor: PageQuery.shape.cursor,
 });
 const DecisionBody = z
   .object({
@@ -43,24 +49,32 @@ const RerunBody = z
   .strict();
 const RerunQuery = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() });
 
+/** What started a run, as the API shows it. */
+function runTrigger(r: { trigger: string; trigger_ref: string | null }): RunTrigger {
+  return { type: r.trigger, ...(r.trigger_ref ? { ref: r.trigger_ref } : {}) };
+}
+
 /** Runs: list, detail with per-node attempts, cancel, approve / reject, and the event stream. */
 export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
   const { db, runs } = deps;
   const pollMs = deps.pollMs ?? 250;
   return new Hono<AuthEnv>()
-    .get('/', valid('query', ListQuery), async (c) => {
-      const rows = await listRuns(db, c.req.valid('query'));
-      const items: RunSummary[] = rows.map((r) => ({
+    .get('/', describe({ summary: 'List runs, newest first', tags: ['runs'] }), valid('query', ListQuery), async (c) => {
+      const { cursor, limit, ...filter } = c.req.valid('query');
+      const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+      const rows = await listRuns(db, { ...filter, limit: limit + 1, ...(after ? { after } : {}) });
+      const page = toPage(rows, limit, (r) => [r.sort_at, r.id], (r): RunSummary => ({
         id: r.id,
         workflowId: r.workflow_id,
         version: r.version,
         status: r.status as RunStatus,
         createdAt: r.created_at.toISOString(),
         finishedAt: r.finished_at?.toISOString() ?? null,
+        trigger: runTrigger(r),
       }));
-      return c.json({ items });
+      return c.json(page);
     })
-    .get('/:id', valid('param', RunIdParam), async (c) => {
+    .get('/:id', describe({ summary: 'Read a run with its per-node attempts', tags: ['runs'] }), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
       const run = await findRun(db, id);
       if (!run) return apiError(c, 404, 'not_found', `no run ${id}`);
@@ -99,40 +113,41 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
         startedAt: run.started_at?.toISOString() ?? null,
         finishedAt: run.finished_at?.toISOString() ?? null,
         nodes,
+        trigger: runTrigger(run),
       };
       return c.json(view);
     })
-    .post('/:id/cancel', requireRole('operator'), valid('param', RunIdParam), async (c) => {
+    .post('/:id/cancel', describe({ summary: 'Cancel a run', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       await runs.cancel(id, { id: caller.tokenId, name: caller.name });
       return c.json({ runId: id, cancelling: true }, 202);
     })
-    .post('/:id/approve', requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
+    .post('/:id/approve', describe({ summary: 'Approve a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: true }, { id: caller.tokenId, name: caller.name });
       return c.json({ runId: id, nodeId, approved: true }, 202);
     })
-    .post('/:id/reject', requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
+    .post('/:id/reject', describe({ summary: 'Reject a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: false }, { id: caller.tokenId, name: caller.name });
       return c.json({ runId: id, nodeId, approved: false }, 202);
     })
-    .post('/:id/rerun', requireRole('operator'), valid('param', RunIdParam), valid('query', RerunQuery), valid('json', RerunBody), async (c) => {
+    .post('/:id/rerun', describe({ summary: 'Re-run from a node (or plan it with ?dryRun=1)', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('query', RerunQuery), valid('json', RerunBody), async (c) => {
       const { id } = c.req.valid('param');
       const dry = c.req.valid('query').dryRun;
       const caller = c.get('caller');
       const plan = await runs.rerun(id, { ...c.req.valid('json'), dryRun: dry === '1' || dry === 'true' }, { id: caller.tokenId, name: caller.name });
       return c.json(plan, plan.runId ? 202 : 200);
     })
-    .get('/:id/state', valid('param', RunIdParam), async (c) => {
+    .get('/:id/state', describe({ summary: 'Query the live state of a run from Temporal', tags: ['runs'] }), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
       return c.json(await runs.state(id));
     })
-    .get('/:id/events', valid('param', RunIdParam), valid('query', EventsQuery), async (c) => {
+    .get('/:id/events', describe({ summary: 'Stream the events of a run (Server-Sent Events)', tags: ['runs'] }), valid('param', RunIdParam), valid('query', EventsQuery), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
       // Resume after the last event the client saw: the SSE header on reconnect, or ?after=.

@@ -8,6 +8,9 @@ import { appendAudit } from '../db/repositories/audit.repository.js';
 import { deleteSecret, listSecrets, putSecret } from '../db/repositories/secret.repository.js';
 import { apiError } from '../errors.js';
 import type { SecretKey } from '../secrets/crypto.js';
+import { decodeCursor, PageQuery, toPage } from '../pagination.js';
+import { valid } from '../validation.js';
+import { describe } from '../openapi.js';
 
 const NameParam = z.object({ name: SecretName });
 const PutBody = z.object({ value: z.string().min(1, 'a secret cannot be empty').max(65_536, 'a secret is at most 65536 characters') }).strict();
@@ -29,17 +32,21 @@ export function secretRoutes(deps: { db: Db; secretKey?: SecretKey }) {
   const { db, secretKey } = deps;
   return new Hono<AuthEnv>()
     .use(requireRole('admin'))
-    .get('/', async (c) => {
-      const items = (await listSecrets(db)).map((s) => ({
-        name: s.name,
-        keyId: s.keyId,
-        createdAt: s.createdAt.toISOString(),
-        updatedAt: s.updatedAt.toISOString(),
-        updatedBy: s.updatedBy,
-      }));
-      return c.json({ items });
+    .get('/', describe({ summary: 'List secret names (never values)', tags: ['secrets'] }), valid('query', PageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const after = decodeCursor(cursor, 1)?.[0];
+      const rows = await listSecrets(db, { limit: limit + 1, ...(after !== undefined ? { after: String(after) } : {}) });
+      return c.json(
+        toPage(rows, limit, (s) => [s.name], (s) => ({
+          name: s.name,
+          keyId: s.keyId,
+          createdAt: s.createdAt.toISOString(),
+          updatedAt: s.updatedAt.toISOString(),
+          updatedBy: s.updatedBy,
+        })),
+      );
     })
-    .put('/:name', acceptable('param', NameParam), acceptable('json', PutBody), async (c) => {
+    .put('/:name', describe({ summary: 'Store a secret (write-only)', tags: ['secrets'] }), acceptable('param', NameParam), acceptable('json', PutBody), async (c) => {
       const { name } = c.req.valid('param');
       if (!secretKey) return apiError(c, 503, 'secrets_unavailable', 'this server has no secret key (WEFT_SECRET_KEY), so it cannot store secrets');
       const caller = c.get('caller');
@@ -47,7 +54,7 @@ export function secretRoutes(deps: { db: Db; secretKey?: SecretKey }) {
       await appendAudit(db, { actor: caller.tokenId, action: 'secret.written', target: `secret:${name}`, details: { name, created, keyId: secretKey.id } });
       return c.json({ name, created }, created ? 201 : 200);
     })
-    .delete('/:name', acceptable('param', NameParam), async (c) => {
+    .delete('/:name', describe({ summary: 'Delete a secret', tags: ['secrets'] }), acceptable('param', NameParam), async (c) => {
       const { name } = c.req.valid('param');
       if (!(await deleteSecret(db, name))) return apiError(c, 404, 'not_found', `no secret ${name}`);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'secret.deleted', target: `secret:${name}`, details: { name } });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { behaviouralContent, canonicalJson, diffWorkflows, StartRunBody, type Workflow, type WorkflowSummary, type WorkflowView } from '@weft/schemas';
+import { behaviouralContent, canonicalJson, diffWorkflows, jsonPath, StartRunBody, type Workflow, type WorkflowSummary, type WorkflowView } from '@weft/schemas';
 import type { NodeRegistry } from '@weft/nodes';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
@@ -10,6 +10,8 @@ import { apiError } from '../errors.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
 import type { RunStarter } from '../runs.js';
 import { valid, validWorkflow } from '../validation.js';
+import { decodeCursor, PageQuery, toPage } from '../pagination.js';
+import { describe } from '../openapi.js';
 
 /** Content hash of a document: sha256 of its canonical behavioural content. */
 export function workflowHash(doc: Workflow): string {
@@ -31,9 +33,11 @@ function fileName(name: string): string {
 export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: RunStarter }) {
   const { db, registry } = deps;
   return new Hono<AuthEnv>()
-    .get('/', async (c) => {
-      const rows = await listWorkflows(db);
-      const items: WorkflowSummary[] = rows.map((r) => ({
+    .get('/', describe({ summary: 'List workflows, most recently changed first', tags: ['workflows'] }), valid('query', PageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const after = decodeCursor(cursor, 2) as [string, string] | undefined;
+      const rows = await listWorkflows(db, { limit: limit + 1, ...(after ? { after } : {}) });
+      const page = toPage(rows, limit, (r) => [r.sort_at, r.id], (r): WorkflowSummary => ({
         id: r.id,
         name: r.name,
         version: r.latest_version,
@@ -42,10 +46,10 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
           ? { lastRun: { id: r.run_id, status: r.run_status as never, createdAt: new Date(r.run_created_at).toISOString() } }
           : {}),
       }));
-      return c.json({ items });
+      return c.json(page);
     })
-    .post('/validate', validWorkflow(registry), (c) => c.json({ ok: true, hash: workflowHash(c.req.valid('json')) }))
-    .post('/', requireRole('editor'), validWorkflow(registry), async (c) => {
+    .post('/validate', describe({ summary: 'Validate a workflow document without saving it', tags: ['workflows'] }), validWorkflow(registry), (c) => c.json({ ok: true, hash: workflowHash(c.req.valid('json')) }))
+    .post('/', describe({ summary: 'Create a workflow (version 1)', tags: ['workflows'] }), requireRole('editor'), validWorkflow(registry), async (c) => {
       const document = c.req.valid('json');
       const id = `wf_${randomBytes(8).toString('hex')}`;
       const hash = workflowHash(document);
@@ -53,7 +57,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.create', target: id, details: { version: 1, hash } });
       return c.json({ id, version: 1, hash }, 201);
     })
-    .post('/import', requireRole('editor'), validWorkflow(registry), async (c) => {
+    .post('/import', describe({ summary: 'Import a workflow document (older schema versions are upgraded)', tags: ['workflows'] }), requireRole('editor'), validWorkflow(registry), async (c) => {
       // The validator has already upgraded a document of an older schemaVersion.
       const document = c.req.valid('json');
       const id = `wf_${randomBytes(8).toString('hex')}`;
@@ -62,7 +66,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.import', target: id, details: { version: 1, hash } });
       return c.json({ id, version: 1, hash }, 201);
     })
-    .put('/:id', requireRole('editor'), valid('param', IdParam), validWorkflow(registry), async (c) => {
+    .put('/:id', describe({ summary: 'Save a new version of a workflow', tags: ['workflows'] }), requireRole('editor'), valid('param', IdParam), validWorkflow(registry), async (c) => {
       const { id } = c.req.valid('param');
       const document = c.req.valid('json');
       const hash = workflowHash(document);
@@ -71,25 +75,27 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.update', target: id, details: { version, hash } });
       return c.json({ id, version, hash }, 200);
     })
-    .get('/:id', valid('param', IdParam), async (c) => {
+    .get('/:id', describe({ summary: 'Read a workflow at its latest version', tags: ['workflows'] }), valid('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
       const wf = await findWorkflow(db, id);
       if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
       return c.json(toView(wf));
     })
-    .get('/:id/versions', valid('param', IdParam), async (c) => {
+    .get('/:id/versions', describe({ summary: 'List the versions of a workflow, newest first', tags: ['workflows'] }), valid('param', IdParam), valid('query', PageQuery), async (c) => {
       const { id } = c.req.valid('param');
-      const rows = await listVersions(db, id);
-      if (rows.length === 0) return apiError(c, 404, 'not_found', `no workflow ${id}`);
-      return c.json({ items: rows.map((r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at.toISOString(), createdBy: r.created_by })) });
+      const { limit, cursor } = c.req.valid('query');
+      const before = decodeCursor(cursor, 1)?.[0];
+      const rows = await listVersions(db, id, { limit: limit + 1, ...(typeof before === 'number' ? { before } : {}) });
+      if (rows.length === 0 && !(await findWorkflow(db, id))) return apiError(c, 404, 'not_found', `no workflow ${id}`);
+      return c.json(toPage(rows, limit, (r) => [r.version], (r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at.toISOString(), createdBy: r.created_by })));
     })
-    .get('/:id/versions/:v', valid('param', VersionParam), async (c) => {
+    .get('/:id/versions/:v', describe({ summary: 'Read one version of a workflow', tags: ['workflows'] }), valid('param', VersionParam), async (c) => {
       const { id, v } = c.req.valid('param');
       const wf = await findWorkflow(db, id, v);
       if (!wf) return apiError(c, 404, 'not_found', `no version ${v} of workflow ${id}`);
       return c.json(toView(wf));
     })
-    .get('/:id/diff', valid('param', IdParam), valid('query', DiffQuery), async (c) => {
+    .get('/:id/diff', describe({ summary: 'Diff two versions of a workflow', tags: ['workflows'] }), valid('param', IdParam), valid('query', DiffQuery), async (c) => {
       const { id } = c.req.valid('param');
       const latest = await findWorkflow(db, id);
       if (!latest) return apiError(c, 404, 'not_found', `no workflow ${id}`);
@@ -100,19 +106,28 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       if (!a || !b) return apiError(c, 404, 'not_found', `workflow ${id} has versions 1 to ${latest.version}`, [{ path: a ? '$.to' : '$.from', message: `no version ${a ? to : from}` }]);
       return c.json({ from: { version: a.version, hash: a.hash }, to: { version: b.version, hash: b.hash }, diff: diffWorkflows(a.document, b.document) });
     })
-    .get('/:id/export', valid('param', IdParam), async (c) => {
+    .get('/:id/export', describe({ summary: 'Export a workflow document as a file', tags: ['workflows'] }), valid('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
       const wf = await findWorkflow(db, id);
       if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
       c.header('content-disposition', `attachment; filename="${fileName(wf.name)}"`);
       return c.json(wf.document);
     })
-    .post('/:id/runs', requireRole('operator'), valid('param', IdParam), valid('json', StartRunBody), async (c) => {
+    .post('/:id/runs', describe({ summary: 'Start a run of the latest version', tags: ['workflows'] }), requireRole('operator'), valid('param', IdParam), valid('json', StartRunBody), async (c) => {
       const { id } = c.req.valid('param');
       const wf = await findWorkflow(db, id);
       if (!wf) return apiError(c, 404, 'not_found', `no workflow ${id}`);
-      const runId = await deps.runs.start(wf, c.req.valid('json').input, { trigger: 'manual', createdBy: c.get('caller').tokenId });
-      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'run.start', target: runId, details: { workflowId: id, version: wf.version } });
+      const { input, mocks } = c.req.valid('json');
+      const ids = wf.document.nodes.map((n) => n.id);
+      const unknown = Object.keys(mocks ?? {}).filter((nodeId) => !ids.includes(nodeId));
+      if (unknown.length) {
+        const issues = unknown.map((nodeId) => ({ path: jsonPath(['mocks', nodeId]), message: `version ${wf.version} has no node "${nodeId}"` }));
+        return apiError(c, 422, 'unknown_node', 'a mock names a node the workflow does not have', issues);
+      }
+      // A mocked node never runs: the engine takes its given result as it takes a re-run's recorded one.
+      const reuse = mocks ? Object.fromEntries(Object.entries(mocks).map(([nodeId, m]) => [nodeId, { output: m.output ?? null, ...(m.ports ? { ports: m.ports } : {}), falseEdges: [] }])) : undefined;
+      const runId = await deps.runs.start(wf, input, { trigger: mocks ? 'test' : 'manual', createdBy: c.get('caller').tokenId, ...(reuse ? { reuse } : {}) });
+      await appendAudit(db, { actor: c.get('caller').tokenId, action: 'run.start', target: runId, details: { workflowId: id, version: wf.version, ...(mocks ? { mocked: Object.keys(mocks) } : {}) } });
       return c.json({ runId }, 202);
     });
 }

@@ -6,7 +6,8 @@ import { loadConfig } from '../config.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { listAudit } from '../db/repositories/audit.repository.js';
 import { getSecretValue, listSecrets, putSecret } from '../db/repositories/secret.repository.js';
-import { encryptSecret, formatSecretKey, generateSecretKey } from './crypto.js';
+import { deleteWebhook, findWebhook, insertWebhook, webhookSecretName } from '../db/repositories/trigger.repository.js';
+import { decryptSecret, encryptSecret, formatSecretKey, generateSecretKey } from './crypto.js';
 import { readKeyFile, secretKeyFile, writeKeyFile } from './key.js';
 import { createSecretReader } from './reader.js';
 import { planRotation, rotateSecrets } from './rotate.js';
@@ -62,6 +63,19 @@ describe('key rotation', () => {
     await expect(getSecretValue(database.db, from, 'A')).rejects.toThrow(`encrypted with key ${to.id}`);
     const [event] = await listAudit(database.db, { action: 'secret.key.rotated' });
     expect(event!.details).toEqual({ from: from.id, to: to.id, count: 3 });
+  });
+
+  it('re-encrypts webhook signing secrets in the same transaction', async () => {
+    const from = generateSecretKey();
+    const to = generateSecretKey();
+    const name = webhookSecretName('orders');
+    await insertWebhook(database.db, { path: 'orders', workflowId: 'wf_x', mode: 'async', timeoutMs: 30_000, headers: [], secret: encryptSecret(from, name, 'whsec_plain'), keyId: from.id, createdBy: null });
+    await rotateSecrets(database.db, from, to);
+    const hook = await findWebhook(database.db, 'orders');
+    expect(hook!.key_id).toBe(to.id);
+    expect(decryptSecret(to, name, hook!.secret)).toBe('whsec_plain');
+    expect(() => decryptSecret(from, name, hook!.secret)).toThrow();
+    await deleteWebhook(database.db, 'orders');
   });
 
   it('writes the new key file only once the database has committed', async () => {

@@ -55,7 +55,7 @@ export async function startStack(o: { backend: Backend; temporalAddress: string;
     running = worker.run();
   }
   const runs = createRunStarter({ db: db.db, client: temporal.client, taskQueue, registry });
-  const app = createApp({ db: db.db, registry, runs, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config) });
+  const app = createApp({ db: db.db, registry, runs, temporal: temporal.client, taskQueue, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config) });
   const { token } = await createToken(db.db, { role: 'admin' });
 
   const api: Stack['api'] = async (method, path, body, as = token) => {

@@ -18,7 +18,7 @@ export interface WorkerProcess {
 /** Spawns `weft worker` (with a random secret key unless `env` gives one) and resolves once it polls its task queue. */
 export async function spawnWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the integration tests`);
-  const child = spawn(process.execPath, [CLI, 'worker'], { env: { WEFT_SECRET_KEY: randomBytes(32).toString('base64'), ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'worker'], { env: { WEFT_SECRET_KEY: randomBytes(32).toString('base64'), ...process.env, WEFT_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));

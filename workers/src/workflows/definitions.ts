@@ -41,3 +41,13 @@ export const RUN_GRAPH = 'runGraph';
 
 /** The workflow type that runs a loop's items. */
 export const RUN_LOOP = 'runLoop';
+
+/** The workflow type a schedule starts: it records a run, then runs it as a `runGraph` child. */
+export const SCHEDULED_RUN = 'scheduledRun';
+
+/** What a schedule passes to each firing. */
+export interface ScheduledRunInput {
+  readonly scheduleId: string;
+  readonly workflowId: string;
+  readonly input: unknown;
+}

@@ -1,2 +1,3 @@
 export { runGraph } from './run-graph.js';
 export { runLoop } from './run-loop.js';
+export { scheduledRun } from './scheduled-run.js';

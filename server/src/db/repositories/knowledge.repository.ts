@@ -232,6 +232,14 @@ export async function listDocuments(db: Db, collectionId: string, page: Page = {
   return rows.map(toDocument);
 }
 
+/** A page of a collection's documents, oldest first, after the sort key `[created_at, id]` of the previous page's last. */
+export async function listDocumentsAfter(db: Db, collectionId: string, page: { limit: number; after?: readonly [string, string] }) {
+  let q = db.selectFrom('document').selectAll().select(sql<string>`created_at::text`.as('sort_at')).where('collection_id', '=', collectionId);
+  if (page.after) q = q.where(sql<boolean>`(created_at, id) > (${page.after[0]}::timestamptz, ${page.after[1]})`);
+  const rows = await q.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+  return rows.map((r) => ({ document: toDocument(r), sortAt: r.sort_at }));
+}
+
 const CHUNK_COLUMNS = ['c.id', 'c.document_id', 'c.position', 'c.heading', 'c.start', 'c.end', 'c.text', 'c.metadata'] as const;
 
 /** Chunks of a document, in order. */

@@ -20,6 +20,8 @@ export async function insertRun(
     parentRunId?: string;
     parentNodeId?: string;
     rerunOf?: string;
+    /** The schedule id or webhook path, for runs those started. */
+    triggerRef?: string;
   },
 ): Promise<void> {
   await db
@@ -37,6 +39,7 @@ export async function insertRun(
       parent_run_id: r.parentRunId ?? null,
       parent_node_id: r.parentNodeId ?? null,
       rerun_of: r.rerunOf ?? null,
+      trigger_ref: r.triggerRef ?? null,
     })
     .execute();
   await appendEvent(db, { runId: r.id, type: 'run', data: { status: 'queued' } });
@@ -87,10 +90,17 @@ export async function findRun(db: Db, id: string): Promise<RunRow | undefined> {
   return db.selectFrom('run').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Runs newest first, optionally of one workflow. */
-export async function listRuns(db: Db, f: { workflowId?: string; limit: number }) {
-  let q = db.selectFrom('run').select(['id', 'workflow_id', 'version', 'status', 'created_at', 'finished_at']);
+/** Runs newest first, optionally of one workflow or trigger (and the schedule id or webhook path). */
+export async function listRuns(db: Db, f: { workflowId?: string; trigger?: string; triggerRef?: string; limit: number; after?: readonly [string, string] }) {
+  let q = db
+    .selectFrom('run')
+    .select(['id', 'workflow_id', 'version', 'status', 'created_at', 'finished_at', 'trigger', 'trigger_ref'])
+    // Full precision, for the cursor: a JS Date keeps milliseconds only.
+    .select(sql<string>`created_at::text`.as('sort_at'));
   if (f.workflowId) q = q.where('workflow_id', '=', f.workflowId);
+  if (f.trigger) q = q.where('trigger', '=', f.trigger);
+  if (f.triggerRef) q = q.where('trigger_ref', '=', f.triggerRef);
+  if (f.after) q = q.where(sql<boolean>`(created_at, id) < (${f.after[0]}::timestamptz, ${f.after[1]})`);
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { decryptSecret, encryptSecret, type SecretKey } from '../../secrets/crypto.js';
 import type { Db } from '../database.js';
+import { webhookSecretName } from './trigger.repository.js';
 
 /** A stored secret as listed: never its value. */
 export interface SecretSummary {
@@ -25,8 +26,10 @@ export async function putSecret(db: Db, key: SecretKey, s: { name: string; value
 }
 
 /** Every secret's name and timestamps, by name. */
-export async function listSecrets(db: Db): Promise<SecretSummary[]> {
-  const rows = await db.selectFrom('secret').select(['name', 'key_id', 'created_at', 'updated_at', 'updated_by']).orderBy('name').execute();
+export async function listSecrets(db: Db, page: { limit?: number; after?: string } = {}): Promise<SecretSummary[]> {
+  let q = db.selectFrom('secret').select(['name', 'key_id', 'created_at', 'updated_at', 'updated_by']);
+  if (page.after !== undefined) q = q.where('name', '>', page.after);
+  const rows = await q.orderBy('name').limit(page.limit ?? 100_000).execute();
   return rows.map((r) => ({ name: r.name, keyId: r.key_id, createdAt: r.created_at, updatedAt: r.updated_at, updatedBy: r.updated_by }));
 }
 
@@ -43,8 +46,8 @@ export async function getSecretValue(db: Db, key: SecretKey, name: string): Prom
 }
 
 /**
- * Re-encrypts every secret from `from` to `to` in one transaction: all rows change, or none.
- * Returns how many were re-encrypted.
+ * Re-encrypts every secret, and every webhook's signing secret, from `from` to `to` in one
+ * transaction: all rows change, or none. Returns how many were re-encrypted.
  */
 export async function reencryptSecrets(db: Db, from: SecretKey, to: SecretKey): Promise<number> {
   return db.transaction().execute(async (tx) => {
@@ -55,6 +58,12 @@ export async function reencryptSecrets(db: Db, from: SecretKey, to: SecretKey): 
       const value = encryptSecret(to, r.name, decryptSecret(from, r.name, r.value));
       await tx.updateTable('secret').set({ value, key_id: to.id }).where('name', '=', r.name).execute();
     }
-    return rows.length;
+    await sql`lock table webhook in share row exclusive mode`.execute(tx);
+    const hooks = await tx.selectFrom('webhook').select(['path', 'secret']).orderBy('path').execute();
+    for (const h of hooks) {
+      const name = webhookSecretName(h.path);
+      await tx.updateTable('webhook').set({ secret: encryptSecret(to, name, decryptSecret(from, name, h.secret)), key_id: to.id }).where('path', '=', h.path).execute();
+    }
+    return rows.length + hooks.length;
   });
 }

@@ -63,18 +63,22 @@ export async function findWorkflow(db: Db, id: string, version?: number): Promis
 }
 
 /** Every workflow, most recently changed first, with its newest run. */
-export async function listWorkflows(db: Db, limit = 200) {
-  const rows = await db
+export async function listWorkflows(db: Db, page: { limit?: number; after?: readonly [string, string] } = {}) {
+  let q = db
     .selectFrom('workflow as w')
     .leftJoinLateral(
       (eb) => eb.selectFrom('run').select(['run.id', 'run.status', 'run.created_at']).whereRef('run.workflow_id', '=', 'w.id').orderBy('run.created_at', 'desc').limit(1).as('r'),
       (j) => j.onTrue(),
     )
     .select(['w.id', 'w.name', 'w.latest_version', 'w.updated_at', 'r.id as run_id', 'r.status as run_status', 'r.created_at as run_created_at'])
+    // Full precision, for the cursor: a JS Date keeps milliseconds only.
+    .select(sql<string>`w.updated_at::text`.as('sort_at'));
+  if (page.after) q = q.where(sql<boolean>`(w.updated_at, w.id) < (${page.after[0]}::timestamptz, ${page.after[1]})`);
+  return q
     .orderBy('w.updated_at', 'desc')
-    .limit(limit)
+    .orderBy('w.id', 'desc')
+    .limit(page.limit ?? 200)
     .execute();
-  return rows;
 }
 
 /** Finds a workflow id by name (the first created), for seeding examples once. */
@@ -84,11 +88,8 @@ export async function findWorkflowIdByName(db: Db, name: string): Promise<string
 }
 
 /** Every version of a workflow, newest first (documents left out). */
-export async function listVersions(db: Db, id: string) {
-  return db
-    .selectFrom('workflow_version')
-    .select(['version', 'hash', 'created_at', 'created_by'])
-    .where('workflow_id', '=', id)
-    .orderBy('version', 'desc')
-    .execute();
+export async function listVersions(db: Db, id: string, page: { limit?: number; before?: number } = {}) {
+  let q = db.selectFrom('workflow_version').select(['version', 'hash', 'created_at', 'created_by']).where('workflow_id', '=', id);
+  if (page.before !== undefined) q = q.where('version', '<', page.before);
+  return q.orderBy('version', 'desc').limit(page.limit ?? 10_000).execute();
 }

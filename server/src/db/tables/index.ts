@@ -39,6 +39,8 @@ export interface RunTable {
   parent_run_id: ColumnType<string | null, string | null | undefined, never>;
   parent_node_id: ColumnType<string | null, string | null | undefined, never>;
   rerun_of: ColumnType<string | null, string | null | undefined, never>;
+  /** The schedule id or webhook path that started the run, for those triggers. */
+  trigger_ref: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -107,6 +109,36 @@ export interface SecretTable {
   updated_by: string | null;
 }
 export type SecretRow = Selectable<SecretTable>;
+
+/** A Temporal Schedule bound to a workflow. */
+export interface ScheduleTable {
+  id: string;
+  workflow_id: string;
+  /** `{ cron?: string[], every?: string[] }` as created. */
+  spec: ColumnType<unknown, string, never>;
+  timezone: string;
+  overlap: string;
+  input: ColumnType<unknown, string | null, never>;
+  note: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  created_by: string | null;
+}
+export type ScheduleRow = Selectable<ScheduleTable>;
+
+/** A signed webhook bound to a workflow; `secret` is encrypted like a stored secret. */
+export interface WebhookTable {
+  path: string;
+  workflow_id: string;
+  mode: string;
+  timeout_ms: number;
+  headers: ColumnType<string[], string, never>;
+  secret: string;
+  key_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  created_by: string | null;
+  rotated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+export type WebhookRow = Selectable<WebhookTable>;
 
 /** A large value kept out of Temporal history. */
 export interface BlobTable {
@@ -200,4 +232,6 @@ export interface Database {
   collection: CollectionTable;
   document: DocumentTable;
   chunk: ChunkTable;
+  schedule: ScheduleTable;
+  webhook: WebhookTable;
 }
