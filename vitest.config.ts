@@ -4,6 +4,8 @@ const workspaces = '{schemas,nodes,workers,server,editor}';
 
 export default defineConfig({
   test: {
+    // Request lines would bury the test output; tests that read a spawned process's log set their own level.
+    env: { WEFT_LOG_LEVEL: 'warn' },
     projects: [
       {
         test: {

@@ -8,7 +8,7 @@ import { findTemporalCli } from './temporal/dev-server.js';
 import { CLI } from './testing/worker-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'weft-start-'));
-const env: NodeJS.ProcessEnv = { ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
+const env: NodeJS.ProcessEnv = { ...process.env, WEFT_LOG_LEVEL: 'info', WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
 delete env['DATABASE_URL'];
 delete env['TEMPORAL_ADDRESS'];
 
@@ -54,6 +54,7 @@ describe('weft start (the embedded product)', () => {
   it('prints one URL, stops every child on Ctrl-C, and finds its workflows, runs and tokens after a restart', async () => {
     const first = await start();
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.log()).toContain('loaded example workflows');
     expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(1); // the Temporal dev server
 
     // The CLI creates a token through the running instance, which holds the embedded database.
@@ -90,7 +91,7 @@ describe('weft start (the embedded product)', () => {
       const kept = (await (await fetch(`${second.url}/api/runs/${runId}`, { headers: auth })).json()) as RunView;
       expect(kept).toMatchObject({ status: 'completed', output: { greeting: 'Hello, Lin!', letters: 3 } });
       // Temporal kept the run's history in its SQLite file too.
-      const address = /Temporal dev server at (\S+)/.exec(second.log())?.[1];
+      const address = /Temporal dev server at ([^\s"]+)/.exec(second.log())?.[1];
       expect(address).toBeTruthy();
       // The run was recorded complete just before its workflow closed; if the first instance
       // stopped in between, the restarted worker finishes closing it. Poll Temporal for that.

@@ -6,9 +6,7 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 function levelFromEnv(): LogLevel {
   const v = process.env['WEFT_LOG_LEVEL'];
-  if (LEVELS.includes(v as LogLevel)) return v as LogLevel;
-  // Under the test runner, request lines would bury the test output.
-  return process.env['VITEST'] ? 'warn' : 'info';
+  return LEVELS.includes(v as LogLevel) ? (v as LogLevel) : 'info';
 }
 
 /**

@@ -78,7 +78,10 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       const { id } = c.req.valid('param');
       const run = await findRun(db, id);
       if (!run) return apiError(c, 404, 'not_found', `no run ${id}`);
-      const [attempts, wf, calls] = await Promise.all([listNodeRuns(db, id), findWorkflow(db, run.workflow_id, run.version), listLlmCalls(db, id)]);
+      // One after another: a single-connection database (PGlite behind a socket) must not get them interleaved.
+      const attempts = await listNodeRuns(db, id);
+      const wf = await findWorkflow(db, run.workflow_id, run.version);
+      const calls = await listLlmCalls(db, id);
       const resolve = (v: unknown) => (isBlobRef(v) ? getBlob(db, v.$weftBlob) : Promise.resolve(v));
       const llmOf = (nodeId: string): LlmCallView[] =>
         calls
