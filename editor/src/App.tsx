@@ -1,7 +1,18 @@
 import { useEffect, useRef } from 'react';
 import { Link } from './Link';
+import { ApprovalsPage } from './pages/ApprovalsPage';
+import { AuditPage } from './pages/AuditPage';
+import { CollectionPage } from './pages/CollectionPage';
+import { CollectionsPage } from './pages/CollectionsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { RunPage } from './pages/RunPage';
+import { RunsPage } from './pages/RunsPage';
+import { SchedulesPage } from './pages/SchedulesPage';
+import { SecretsPage } from './pages/SecretsPage';
 import { SignInPage } from './pages/SignInPage';
+import { TokensPage } from './pages/TokensPage';
+import { VersionsPage } from './pages/VersionsPage';
+import { WebhooksPage } from './pages/WebhooksPage';
 import { WorkflowListPage } from './pages/WorkflowListPage';
 import { WorkflowPage } from './pages/WorkflowPage';
 import type { Route } from './router';
@@ -63,6 +74,28 @@ function Page({ route }: { readonly route: Route }) {
     case 'workflow':
       // Keyed so that moving to another workflow starts from fresh state.
       return <WorkflowPage key={route.id} id={route.id} />;
+    case 'versions':
+      return <VersionsPage key={route.id} id={route.id} />;
+    case 'runs':
+      return <RunsPage />;
+    case 'run':
+      return <RunPage key={route.id} id={route.id} />;
+    case 'approvals':
+      return <ApprovalsPage />;
+    case 'schedules':
+      return <SchedulesPage />;
+    case 'webhooks':
+      return <WebhooksPage />;
+    case 'collections':
+      return <CollectionsPage />;
+    case 'collection':
+      return <CollectionPage key={route.id} id={route.id} />;
+    case 'secrets':
+      return <SecretsPage />;
+    case 'tokens':
+      return <TokensPage />;
+    case 'audit':
+      return <AuditPage />;
     case 'not-found':
       return (
         <NotFoundPage>

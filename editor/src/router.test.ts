@@ -19,7 +19,7 @@ describe('matchRoute', () => {
   });
 
   it('treats unknown paths, extra segments and a missing id as not found', () => {
-    for (const path of ['/nope', '/workflows', '/workflows/', '/workflows/a/b', '/api/workflows']) {
+    for (const path of ['/nope', '/workflows', '/workflows/', '/workflows/a/b', '/api/workflows', '/runs/a/b', '/collections/a/b']) {
       expect(matchRoute(path)).toEqual({ name: 'not-found', path });
     }
   });
@@ -35,5 +35,25 @@ describe('pathFor', () => {
       expect(matchRoute(pathFor({ name: 'workflow', id }))).toEqual({ name: 'workflow', id });
     }
     expect(matchRoute(pathFor({ name: 'workflows' }))).toEqual({ name: 'workflows' });
+  });
+});
+
+describe('every page has a path that leads back to it', () => {
+  it.each([
+    { name: 'workflows' },
+    { name: 'workflow', id: 'wf 1' },
+    { name: 'versions', id: 'wf_1' },
+    { name: 'runs' },
+    { name: 'run', id: 'run_1' },
+    { name: 'approvals' },
+    { name: 'schedules' },
+    { name: 'webhooks' },
+    { name: 'collections' },
+    { name: 'collection', id: 'docs' },
+    { name: 'secrets' },
+    { name: 'tokens' },
+    { name: 'audit' },
+  ] as const)('$name', (route) => {
+    expect(matchRoute(pathFor(route))).toEqual(route);
   });
 });

@@ -5,17 +5,51 @@
 export type Route =
   | { readonly name: 'workflows' }
   | { readonly name: 'workflow'; readonly id: string }
+  | { readonly name: 'versions'; readonly id: string }
+  | { readonly name: 'runs' }
+  | { readonly name: 'run'; readonly id: string }
+  | { readonly name: 'approvals' }
+  | { readonly name: 'schedules' }
+  | { readonly name: 'webhooks' }
+  | { readonly name: 'collections' }
+  | { readonly name: 'collection'; readonly id: string }
+  | { readonly name: 'secrets' }
+  | { readonly name: 'tokens' }
+  | { readonly name: 'audit' }
   | { readonly name: 'not-found'; readonly path: string };
+
+/** Pages without an id, by their path. */
+const FIXED: Readonly<Record<string, Exclude<Route, { id: string } | { name: 'not-found' }>>> = {
+  '/runs': { name: 'runs' },
+  '/approvals': { name: 'approvals' },
+  '/schedules': { name: 'schedules' },
+  '/webhooks': { name: 'webhooks' },
+  '/collections': { name: 'collections' },
+  '/secrets': { name: 'secrets' },
+  '/tokens': { name: 'tokens' },
+  '/audit': { name: 'audit' },
+};
+
+/** Pages of one thing, by the pattern of their path. */
+const BY_ID: readonly [RegExp, 'workflow' | 'versions' | 'run' | 'collection'][] = [
+  [/^\/workflows\/([^/]+)$/, 'workflow'],
+  [/^\/workflows\/([^/]+)\/versions$/, 'versions'],
+  [/^\/runs\/([^/]+)$/, 'run'],
+  [/^\/collections\/([^/]+)$/, 'collection'],
+];
 
 /** Which page a path shows. Trailing slashes are ignored; an undecodable id is not found. */
 export function matchRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (path === '/' || path === '') return { name: 'workflows' };
 
-  const workflow = /^\/workflows\/([^/]+)$/.exec(path);
-  if (workflow) {
-    const id = safeDecode(workflow[1]!);
-    if (id !== undefined && id !== '') return { name: 'workflow', id };
+  const fixed = FIXED[path];
+  if (fixed) return fixed;
+  for (const [pattern, name] of BY_ID) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    const id = safeDecode(match[1]!);
+    if (id !== undefined && id !== '') return { name, id };
   }
   return { name: 'not-found', path: pathname };
 }
@@ -27,6 +61,14 @@ export function pathFor(route: Exclude<Route, { name: 'not-found' }>): string {
       return '/';
     case 'workflow':
       return `/workflows/${encodeURIComponent(route.id)}`;
+    case 'versions':
+      return `/workflows/${encodeURIComponent(route.id)}/versions`;
+    case 'run':
+      return `/runs/${encodeURIComponent(route.id)}`;
+    case 'collection':
+      return `/collections/${encodeURIComponent(route.id)}`;
+    default:
+      return `/${route.name}`;
   }
 }
 

@@ -50,6 +50,14 @@ describe('token auth', () => {
     expect(res.json).toHaveProperty('items');
   });
 
+  it('tells a token its own role, for the editor to hide what the role may not do', async () => {
+    for (const role of ['viewer', 'operator'] as const) {
+      const res = await call('GET', '/api/me', { token: tokens[role] });
+      expect(res).toMatchObject({ status: 200, json: { role } });
+      expect(JSON.stringify(res.json)).not.toContain(tokens[role]);
+    }
+  });
+
   it('refuses a revoked or expired token', async () => {
     const { token: revoked, id } = await createToken(database.db, { role: 'admin' });
     await database.db.updateTable('api_token').set({ revoked_at: new Date() }).where('id', '=', id).execute();

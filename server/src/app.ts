@@ -67,6 +67,10 @@ export function createApp(deps: AppDeps) {
   const api = new Hono<AuthEnv>()
     .use(bearerAuth({ db: deps.db }))
     .use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600 }))
+    .get('/me', describe({ summary: 'Who the token is: its name and role (the editor hides what the role may not do)', tags: ['tokens'] }), (c) => {
+      const { tokenId, name, role } = c.get('caller');
+      return c.json({ tokenId, name, role });
+    })
     .route('/workflows', workflowRoutes(deps))
     .route('/runs', runRoutes(deps))
     .route('/node-types', nodeTypeRoutes(deps.registry))
