@@ -57,13 +57,13 @@ export interface CallOptions {
 }
 
 /** The typed Hono client: paths, methods, params and bodies are checked against the server's routes. */
-const api = hc<AppType>('/', { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) });
+export const api = hc<AppType>('/', { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) });
 
 /** The body of a route's successful answer: its response union without the error shape. */
-type Ok<R> = R extends ClientResponse<infer B, infer _S, infer _F> ? Exclude<B, ApiErrorBody> : never;
+export type Ok<R> = R extends ClientResponse<infer B, infer _S, infer _F> ? Exclude<B, ApiErrorBody> : never;
 
 /** Sends one typed call with the token and maps failures to {@link ApiError}. */
-async function call<R extends ClientResponse<unknown, number, string>>(send: (o: ClientRequestOptions) => Promise<R>, options: CallOptions = {}): Promise<Ok<R>> {
+export async function call<R extends ClientResponse<unknown, number, string>>(send: (o: ClientRequestOptions) => Promise<R>, options: CallOptions = {}): Promise<Ok<R>> {
   const token = options.token ?? config.getToken();
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
