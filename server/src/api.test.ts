@@ -163,9 +163,15 @@ describe('versions, diff, export and import', () => {
 
   it('lists versions newest first and serves each one as it was saved', async () => {
     const { json: created } = await call('POST', '/api/workflows', { body: hello });
-    await call('PUT', `/api/workflows/${created.id}`, { body: edit(hello, (ns) => ns.map((n) => (n.id === 'greet' ? { ...n, params: { expression: '"Hi"' } } : n))) });
+    await call('PUT', `/api/workflows/${created.id}?message=${encodeURIComponent('Shorter greeting')}`, { body: edit(hello, (ns) => ns.map((n) => (n.id === 'greet' ? { ...n, params: { expression: '"Hi"' } } : n))) });
     const versions = await call('GET', `/api/workflows/${created.id}/versions`, { token: tokens['viewer'] });
-    expect(versions.json.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(versions.json.items.map((v: { version: number; message: string | null }) => [v.version, v.message])).toEqual([
+      [2, 'Shorter greeting'],
+      [1, null],
+    ]);
+    const tooLong = await call('PUT', `/api/workflows/${created.id}?message=${'x'.repeat(501)}`, { body: hello });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.error.issues[0].path).toBe('$.message');
     expect(versions.json.items[1].hash).toBe(created.hash);
     const v1 = await call('GET', `/api/workflows/${created.id}/versions/1`);
     expect(v1.json.document.nodes[1].params.expression).toBe((hello['nodes'] as any[])[1].params.expression);

@@ -19,6 +19,8 @@ export function workflowHash(doc: Workflow): string {
 }
 
 const WorkflowId = z.string().regex(/^wf_[a-z0-9]{1,40}$/, 'expected a workflow id such as wf_1a2b3c');
+/** What a save may say about the new version. */
+const SaveQuery = z.object({ message: z.string().trim().min(1).max(500).optional().meta({ description: 'What changed in this version' }) });
 const IdParam = z.object({ id: WorkflowId });
 const VersionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
 const VersionParam = z.object({ id: WorkflowId, v: VersionNumber });
@@ -49,11 +51,11 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       return c.json(page);
     })
     .post('/validate', describe({ summary: 'Validate a workflow document without saving it', tags: ['workflows'] }), validWorkflow(registry), (c) => c.json({ ok: true, hash: workflowHash(c.req.valid('json')) }))
-    .post('/', describe({ summary: 'Create a workflow (version 1)', tags: ['workflows'] }), requireRole('editor'), validWorkflow(registry), async (c) => {
+    .post('/', describe({ summary: 'Create a workflow (version 1)', tags: ['workflows'] }), requireRole('editor'), valid('query', SaveQuery), validWorkflow(registry), async (c) => {
       const document = c.req.valid('json');
       const id = `wf_${randomBytes(8).toString('hex')}`;
       const hash = workflowHash(document);
-      await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      await createWorkflow(db, { id, document, hash, createdBy: c.get('caller').tokenId, message: c.req.valid('query').message ?? null });
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.create', target: id, details: { version: 1, hash } });
       return c.json({ id, version: 1, hash }, 201);
     })
@@ -66,11 +68,11 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.import', target: id, details: { version: 1, hash } });
       return c.json({ id, version: 1, hash }, 201);
     })
-    .put('/:id', describe({ summary: 'Save a new version of a workflow', tags: ['workflows'] }), requireRole('editor'), valid('param', IdParam), validWorkflow(registry), async (c) => {
+    .put('/:id', describe({ summary: 'Save a new version of a workflow (`?message=` says what changed)', tags: ['workflows'] }), requireRole('editor'), valid('param', IdParam), valid('query', SaveQuery), validWorkflow(registry), async (c) => {
       const { id } = c.req.valid('param');
       const document = c.req.valid('json');
       const hash = workflowHash(document);
-      const version = await addVersion(db, { id, document, hash, createdBy: c.get('caller').tokenId });
+      const version = await addVersion(db, { id, document, hash, createdBy: c.get('caller').tokenId, message: c.req.valid('query').message ?? null });
       if (version === undefined) return apiError(c, 404, 'not_found', `no workflow ${id}`);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'workflow.update', target: id, details: { version, hash } });
       return c.json({ id, version, hash }, 200);
@@ -87,7 +89,7 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const before = decodeCursor(cursor, 1)?.[0];
       const rows = await listVersions(db, id, { limit: limit + 1, ...(typeof before === 'number' ? { before } : {}) });
       if (rows.length === 0 && !(await findWorkflow(db, id))) return apiError(c, 404, 'not_found', `no workflow ${id}`);
-      return c.json(toPage(rows, limit, (r) => [r.version], (r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at.toISOString(), createdBy: r.created_by })));
+      return c.json(toPage(rows, limit, (r) => [r.version], (r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at.toISOString(), createdBy: r.created_by, message: r.message })));
     })
     .get('/:id/versions/:v', describe({ summary: 'Read one version of a workflow', tags: ['workflows'] }), valid('param', VersionParam), async (c) => {
       const { id, v } = c.req.valid('param');

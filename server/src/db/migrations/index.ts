@@ -4,6 +4,7 @@ import * as engine from './2026-11-21T12-00-00-engine.js';
 import * as llmSecrets from './2026-11-22T00-00-00-llm-secrets.js';
 import * as retrieval from './2026-11-22T01-00-00-retrieval.js';
 import * as triggers from './2026-11-22T02-00-00-triggers.js';
+import * as versionMessage from './2026-11-22T03-00-00-version-message.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00-llm-secrets': llmSecrets,
   '2026-11-22T01-00-00-retrieval': retrieval,
   '2026-11-22T02-00-00-triggers': triggers,
+  '2026-11-22T03-00-00-version-message': versionMessage,
 };

@@ -14,18 +14,18 @@ export interface StoredWorkflow {
 }
 
 /** Creates a workflow with its first version, atomically. */
-export async function createWorkflow(db: Db, w: { id: string; document: Workflow; hash: string; createdBy: string | null }): Promise<void> {
+export async function createWorkflow(db: Db, w: { id: string; document: Workflow; hash: string; createdBy: string | null; message?: string | null }): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.insertInto('workflow').values({ id: w.id, name: w.document.name, latest_version: 1 }).execute();
     await tx
       .insertInto('workflow_version')
-      .values({ workflow_id: w.id, version: 1, hash: w.hash, document: json(w.document), created_by: w.createdBy })
+      .values({ workflow_id: w.id, version: 1, hash: w.hash, document: json(w.document), created_by: w.createdBy, message: w.message ?? null })
       .execute();
   });
 }
 
 /** Appends a new immutable version; returns its number, or `undefined` when the workflow does not exist. */
-export async function addVersion(db: Db, w: { id: string; document: Workflow; hash: string; createdBy: string | null }): Promise<number | undefined> {
+export async function addVersion(db: Db, w: { id: string; document: Workflow; hash: string; createdBy: string | null; message?: string | null }): Promise<number | undefined> {
   return db.transaction().execute(async (tx) => {
     // The row lock serialises concurrent saves so version numbers never collide.
     const row = await tx.selectFrom('workflow').select('latest_version').where('id', '=', w.id).forUpdate().executeTakeFirst();
@@ -33,7 +33,7 @@ export async function addVersion(db: Db, w: { id: string; document: Workflow; ha
     const version = row.latest_version + 1;
     await tx
       .insertInto('workflow_version')
-      .values({ workflow_id: w.id, version, hash: w.hash, document: json(w.document), created_by: w.createdBy })
+      .values({ workflow_id: w.id, version, hash: w.hash, document: json(w.document), created_by: w.createdBy, message: w.message ?? null })
       .execute();
     await tx.updateTable('workflow').set({ latest_version: version, name: w.document.name, updated_at: sql<Date>`now()` }).where('id', '=', w.id).execute();
     return version;
@@ -89,7 +89,7 @@ export async function findWorkflowIdByName(db: Db, name: string): Promise<string
 
 /** Every version of a workflow, newest first (documents left out). */
 export async function listVersions(db: Db, id: string, page: { limit?: number; before?: number } = {}) {
-  let q = db.selectFrom('workflow_version').select(['version', 'hash', 'created_at', 'created_by']).where('workflow_id', '=', id);
+  let q = db.selectFrom('workflow_version').select(['version', 'hash', 'created_at', 'created_by', 'message']).where('workflow_id', '=', id);
   if (page.before !== undefined) q = q.where('version', '<', page.before);
   return q.orderBy('version', 'desc').limit(page.limit ?? 10_000).execute();
 }

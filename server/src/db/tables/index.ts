@@ -20,6 +20,8 @@ export interface WorkflowVersionTable {
   document: ColumnType<unknown, string, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   created_by: string | null;
+  /** What the person saving this version said about it. */
+  message: ColumnType<string | null, string | null | undefined, never>;
 }
 export type WorkflowVersionRow = Selectable<WorkflowVersionTable>;
 
