@@ -24,4 +24,10 @@ describe('canonical content', () => {
     expect(key(moved)).toBe(key(base));
     expect(key(changed)).not.toBe(key(base));
   });
+
+  it('does not change when nodes are grouped, renamed as a group or collapsed', () => {
+    const key = (w: Workflow) => canonicalJson(behaviouralContent(w));
+    const grouped: Workflow = { ...base, groups: [{ id: 'g1', label: 'Setup', nodes: ['start', 't'], collapsed: true }] };
+    expect(key(grouped)).toBe(key(base));
+  });
 });

@@ -18,11 +18,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * The part of a document that decides behaviour: everything but layout (node positions),
- * labels and the editor hint `$schema`. Its canonical JSON is what a version's content hash covers.
+ * The part of a document that decides behaviour: everything but layout (node positions,
+ * groups), labels and the editor hint `$schema`. Its canonical JSON is what a version's content hash covers.
  */
 export function behaviouralContent(doc: Workflow): unknown {
-  const { $schema: _schema, ...rest } = doc;
+  const { $schema: _schema, groups: _groups, ...rest } = doc;
   return {
     ...rest,
     nodes: doc.nodes.map(({ position: _position, label: _label, ...rest }) => rest),

@@ -112,6 +112,17 @@ export const WorkflowSettings = z
   .strict();
 export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
 
+/** A frame around nodes on the canvas; layout only, it never changes behaviour or the hash. */
+export const NodeGroup = z
+  .object({
+    id: Identifier.meta({ title: 'Id' }),
+    label: z.string().max(200).default('Group').meta({ title: 'Label' }),
+    nodes: z.array(Identifier).max(10_000).meta({ title: 'Nodes', description: 'Ids of the nodes inside the frame' }),
+    collapsed: z.boolean().default(false).meta({ title: 'Collapsed' }),
+  })
+  .strict();
+export type NodeGroup = z.infer<typeof NodeGroup>;
+
 /** The workflow document: what the editor saves, the API stores and the engine runs. */
 export const Workflow = z
   .object({
@@ -124,6 +135,7 @@ export const Workflow = z
     edges: z.array(WorkflowEdge).max(50_000).default([]).meta({ title: 'Connections' }),
     triggers: z.array(Trigger).default([{ type: 'manual' }]).meta({ title: 'Triggers' }),
     settings: WorkflowSettings.default({ concurrency: 16 }).meta({ title: 'Settings' }),
+    groups: z.array(NodeGroup).max(1000).optional().meta({ title: 'Groups', description: 'Layout only: frames drawn around nodes on the canvas' }),
   })
   .strict();
 export type Workflow = z.infer<typeof Workflow>;

@@ -1,7 +1,8 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { NodeStatusBadge } from '../runs/StatusBadge';
-import { useNodeStatus } from '../store/run-store';
+import { useNodeStatus, useRunStore } from '../store/run-store';
+import { useNodeProblemCount, useNodeProblemSeverity } from '../validation/useProblems';
 import type { StepNode } from './to-flow';
 
 /** Vertical place of the i-th of n handles on a side, spread evenly. */
@@ -14,24 +15,25 @@ function showsPortNames(ports: readonly string[], usual: string): boolean {
   return ports.length > 1 || (ports.length === 1 && ports[0] !== usual);
 }
 
-/** A workflow node on the canvas: label, type, ports as handles, and its status in the latest run. */
-function NodeCard({ id, data }: NodeProps<StepNode>) {
+/** A workflow node on the canvas: label, type, ports as handles, its problems and its status in the run on screen. */
+function NodeCard({ id, data, selected }: NodeProps<StepNode>) {
   const status = useNodeStatus(id);
+  // Attempts matter only while retrying; other statuses select a constant and do not re-render.
+  const attempts = useRunStore((s) => (s.nodeStatus[id] === 'retrying' ? (s.run?.nodes.find((n) => n.id === id)?.attempts ?? null) : null));
+  const problems = { count: useNodeProblemCount(id), error: useNodeProblemSeverity(id) === 'error' };
   const inputNames = showsPortNames(data.inputs, 'in');
   const outputNames = showsPortNames(data.outputs, 'out');
 
   return (
-    <div className="step" data-testid={`node-${id}`} data-status={status} data-kind={data.kind ?? undefined}>
+    <div
+      className={`step${selected ? ' step--selected' : ''}`}
+      data-testid={`node-${id}`}
+      data-status={status}
+      data-kind={data.kind ?? undefined}
+      data-problems={problems.count || undefined}
+    >
       {data.inputs.map((port, i) => (
-        <Handle
-          key={`in:${port}`}
-          type="target"
-          position={Position.Left}
-          id={port}
-          isConnectable={false}
-          style={{ top: handleTop(i, data.inputs.length) }}
-          title={`Input ${port}`}
-        >
+        <Handle key={`in:${port}`} type="target" position={Position.Left} id={port} style={{ top: handleTop(i, data.inputs.length) }} title={`Input ${port}`} data-testid={`port-${id}-in-${port}`}>
           {inputNames && <span className="step__port step__port--in">{port}</span>}
         </Handle>
       ))}
@@ -43,22 +45,25 @@ function NodeCard({ id, data }: NodeProps<StepNode>) {
           {data.typeTitle}
           {data.label !== id && <span className="step__id"> · {id}</span>}
         </div>
-        {status !== 'none' && (
+        {(status !== 'none' || problems.count > 0) && (
           <div className="step__status">
-            <NodeStatusBadge status={status} size="small" />
+            {status !== 'none' && <NodeStatusBadge status={status} size="small" />}
+            {attempts !== null && <span className="step__attempts">attempt {attempts}</span>}
+            {problems.count > 0 && (
+              <span
+                className={`step__problems step__problems--${problems.error ? 'error' : 'warning'}`}
+                title={`${problems.count} ${problems.error ? 'problem' : 'warning'}${problems.count === 1 ? '' : 's'}`}
+                data-testid={`problems-${id}`}
+              >
+                <span aria-hidden="true">{problems.error ? '⚠' : '!'}</span> {problems.count}
+                <span className="canvas-sr-only"> {problems.count === 1 ? 'problem' : 'problems'}</span>
+              </span>
+            )}
           </div>
         )}
       </div>
       {data.outputs.map((port, i) => (
-        <Handle
-          key={`out:${port}`}
-          type="source"
-          position={Position.Right}
-          id={port}
-          isConnectable={false}
-          style={{ top: handleTop(i, data.outputs.length) }}
-          title={`Output ${port}`}
-        >
+        <Handle key={`out:${port}`} type="source" position={Position.Right} id={port} style={{ top: handleTop(i, data.outputs.length) }} title={`Output ${port}`} data-testid={`port-${id}-out-${port}`}>
           {outputNames && <span className="step__port step__port--out">{port}</span>}
         </Handle>
       ))}

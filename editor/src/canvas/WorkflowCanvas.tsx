@@ -1,66 +1,225 @@
-import type { Workflow } from '@weft/schemas';
+import type { NodeTypeView } from '@weft/schemas';
 import {
   Background,
   Controls,
   MarkerType,
   MiniMap,
   ReactFlow,
-  useEdgesState,
-  useNodesState,
+  SelectionMode,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
   type DefaultEdgeOptions,
+  type Edge,
+  type EdgeChange,
   type FitViewOptions,
+  type IsValidConnection,
+  type NodeChange,
   type NodeTypes,
+  type OnConnectEnd,
+  type OnDelete,
+  type OnNodeDrag,
 } from '@xyflow/react';
-import { useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { NODE_TYPE_MIME } from '../palette/palette';
+import { useDocumentStore } from '../store/document-store';
+import { flowEdges, reconcileNodes, type CanvasNode } from './flow-sync';
+import { addEdge, addNode, connectionProblem, movePositions, removeElements } from './graph-edit';
+import GroupFrame from './GroupFrame';
+import { ungroup } from './groups';
 import NodeCard from './NodeCard';
-import { toFlow, type CatalogEntry, type StepEdge, type StepNode } from './to-flow';
+import type { StepEdge } from './to-flow';
 
 // Module scope, so React Flow sees the same objects on every render.
-const nodeTypes: NodeTypes = { step: NodeCard };
+const nodeTypes: NodeTypes = { step: NodeCard, frame: GroupFrame };
 const defaultEdgeOptions: DefaultEdgeOptions = {
   type: 'smoothstep',
   markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
 };
 const fitViewOptions: FitViewOptions = { padding: 0.2, maxZoom: 1.1 };
+const deleteKeys = ['Delete', 'Backspace'];
+const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 // A CSS variable, so the minimap follows the theme like the cards do.
-const minimapColor = (node: StepNode): string => `var(--kind-${node.data.kind ?? 'unknown'}, var(--kind-unknown))`;
+const minimapColor = (node: CanvasNode): string => (node.type === 'frame' ? 'transparent' : `var(--kind-${node.data.kind ?? 'unknown'}, var(--kind-unknown))`);
 
 interface WorkflowCanvasProps {
-  readonly document: Pick<Workflow, 'nodes' | 'edges'>;
-  readonly catalog: ReadonlyMap<string, CatalogEntry>;
+  readonly catalog: ReadonlyMap<string, NodeTypeView>;
+  /** Tells the page why a connection was refused, or null to clear it. */
+  readonly onNotice?: (message: string | null) => void;
 }
 
-/** The workflow graph, read-only for now: pan, zoom and select, but no editing. */
-export function WorkflowCanvas({ document, catalog }: WorkflowCanvasProps) {
-  const initial = useMemo(() => toFlow(document, catalog), [document, catalog]);
-  // React Flow owns selection and measured sizes through these changes; the document stays as loaded.
-  const [nodes, , onNodesChange] = useNodesState<StepNode>(initial.nodes);
-  const [edges, , onEdgesChange] = useEdgesState<StepEdge>(initial.edges);
+/**
+ * The editable graph of the document store. React Flow holds the nodes while they are dragged
+ * (so a drag writes nothing to the store); a drag's end, a connection, a drop or a deletion is
+ * one edit of the document.
+ */
+export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
+  const doc = useDocumentStore((s) => s.doc);
+  const selectedNodes = useDocumentStore((s) => s.selectedNodes);
+  const selectedEdges = useDocumentStore((s) => s.selectedEdges);
+  const flow = useReactFlow<CanvasNode, StepEdge>();
+
+  const [nodes, setNodes] = useState<CanvasNode[]>([]);
+  useEffect(() => {
+    setNodes((previous) => reconcileNodes(doc, catalog, new Set(selectedNodes), previous));
+  }, [doc, catalog, selectedNodes]);
+
+  const previousEdges = useRef(new Map<string, StepEdge>());
+  const edges = useMemo(() => {
+    const next = flowEdges(doc, new Set(selectedEdges), previousEdges.current);
+    previousEdges.current = new Map(next.map((e) => [e.id, e]));
+    return next;
+  }, [doc, selectedEdges]);
+
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
+    // Selection is the store's; removal goes through onDelete as one edit; the rest (drag, measure) stays here.
+    const local = changes.filter((c) => c.type !== 'select' && c.type !== 'remove');
+    if (local.length > 0) setNodes((ns) => applyNodeChanges(local, ns));
+    const picks = changes.filter((c) => c.type === 'select');
+    if (picks.length > 0) {
+      const { selectedNodes: current, selectedEdges: edgesNow, select } = useDocumentStore.getState();
+      const next = new Set(current);
+      for (const c of picks) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      if (!sameSet(next, current)) select([...next], edgesNow);
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<StepEdge>[]) => {
+    const picks = changes.filter((c) => c.type === 'select');
+    if (picks.length === 0) return;
+    const { selectedNodes: nodesNow, selectedEdges: current, select } = useDocumentStore.getState();
+    const next = new Set(current);
+    for (const c of picks) {
+      if (c.selected) next.add(c.id);
+      else next.delete(c.id);
+    }
+    if (!sameSet(next, current)) select(nodesNow, [...next]);
+  }, []);
+
+  const isValidConnection: IsValidConnection<StepEdge> = useCallback(
+    (c: Connection | Edge) => {
+      const { doc: now, nodeById } = useDocumentStore.getState();
+      return connectionProblem(now, catalog, c, nodeById) === null;
+    },
+    [catalog],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const { doc: now, nodeById, edit } = useDocumentStore.getState();
+      const problem = connectionProblem(now, catalog, c, nodeById);
+      if (problem) {
+        onNotice?.(`Not connected: ${problem}.`);
+        return;
+      }
+      onNotice?.(null);
+      edit(`Connect ${c.source} → ${c.target}`, (d) => addEdge(d, c));
+    },
+    [catalog, onNotice],
+  );
+
+  // React Flow drops a refused connection silently; say why, in the person's terms.
+  const onConnectEnd: OnConnectEnd = useCallback(
+    (_event, state) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+      const [from, to] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+      const { doc: now, nodeById } = useDocumentStore.getState();
+      const problem = connectionProblem(now, catalog, { source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null }, nodeById);
+      if (problem) onNotice?.(`Not connected: ${problem}.`);
+    },
+    [catalog, onNotice],
+  );
+
+  const onNodeDragStop: OnNodeDrag<CanvasNode> = useCallback((_event, _node, dragged) => {
+    const positions = new Map(dragged.filter((n) => n.type === 'step').map((n) => [n.id, n.position]));
+    if (positions.size === 0) return;
+    useDocumentStore.getState().edit(positions.size === 1 ? 'Move node' : `Move ${positions.size} nodes`, (d) => movePositions(d, positions));
+  }, []);
+
+  const onDelete: OnDelete<CanvasNode, StepEdge> = useCallback(({ nodes: gone, edges: goneEdges }) => {
+    const steps = gone.filter((n) => n.type === 'step').map((n) => n.id);
+    const frames = gone.filter((n) => n.type === 'frame').map((n) => n.id);
+    const count = steps.length + goneEdges.length;
+    useDocumentStore.getState().edit(count === 1 ? 'Delete' : `Delete ${count} items`, (d) => {
+      let next = removeElements(d, steps, goneEdges.map((e) => e.id));
+      for (const f of frames) next = ungroup(next, f);
+      return next;
+    });
+  }, []);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const typeId = event.dataTransfer.getData(NODE_TYPE_MIME);
+      const type = catalog.get(typeId);
+      if (!type) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // The card's middle lands under the pointer rather than its corner.
+      addTypeAt(type, { x: at.x - 110, y: at.y - 40 });
+    },
+    [catalog, flow],
+  );
 
   return (
     <>
-      {nodes.length === 0 && <p className="canvas__empty muted">This workflow has no nodes yet.</p>}
-      <ReactFlow
+      {doc.nodes.length === 0 && <p className="canvas__empty muted">Drag a node from the palette, or select one there and press Enter.</p>}
+      <ReactFlow<CanvasNode, StepEdge>
         nodes={nodes}
         edges={edges}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStop={onNodeDragStop}
+        onDelete={onDelete}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
         nodeTypes={nodeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
         fitView
         fitViewOptions={fitViewOptions}
-        minZoom={0.2}
+        minZoom={0.1}
         maxZoom={2}
         colorMode="system"
-        nodesDraggable={false}
-        nodesConnectable={false}
+        deleteKeyCode={deleteKeys}
+        multiSelectionKeyCode={multiSelectKeys}
+        selectionKeyCode="Shift"
+        selectionMode={SelectionMode.Partial}
         edgesReconnectable={false}
-        deleteKeyCode={null}
+        onlyRenderVisibleElements
       >
         <Background gap={20} />
-        <MiniMap<StepNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Overview of the workflow" />
+        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Overview of the workflow" />
         <Controls showInteractive={false} />
       </ReactFlow>
     </>
   );
 }
+
+/** Adds a node of `type` with its top-left corner at `position` (flow coordinates) and selects it. */
+export function addTypeAt(type: NodeTypeView, position: { x: number; y: number }): string {
+  let id = '';
+  const { edit, select } = useDocumentStore.getState();
+  edit(`Add ${type.title}`, (d) => {
+    const added = addNode(d, type, position);
+    id = added.id;
+    return added.doc;
+  });
+  select([id]);
+  return id;
+}
+
+function sameSet(a: ReadonlySet<string>, b: readonly string[]): boolean {
+  return a.size === b.length && b.every((id) => a.has(id));
+}
+

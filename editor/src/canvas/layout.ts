@@ -1,4 +1,5 @@
 import { topologicalOrder } from '@weft/schemas/graph';
+import dagre from '@dagrejs/dagre';
 
 interface Point {
   readonly x: number;
@@ -56,6 +57,31 @@ export function layeredPositions(nodes: readonly LayoutNode[], edges: readonly L
     const row = rows.get(column) ?? 0;
     rows.set(column, row + 1);
     positions.set(n.id, { x: column * LAYOUT_GAP.x, y: row * LAYOUT_GAP.y });
+  }
+  return positions;
+}
+
+/** Size of a node for layout; nodes not yet measured take the usual card size. */
+export interface SizedNode extends LayoutNode {
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/**
+ * Left-to-right layered layout by dagre, for the "Layout" button. Returns top-left positions
+ * (dagre gives centres).
+ */
+export function dagrePositions(nodes: readonly SizedNode[], edges: readonly LayoutEdge[]): Map<string, Point> {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 80, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of nodes) g.setNode(n.id, { width: n.width ?? 220, height: n.height ?? 84 });
+  for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  const positions = new Map<string, Point>();
+  for (const n of nodes) {
+    const p = g.node(n.id);
+    positions.set(n.id, { x: Math.round(p.x - (n.width ?? 220) / 2), y: Math.round(p.y - (n.height ?? 84) / 2) });
   }
   return positions;
 }

@@ -1,5 +1,6 @@
 import type { NodeTypeView, Workflow, WorkflowEdge, WorkflowNode } from '@weft/schemas';
 import type { Edge, Node } from '@xyflow/react';
+import { outputPorts } from './graph-edit';
 import { layeredPositions, needsLayout } from './layout';
 
 /** What a node card draws. Serializable on purpose: no callbacks, no run state (see the run store). */
@@ -16,7 +17,7 @@ export type StepData = {
 };
 
 /** What the canvas needs to know about a node type. */
-export type CatalogEntry = Pick<NodeTypeView, 'type' | 'kind' | 'title' | 'inputs' | 'outputs'>;
+export type CatalogEntry = Pick<NodeTypeView, 'type' | 'kind' | 'title' | 'inputs' | 'outputs'> & Partial<Pick<NodeTypeView, 'dynamicOutputs'>>;
 
 /** A workflow node on the canvas. */
 export type StepNode = Node<StepData, 'step'>;
@@ -39,22 +40,15 @@ export function toFlow(
   nodeTypes: ReadonlyMap<string, CatalogEntry>,
 ): { nodes: StepNode[]; edges: StepEdge[] } {
   const positions = needsLayout(document.nodes) ? layeredPositions(document.nodes, document.edges) : null;
-  const nodes = document.nodes.map((node): StepNode => {
-    const type = nodeTypes.get(node.type);
-    return {
+  const edgePorts = edgePortsOf(document.edges);
+  const nodes = document.nodes.map(
+    (node): StepNode => ({
       id: node.id,
       type: 'step',
       position: positions?.get(node.id) ?? { x: node.position.x, y: node.position.y },
-      data: {
-        type: node.type,
-        label: node.label?.trim() || node.id,
-        typeTitle: type?.title ?? node.type,
-        kind: type?.kind ?? null,
-        inputs: portsOf(node, type?.inputs ?? [], document.edges, 'in'),
-        outputs: portsOf(node, type?.outputs ?? [], document.edges, 'out'),
-      },
-    };
-  });
+      data: stepData(node, nodeTypes.get(node.type), edgePorts),
+    }),
+  );
   const edges = document.edges.map(
     (edge): StepEdge => ({
       id: edge.id,
@@ -69,12 +63,51 @@ export function toFlow(
   return { nodes, edges };
 }
 
-function portsOf(node: WorkflowNode, declared: readonly string[], edges: readonly WorkflowEdge[], side: 'in' | 'out'): string[] {
-  const ports = [...declared];
-  for (const edge of edges) {
-    const port = side === 'in' ? (edge.target === node.id ? edge.targetPort : null) : edge.source === node.id ? edge.sourcePort : null;
-    if (port !== null && !ports.includes(port)) ports.push(port);
+/** Ports that edges name, per node and side, built once per edge list. */
+export type EdgePorts = ReadonlyMap<string, { readonly in: readonly string[]; readonly out: readonly string[] }>;
+
+/** Indexes the ports each node's edges use. */
+export function edgePortsOf(edges: readonly WorkflowEdge[]): EdgePorts {
+  const index = new Map<string, { in: string[]; out: string[] }>();
+  const at = (id: string) => {
+    let entry = index.get(id);
+    if (!entry) index.set(id, (entry = { in: [], out: [] }));
+    return entry;
+  };
+  for (const e of edges) {
+    const out = at(e.source).out;
+    if (!out.includes(e.sourcePort)) out.push(e.sourcePort);
+    const inn = at(e.target).in;
+    if (!inn.includes(e.targetPort)) inn.push(e.targetPort);
   }
+  return index;
+}
+
+/** What a node's card draws, from the node, its type and the ports its edges use. */
+export function stepData(node: WorkflowNode, type: CatalogEntry | undefined, edgePorts: EdgePorts): StepData {
+  const used = edgePorts.get(node.id);
+  return {
+    type: node.type,
+    label: node.label?.trim() || node.id,
+    typeTitle: type?.title ?? node.type,
+    kind: type?.kind ?? null,
+    inputs: withPorts(type?.inputs ?? [], used?.in),
+    outputs: withPorts(outputPorts(node, type), used?.out),
+  };
+}
+
+/** Whether two card data draw the same. */
+export function sameStepData(a: StepData, b: StepData): boolean {
+  return a.type === b.type && a.label === b.label && a.typeTitle === b.typeTitle && a.kind === b.kind && sameList(a.inputs, b.inputs) && sameList(a.outputs, b.outputs);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function withPorts(declared: readonly string[], used: readonly string[] | undefined): string[] {
+  const ports = [...declared];
+  for (const p of used ?? []) if (!ports.includes(p)) ports.push(p);
   return ports;
 }
 

@@ -1,8 +1,10 @@
 import type { WorkflowSummary } from '@weft/schemas';
+import { useState } from 'react';
 import { listWorkflows } from '../api/client';
-import { useResource } from '../api/useResource';
+import { toError, useResource } from '../api/useResource';
+import { createWorkflow } from '../api/workflows';
 import { Link } from '../Link';
-import { pathFor } from '../router';
+import { navigate, pathFor } from '../router';
 import { RunStatusBadge } from '../runs/StatusBadge';
 import { Time } from '../Time';
 import { LoadError } from './LoadError';
@@ -14,18 +16,55 @@ export function WorkflowListPage() {
   return (
     <div className="page">
       <title>Workflows · Weft</title>
-      <h1>Workflows</h1>
+      <div className="page-head">
+        <h1>Workflows</h1>
+        <NewWorkflowButton />
+      </div>
       {resource.state === 'loading' && <p className="muted">Loading workflows…</p>}
       {resource.state === 'error' && <LoadError what="workflows" error={resource.error} onRetry={reload} />}
       {resource.state === 'ready' &&
         (resource.data.length === 0 ? (
           <div className="empty card">
             <p>No workflows yet.</p>
-            <p className="muted">Workflows appear here once they are saved through the API.</p>
+            <p className="muted">Start one with “New workflow”, or save one through the API.</p>
           </div>
         ) : (
           <WorkflowTable workflows={resource.data} />
         ))}
+    </div>
+  );
+}
+
+/** Creates an empty workflow (a manual trigger only) and opens it in the editor. */
+function NewWorkflowButton() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { id } = await createWorkflow({
+        schemaVersion: 1,
+        name: 'Untitled workflow',
+        nodes: [{ id: 'trigger_1', type: 'control.trigger', label: 'Start', params: {}, position: { x: 0, y: 0 } }],
+        edges: [],
+      });
+      navigate(pathFor({ name: 'workflow', id }));
+    } catch (e) {
+      setError(toError(e).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="page-head__actions">
+      {error && (
+        <span role="alert" className="editor-error">
+          Could not create a workflow: {error}
+        </span>
+      )}
+      <button type="button" className="button button--primary" onClick={() => void create()} disabled={busy}>
+        {busy ? 'Creating…' : 'New workflow'}
+      </button>
     </div>
   );
 }

@@ -1,17 +1,31 @@
 import type { NodeTypeView, WorkflowView } from '@weft/schemas';
-import { useMemo } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { ApiError, getWorkflow, listNodeTypes } from '../api/client';
 import { useResource } from '../api/useResource';
+import { createWorkflow, importWorkflow, saveWorkflow } from '../api/workflows';
+import { useCanvasCommands } from '../canvas/commands';
+import { exportFileName, readImport } from '../canvas/import-export';
+import { layeredPositions, needsLayout } from '../canvas/layout';
+import { commandFor, isTyping } from '../canvas/shortcuts';
+import { ShortcutsHelp } from '../canvas/ShortcutsHelp';
 import { WorkflowCanvas } from '../canvas/WorkflowCanvas';
+import { Inspector } from '../inspector/Inspector';
+import { IssuesPanel } from '../inspector/IssuesPanel';
 import { Link } from '../Link';
+import { Palette } from '../palette/Palette';
+import { navigate, pathFor } from '../router';
 import { LatestRunPanel } from '../runs/LatestRunPanel';
+import { RunDialog } from '../runs/RunDialog';
 import { useLatestRun } from '../runs/useLatestRun';
+import { editable, useDirty, useDocumentStore, useHistoryState, type EditableWorkflow } from '../store/document-store';
+import { useProblems } from '../validation/useProblems';
 import { LoadError } from './LoadError';
 import { NotFoundPage } from './NotFoundPage';
 
 const NO_TYPES: NodeTypeView[] = [];
 
-/** One workflow: its graph, its latest run and a button to start another. Key it by id. */
+/** One workflow in the editor: palette, canvas, inspector, issues and its latest run. Key it by id. */
 export function WorkflowPage({ id }: { readonly id: string }) {
   const workflow = useResource(`workflow:${id}`, (signal) => getWorkflow(id, { signal }));
   // Without the catalog, nodes still draw with their type id and the ports their edges use.
@@ -36,37 +50,349 @@ export function WorkflowPage({ id }: { readonly id: string }) {
     return <p className="page muted">Loading workflow…</p>;
   }
   const catalog = nodeTypes.resource.state === 'ready' ? nodeTypes.resource.data : NO_TYPES;
-  return <LoadedWorkflow workflow={workflow.resource.data} nodeTypes={catalog} />;
+  return (
+    <ReactFlowProvider>
+      <LoadedWorkflow workflow={workflow.resource.data} nodeTypes={catalog} />
+    </ReactFlowProvider>
+  );
+}
+
+/** Puts a stored workflow in the document store; a hand-written one with every node at one point is laid out first. */
+function loadIntoStore(workflow: WorkflowView): void {
+  const doc = editable(workflow.document);
+  if (needsLayout(doc.nodes)) {
+    const positions = layeredPositions(doc.nodes, doc.edges);
+    doc.nodes = doc.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position }));
+  }
+  useDocumentStore.getState().load(doc, { workflowId: workflow.id, version: workflow.version });
 }
 
 function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowView; readonly nodeTypes: readonly NodeTypeView[] }) {
-  const latest = useLatestRun(workflow.id);
   const catalog = useMemo(() => new Map(nodeTypes.map((t) => [t.type, t])), [nodeTypes]);
-  const { description } = workflow.document;
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    loadIntoStore(workflow);
+    setLoaded(true);
+  }, [workflow]);
+
+  const name = useDocumentStore((s) => s.doc.name);
+  const version = useDocumentStore((s) => s.version);
+  const description = useDocumentStore((s) => s.doc.description);
+  const inputSchema = useDocumentStore((s) => s.doc.inputSchema);
+  const dirty = useDirty();
+  const { canUndo, canRedo } = useHistoryState();
+  const problems = useProblems(catalog);
+  const errors = useMemo(() => problems.filter((p) => p.severity === 'error'), [problems]);
+  const commands = useCanvasCommands();
+
+  const [dialog, setDialog] = useState<'save' | 'help' | 'run' | 'import' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // A new key remounts the run follower, which then finds the run just started as the latest.
+  const [runKey, setRunKey] = useState(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [imported, setImported] = useState<EditableWorkflow | null>(null);
+
+  const canSave = dirty && errors.length === 0;
+  const openSave = useCallback(() => setDialog('save'), []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event.target) || document.querySelector('dialog[open]')) return;
+      const command = commandFor(event);
+      if (!command) return;
+      const { undo, redo, selectedNodes } = useDocumentStore.getState();
+      // With no node selected, Ctrl+C copies whatever text is selected, as anywhere else.
+      if (command === 'copy' && selectedNodes.length === 0) return;
+      event.preventDefault();
+      if (command === 'undo') undo();
+      else if (command === 'redo') redo();
+      else if (command === 'copy') void commands.copy().then((ok) => setNotice(ok ? 'Copied.' : null));
+      else if (command === 'paste') void commands.paste().then((ok) => setNotice(ok ? null : 'Nothing to paste: copy nodes first.'));
+      else if (command === 'save') openSave();
+      else setDialog('help');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [commands, openSave]);
+
+  // Leaving with unsaved changes asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+
+  const exportJson = () => {
+    const { doc } = useDocumentStore.getState();
+    const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
+    const href = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = href;
+    a.download = exportFileName(doc.name);
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(href), 0);
+  };
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    const result = readImport(await file.text());
+    if (fileInput.current) fileInput.current.value = '';
+    if (!result.ok) {
+      setNotice(`Could not import ${file.name}: ${result.error}`);
+      return;
+    }
+    setNotice(null);
+    setImported(result.doc);
+    setDialog('import');
+  };
+
+  if (!loaded) return <p className="page muted">Loading workflow…</p>;
+
+  const saveBlockers = errors.length > 0 ? `Fix ${errors.length} error${errors.length === 1 ? '' : 's'} first` : !dirty ? 'No unsaved changes' : '';
 
   return (
-    <div className="workflow-page">
-      <title>{`${workflow.name} · Weft`}</title>
+    <div className="workflow-page workflow-page--editor">
+      <title>{`${dirty ? '• ' : ''}${name} · Weft`}</title>
       <div className="workflow-head">
         <div className="workflow-head__title">
           <nav aria-label="Breadcrumb" className="breadcrumb">
             <Link to="/">Workflows</Link>
           </nav>
           <h1>
-            {workflow.name} <span className="version">v{workflow.version}</span>
+            {name} <span className="version">v{version ?? workflow.version}</span>
+            {dirty && <span className="editor-dirty"> · unsaved changes</span>}
           </h1>
           {description && <p className="muted workflow-head__description">{description}</p>}
         </div>
-        <button type="button" className="button button--primary" onClick={() => void latest.start()} disabled={latest.starting}>
-          <span aria-hidden="true">▶</span> {latest.starting ? 'Starting…' : 'Run'}
+      </div>
+      <div className="editor-toolbar" role="toolbar" aria-label="Workflow editor">
+        <button type="button" className="button button--primary" onClick={openSave} disabled={!canSave} title={saveBlockers || 'Save a new version (Ctrl+S)'} aria-describedby={saveBlockers ? 'save-blockers' : undefined}>
+          Save
+        </button>
+        <span className="editor-toolbar__sep" aria-hidden="true" />
+        <button type="button" className="button" onClick={() => useDocumentStore.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)">
+          <span aria-hidden="true">↶</span> Undo
+        </button>
+        <button type="button" className="button" onClick={() => useDocumentStore.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">
+          <span aria-hidden="true">↷</span> Redo
+        </button>
+        <span className="editor-toolbar__sep" aria-hidden="true" />
+        <button type="button" className="button" onClick={commands.layout}>
+          Layout
+        </button>
+        <button type="button" className="button" onClick={commands.fit}>
+          Fit
+        </button>
+        <GroupButton onGroup={commands.group} />
+        <span className="editor-toolbar__sep" aria-hidden="true" />
+        <button type="button" className="button" onClick={exportJson}>
+          Export
+        </button>
+        <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+          Import
+        </button>
+        <input ref={fileInput} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
+        <button type="button" className="button button--quiet" onClick={() => setDialog('help')} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          ?
+        </button>
+        <span className="editor-toolbar__grow" />
+        {saveBlockers && dirty && (
+          <span id="save-blockers" className="editor-toolbar__why muted">
+            {saveBlockers}
+          </span>
+        )}
+        <button type="button" className="button button--primary" onClick={() => setDialog('run')} disabled={dirty} title={dirty ? 'Save first: a run uses the latest saved version' : 'Run the latest version'}>
+          <span aria-hidden="true">▶</span> Run
         </button>
       </div>
-      <div className="workflow-body">
+      {notice && (
+        <p className="editor-notice" role="status">
+          {notice}{' '}
+          <button type="button" className="button button--quiet button--small" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <div className="editor-body">
+        <Palette types={nodeTypes} />
         <section className="canvas" aria-label="Workflow graph">
-          <WorkflowCanvas document={workflow.document} catalog={catalog} />
+          <WorkflowCanvas catalog={catalog} onNotice={setNotice} />
         </section>
-        <LatestRunPanel loading={latest.loading} error={latest.error} />
+        <aside className="editor-side" aria-label="Details">
+          <Inspector catalog={catalog} />
+          <IssuesPanel catalog={catalog} />
+          <RunFollower key={runKey} workflowId={workflow.id} />
+        </aside>
       </div>
+      {dialog === 'help' && <ShortcutsHelp onClose={() => setDialog(null)} />}
+      {dialog === 'save' && <SaveDialog onClose={() => setDialog(null)} />}
+      {dialog === 'run' && (
+        <RunDialog
+          workflowId={workflow.id}
+          {...(inputSchema ? { inputSchema } : {})}
+          onClose={() => setDialog(null)}
+          onStarted={() => {
+            setDialog(null);
+            setRunKey((k) => k + 1);
+          }}
+        />
+      )}
+      {dialog === 'import' && imported && (
+        <ImportDialog
+          doc={imported}
+          onClose={() => {
+            setDialog(null);
+            setImported(null);
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+/** The latest run of the workflow: statuses on the nodes and the run panel. */
+function RunFollower({ workflowId }: { readonly workflowId: string }) {
+  const latest = useLatestRun(workflowId);
+  return <LatestRunPanel loading={latest.loading} error={latest.error} />;
+}
+
+function GroupButton({ onGroup }: { readonly onGroup: () => void }) {
+  const count = useDocumentStore((s) => s.selectedNodes.length);
+  return (
+    <button type="button" className="button" onClick={onGroup} disabled={count === 0} title={count === 0 ? 'Select nodes to group them' : `Group ${count} nodes in a frame`}>
+      Group
+    </button>
+  );
+}
+
+/** A modal `<dialog>` opened on mount; Esc closes it. */
+function useModal(): RefObject<HTMLDialogElement | null> {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return ref;
+}
+
+/** Saves the document as a new version, showing the API's problems when it refuses. */
+function SaveDialog({ onClose }: { readonly onClose: () => void }) {
+  const ref = useModal();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [message, setMessage] = useState('');
+
+  const save = async () => {
+    const { workflowId, doc, markSaved } = useDocumentStore.getState();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = workflowId ? await saveWorkflow(workflowId, doc, message) : await createWorkflow(doc, message);
+      markSaved(saved.id, saved.version);
+      onClose();
+      if (!workflowId) navigate(pathFor({ name: 'workflow', id: saved.id }));
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="save-title" onCancel={onClose}>
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <h2 id="save-title">Save a new version</h2>
+        <p>
+          The graph is saved as version {(useDocumentStore.getState().version ?? 0) + 1}; runs started from now on use it.
+        </p>
+        <div className="field">
+          <label htmlFor="save-message">What changed (optional)</label>
+          <input id="save-message" value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} autoFocus />
+        </div>
+        {error && (
+          <div role="alert" className="editor-error">
+            <p>Not saved: {error.message}</p>
+            {error instanceof ApiError && error.issues.length > 0 && (
+              <ul>
+                {error.issues.map((i, n) => (
+                  <li key={n}>{i.path ? `${i.path}: ${i.message}` : i.message}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        <div className="dialog__actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+/** After a file is read: put it in this editor (one undoable edit) or create a new workflow from it. */
+function ImportDialog({ doc, onClose }: { readonly doc: EditableWorkflow; readonly onClose: () => void }) {
+  const ref = useModal();
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const replace = () => {
+    useDocumentStore.getState().edit('Import', () => doc);
+    onClose();
+  };
+  const create = async () => {
+    setBusy(true);
+    try {
+      const saved = await importWorkflow(doc);
+      onClose();
+      navigate(pathFor({ name: 'workflow', id: saved.id }));
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="import-title" onCancel={onClose}>
+      <h2 id="import-title">Import “{doc.name}”</h2>
+      <p>
+        {doc.nodes.length} node{doc.nodes.length === 1 ? '' : 's'}, {doc.edges.length} connection{doc.edges.length === 1 ? '' : 's'}.
+      </p>
+      {error && (
+        <div role="alert" className="editor-error">
+          <p>Not imported: {error.message}</p>
+          {error instanceof ApiError && error.issues.length > 0 && (
+            <ul>
+              {error.issues.map((i, n) => (
+                <li key={n}>{i.path ? `${i.path}: ${i.message}` : i.message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button" onClick={() => void create()} disabled={busy}>
+          Create a new workflow
+        </button>
+        <button type="button" className="button button--primary" onClick={replace} autoFocus>
+          Replace this workflow’s graph
+        </button>
+      </div>
+    </dialog>
   );
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { EditableWorkflow } from '../store/document-store';
+import { flowEdges, reconcileNodes } from './flow-sync';
+import { readImport } from './import-export';
+import { dagrePositions } from './layout';
+import type { CatalogEntry } from './to-flow';
+
+const catalog = new Map<string, CatalogEntry>([['analysis.transform', { type: 'analysis.transform', kind: 'analysis', title: 'Transform', inputs: ['in'], outputs: ['out'] }]]);
+const doc: EditableWorkflow = {
+  schemaVersion: 1,
+  name: 'w',
+  nodes: ['a', 'b', 'c'].map((id, i) => ({ id, type: 'analysis.transform', params: {}, position: { x: i * 300, y: 0 } })),
+  edges: [{ id: 'e1', source: 'a', sourcePort: 'out', target: 'b', targetPort: 'in' }],
+};
+
+describe('canvas nodes from the document', () => {
+  it('keeps the node objects of unchanged nodes, so their cards do not re-render', () => {
+    const first = reconcileNodes(doc, catalog, new Set(), []);
+    const moved = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'c' ? { ...n, position: { x: 5, y: 5 } } : n)) };
+    const second = reconcileNodes(moved, catalog, new Set(['a']), first);
+    expect(second[1]).toBe(first[1]);
+    expect(second[0]).not.toBe(first[0]);
+    expect(second[0]!.selected).toBe(true);
+    expect(second[2]!.position).toEqual({ x: 5, y: 5 });
+    expect(second[2]!.data).toBe(first[2]!.data);
+  });
+
+  it('draws a frame under grouped nodes and hides the nodes of a collapsed group', () => {
+    const grouped = { ...doc, groups: [{ id: 'g', label: 'G', nodes: ['a', 'b'], collapsed: true }] };
+    const nodes = reconcileNodes(grouped, catalog, new Set(), []);
+    expect(nodes[0]).toMatchObject({ id: 'g', type: 'frame', data: { label: 'G', count: 2, collapsed: true } });
+    expect(nodes.filter((n) => n.hidden).map((n) => n.id)).toEqual(['a', 'b']);
+    expect(flowEdges(grouped, new Set(), new Map())[0]!.hidden).toBe(true);
+    expect(flowEdges(doc, new Set(), new Map())[0]!.hidden).toBe(false);
+  });
+});
+
+describe('auto-layout and import', () => {
+  it('lays a chain out left to right', () => {
+    const p = dagrePositions(doc.nodes, [...doc.edges, { source: 'b', target: 'c' }]);
+    expect(p.get('a')!.x).toBeLessThan(p.get('b')!.x);
+    expect(p.get('b')!.x).toBeLessThan(p.get('c')!.x);
+  });
+
+  it('reads an exported document and refuses what is not one', () => {
+    const read = readImport(JSON.stringify({ schemaVersion: 1, name: 'x', nodes: [{ id: 'a', type: 'analysis.transform' }] }));
+    expect(read.ok && read.doc.nodes[0]).toEqual({ id: 'a', type: 'analysis.transform', params: {}, position: { x: 0, y: 0 } });
+    expect(readImport('nope')).toEqual({ ok: false, error: 'the file is not JSON' });
+    expect(readImport('{"name":"x"}').ok).toBe(false);
+  });
+});
