@@ -148,6 +148,8 @@ export interface NodeTypeView {
   readonly outputs: readonly string[];
   /** Output ports a node names in a param, besides `outputs` (see `dynamicPorts`). */
   readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
+  /** Params holding a bare JSONata expression (no `{{ }}`), which editors check and complete as JSONata. */
+  readonly expressionParams?: readonly string[];
   readonly trigger: boolean;
   /** JSON Schema of the params (as a person writes them). */
   readonly params: Record<string, unknown>;

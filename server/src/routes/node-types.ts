@@ -28,6 +28,7 @@ export function nodeTypeRoutes(registry: NodeRegistry) {
     inputs: d.inputs,
     outputs: d.outputs,
     ...(d.dynamicOutputs ? { dynamicOutputs: d.dynamicOutputs } : {}),
+    ...(d.expressionParams?.length ? { expressionParams: d.expressionParams } : {}),
     trigger: d.trigger === true,
     params: z.toJSONSchema(d.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     output: z.toJSONSchema(d.output, { unrepresentable: 'any' }) as Record<string, unknown>,
