@@ -9,6 +9,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'server', 'dist', 'cli.js');
 
 /**
+ * Settings the product starts with unless the caller's environment sets them: specs run their
+ * own HTTP servers on loopback, which the SSRF guard refuses unless it is allow-listed.
+ */
+export const PRODUCT_ENV: Readonly<Record<string, string>> = { WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1' };
+
+/**
  * Starts the whole product exactly as `npm start` does (Temporal dev server, PGlite, worker,
  * API, built editor) in a fresh data folder, creates an admin token with the `weft` command,
  * and hands URL and token to the specs. Returns the teardown.
@@ -17,7 +23,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   if (!existsSync(cli) || !existsSync(join(root, 'editor', 'dist', 'index.html'))) throw new Error('build first: npm run build');
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...PRODUCT_ENV, ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
   delete env['DATABASE_URL'];
   delete env['TEMPORAL_ADDRESS'];
   const child = spawn(process.execPath, [cli, 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

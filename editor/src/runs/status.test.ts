@@ -1,6 +1,6 @@
 import { NODE_STATUSES, RUN_STATUSES } from '@weft/schemas/run';
 import { describe, expect, it } from 'vitest';
-import { isFinalRunStatus, nodeStatusLook, runStatusLook } from './status';
+import { isFinalRunStatus, nodeStatusLook, nodeStatusText, runStatusLook } from './status';
 
 describe('status looks', () => {
   it('gives every run and node status its own icon and a word', () => {
@@ -30,5 +30,14 @@ describe('isFinalRunStatus', () => {
 
   it('keeps polling queued, running and waiting runs', () => {
     expect(['queued', 'running', 'waiting'].every((s) => !isFinalRunStatus(s as never))).toBe(true);
+  });
+});
+
+describe('nodeStatusText', () => {
+  it('names the next attempt of a retrying node and the attempts a finished one took', () => {
+    expect(nodeStatusText('retrying', 2)).toBe('Retrying (attempt 3)');
+    expect(nodeStatusText('succeeded', 3)).toBe('Succeeded after 3 attempts');
+    expect(nodeStatusText('succeeded', 1)).toBe('Succeeded');
+    expect(nodeStatusText('pending', 0)).toBe('Pending');
   });
 });

@@ -49,6 +49,16 @@ export function nodeStatusLook(status: NodeDisplayStatus | NodeStatus): StatusLo
   return NODE[status] ?? { ...UNKNOWN, label: String(status) };
 }
 
+/**
+ * A node status as words, with the attempt count where it matters: a retrying node names the
+ * attempt it is about to make, a finished node how many it took when more than one.
+ */
+export function nodeStatusText(status: NodeDisplayStatus | NodeStatus, attempts: number): string {
+  const { label } = nodeStatusLook(status);
+  if (status === 'retrying') return `${label} (attempt ${attempts + 1})`;
+  return attempts > 1 && (status === 'succeeded' || status === 'failed' || status === 'compensated') ? `${label} after ${attempts} attempts` : label;
+}
+
 /** Whether a run can still change (and so is worth polling). */
 export function isFinalRunStatus(status: RunStatus): boolean {
   return FINAL_RUN_STATUSES.includes(status);

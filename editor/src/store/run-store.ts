@@ -10,6 +10,8 @@ interface RunState {
   readonly run: RunView | null;
   readonly nodeStatus: Readonly<Record<string, NodeStatus>>;
   showRun(run: RunView | null): void;
+  /** Sets one node's status ahead of the next fetch (a live event said it changed). */
+  setNodeStatus(nodeId: string, status: NodeStatus): void;
 }
 
 /** The run on screen and each node's status in it. */
@@ -18,6 +20,9 @@ export const useRunStore = create<RunState>()((set) => ({
   nodeStatus: {},
   showRun(run) {
     set({ run, nodeStatus: nodeStatusesOf(run) });
+  },
+  setNodeStatus(nodeId, status) {
+    set((s) => (s.nodeStatus[nodeId] === status ? s : { nodeStatus: { ...s.nodeStatus, [nodeId]: status } }));
   },
 }));
 

@@ -1,0 +1,145 @@
+import type { NodeRunView, RunView } from '@weft/schemas';
+import { useEffect, useState } from 'react';
+import { formatJson } from '../format';
+import { Time } from '../Time';
+import { NodeStatusBadge } from './StatusBadge';
+import { isFinalRunStatus, nodeStatusLook, nodeStatusText } from './status';
+import { timelineBars } from './timeline';
+
+/** Outputs longer than this are collapsed until asked for. */
+const INLINE_OUTPUT_CHARS = 400;
+
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+
+/** Every node of a run on one time axis, with its attempts, output, error and LLM calls. */
+export function RunTimeline({ run }: { readonly run: RunView }) {
+  const now = useNow(!isFinalRunStatus(run.status));
+  const { bars, spanMs } = timelineBars(run, run.nodes, now);
+  const barOf = new Map(bars.map((b) => [b.id, b]));
+
+  return (
+    <section className="section" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      <p className="muted">Span: {seconds(spanMs)}</p>
+      <ol className="timeline" data-testid="timeline">
+        {run.nodes.map((node) => {
+          const bar = barOf.get(node.id);
+          return (
+            <li key={node.id} className="timeline__row" data-testid={`timeline-${node.id}`} data-status={node.status}>
+              <div className="timeline__head">
+                <code>{node.id}</code>
+                <span className="muted">{node.type}</span>
+                <NodeStatusBadge status={node.status} size="small" />
+                {nodeStatusText(node.status, node.attempts) !== nodeStatusLook(node.status).label && <span className="muted">{nodeStatusText(node.status, node.attempts)}</span>}
+                {node.reused && <span className="badge badge--muted badge--small">Reused</span>}
+              </div>
+              <div className="timeline__track" aria-hidden="true">
+                {bar && <span className={`timeline__bar timeline__bar--${node.status}${bar.open ? ' timeline__bar--open' : ''}`} style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />}
+              </div>
+              <p className="timeline__times muted">
+                {node.startedAt ? (
+                  <>
+                    <Time value={node.startedAt} /> → {node.finishedAt ? <Time value={node.finishedAt} /> : 'still running'}
+                    {bar?.durationMs != null && ` (${seconds(bar.durationMs)})`}
+                  </>
+                ) : (
+                  'Did not start'
+                )}
+              </p>
+              <NodeDetails node={node} />
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function NodeDetails({ node }: { readonly node: NodeRunView }) {
+  return (
+    <div className="timeline__details">
+      {node.error && (
+        <p className="notice notice--danger">
+          <strong>{node.error.type}</strong>: {node.error.message}
+        </p>
+      )}
+      {node.output !== null && node.output !== undefined && <Collapsible label={`Output of ${node.id}`} value={node.output} />}
+      {node.llm && node.llm.length > 0 && <LlmCalls node={node} />}
+    </div>
+  );
+}
+
+/** A JSON value, shown at once when short and behind a "Show" button when long. */
+export function Collapsible({ label, value }: { readonly label: string; readonly value: unknown }) {
+  const [open, setOpen] = useState(false);
+  const text = formatJson(value);
+  if (text.length <= INLINE_OUTPUT_CHARS) {
+    return (
+      <pre className="json" aria-label={label} tabIndex={0}>
+        {text}
+      </pre>
+    );
+  }
+  return (
+    <div>
+      <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        {open ? 'Hide' : 'Show'} {label.toLowerCase()} ({Math.round(text.length / 1024) || 1} KB)
+      </button>
+      {open && (
+        <pre className="json" aria-label={label} tabIndex={0}>
+          {text}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+function LlmCalls({ node }: { readonly node: NodeRunView }) {
+  const calls = node.llm ?? [];
+  const total = calls.reduce((s, c) => ({ tokens: s.tokens + c.inputTokens + c.outputTokens, cost: s.cost + c.costUsd }), { tokens: 0, cost: 0 });
+  return (
+    <div className="table-wrap">
+      <table className="table table--compact">
+        <caption>
+          LLM calls of {node.id}: {total.tokens} tokens, ${total.cost.toFixed(4)}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Attempt</th>
+            <th scope="col">Provider</th>
+            <th scope="col">Model</th>
+            <th scope="col" className="num">Tokens in</th>
+            <th scope="col" className="num">Tokens out</th>
+            <th scope="col" className="num">Cost (USD)</th>
+            <th scope="col" className="num">Latency</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {calls.map((c, i) => (
+            <tr key={i}>
+              <td>{c.attempt}</td>
+              <td>{c.provider}</td>
+              <td>{c.model}</td>
+              <td className="num">{c.inputTokens}</td>
+              <td className="num">{c.outputTokens}</td>
+              <td className="num">{c.costUsd.toFixed(4)}</td>
+              <td className="num">{seconds(c.latencyMs)}</td>
+              <td>{c.error ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
