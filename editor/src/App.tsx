@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link } from './Link';
+import { navFor, navPageOf, type Role } from './operators/nav';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AuditPage } from './pages/AuditPage';
 import { CollectionPage } from './pages/CollectionPage';
@@ -17,14 +18,26 @@ import { WorkflowListPage } from './pages/WorkflowListPage';
 import { WorkflowPage } from './pages/WorkflowPage';
 import type { Route } from './router';
 import { useAuthStore } from './store/auth-store';
+import { useMeStore } from './store/me-store';
+import { otherTheme } from './theme/theme';
+import { useTheme } from './theme/useTheme';
 import { useRoute } from './useRoute';
 
 /** The editor: sign-in until there is a token, then the page the path names. */
 export function App() {
-  const signedIn = useAuthStore((s) => s.token !== null);
+  const token = useAuthStore((s) => s.token);
+  const signedIn = token !== null;
   const signOut = useAuthStore((s) => s.signOut);
   const route = useRoute();
   const main = useMainFocus(`${signedIn}:${JSON.stringify(route)}`);
+  const me = useMeStore((s) => s.current);
+  const { theme, setTheme } = useTheme();
+
+  useEffect(() => {
+    if (token) void useMeStore.getState().load(token);
+    else useMeStore.getState().clear();
+  }, [token]);
+  const role = me.state === 'ready' ? (me.me.role as Role) : null;
 
   return (
     <div className="app">
@@ -38,11 +51,32 @@ export function App() {
           </span>
           Weft
         </Link>
-        {signedIn && (
-          <button type="button" className="button button--quiet" onClick={() => signOut()}>
-            Sign out
+        {signedIn && <MainNav role={role} current={navPageOf(route.name)} />}
+        <div className="app-header__end">
+          <button
+            type="button"
+            className="button button--quiet theme-toggle"
+            onClick={() => setTheme(otherTheme(theme))}
+            aria-pressed={theme === 'dark'}
+            title={`Switch to the ${otherTheme(theme)} theme`}
+          >
+            <span aria-hidden="true">{theme === 'dark' ? '☾' : '☀'}</span>
+            <span className="visually-hidden">Dark theme</span>
           </button>
-        )}
+          {signedIn && (
+            <>
+              {me.state === 'ready' && (
+                <span className="whoami muted" data-testid="whoami" title={`Signed in as ${me.me.name}`}>
+                  <span className="visually-hidden">Signed in as {me.me.name}, </span>
+                  {me.me.role}
+                </span>
+              )}
+              <button type="button" className="button button--quiet" onClick={() => signOut()}>
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
       </header>
       <main id="main" ref={main} className="app-main" tabIndex={-1}>
         {signedIn ? <Page route={route} /> : <SignInPage />}
@@ -65,6 +99,24 @@ function useMainFocus(pageKey: string) {
     if (ref.current && !ref.current.contains(document.activeElement)) ref.current.focus({ preventScroll: true });
   }, [pageKey]);
   return ref;
+}
+
+/** The header links the role may use, the current section marked; space is kept while the role loads. */
+function MainNav({ role, current }: { readonly role: Role | null; readonly current: string | undefined }) {
+  return (
+    <nav className="main-nav" aria-label="Main">
+      <ul>
+        {role &&
+          navFor(role).map((item) => (
+            <li key={item.page}>
+              <Link to={item.path} className="main-nav__link" aria-current={item.page === current ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            </li>
+          ))}
+      </ul>
+    </nav>
+  );
 }
 
 function Page({ route }: { readonly route: Route }) {

@@ -1,9 +1,141 @@
-/** Secrets. */
+import { useId, useState, type FormEvent } from 'react';
+import { deleteSecret, listSecrets, putSecret, type SecretEntry } from '../api/operators';
+import { useResource } from '../api/useResource';
+import { ConfirmDialog } from '../operators/ConfirmDialog';
+import { ErrorNotice } from '../operators/ErrorNotice';
+import { Loading } from '../operators/Loading';
+import { RequireRole } from '../operators/RequireRole';
+import { useAction } from '../operators/useAction';
+import { Time } from '../Time';
+import { LoadError } from './LoadError';
+
+/** Secrets, write-only: set or replace a value, list names and times, delete. Values never come back. */
 export function SecretsPage() {
+  return (
+    <RequireRole role="admin" title="Secrets">
+      <SecretsContent />
+    </RequireRole>
+  );
+}
+
+function SecretsContent() {
+  const { resource, reload } = useResource('secrets', (signal) => listSecrets({ signal }));
+  const [deleting, setDeleting] = useState<SecretEntry | null>(null);
+  const remove = useAction();
+
+  async function confirmDelete() {
+    if (!deleting) return;
+    const ok = await remove.run(() => deleteSecret(deleting.name));
+    setDeleting(null);
+    if (ok) reload();
+  }
+
   return (
     <div className="page">
       <title>Secrets · Weft</title>
-      <h1>Secrets</h1>
+      <div className="page-head">
+        <h1>Secrets</h1>
+      </div>
+      <SetSecret onSaved={reload} />
+      <section className="section" aria-labelledby="secrets-list">
+        <h2 id="secrets-list">Stored secrets</h2>
+        <ErrorNotice error={remove.error} />
+        {resource.state === 'loading' && <Loading what="secrets" />}
+        {resource.state === 'error' && <LoadError what="secrets" error={resource.error} onRetry={reload} />}
+        {resource.state === 'ready' &&
+          (resource.data.length === 0 ? (
+            <div className="empty card">
+              <p>No secrets yet.</p>
+            </div>
+          ) : (
+            <div className="table-wrap card">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Last set</th>
+                    <th scope="col">Set by</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {resource.data.map((s) => (
+                    <tr key={s.name}>
+                      <th scope="row" className="mono">
+                        {s.name}
+                      </th>
+                      <td>
+                        <Time value={s.createdAt} />
+                      </td>
+                      <td>
+                        <Time value={s.updatedAt} />
+                      </td>
+                      <td className="mono">{s.updatedBy ?? '—'}</td>
+                      <td>
+                        <button type="button" className="button button--small" onClick={() => setDeleting(s)} aria-label={`Delete ${s.name}`}>
+                          Delete
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+      </section>
+      <ConfirmDialog open={deleting !== null} title="Delete this secret?" confirmLabel="Delete secret" busy={remove.pending} onConfirm={() => void confirmDelete()} onCancel={() => setDeleting(null)}>
+        <p>
+          Nodes reading <code>{deleting?.name}</code> will fail until it is set again.
+        </p>
+      </ConfirmDialog>
     </div>
+  );
+}
+
+function SetSecret({ onSaved }: { readonly onSaved: () => void }) {
+  const [name, setName] = useState('');
+  const [value, setValue] = useState('');
+  const [saved, setSaved] = useState('');
+  const { pending, error, run } = useAction();
+  const ids = { name: useId(), value: useId(), hint: useId() };
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const ok = await run(() => putSecret(name.trim(), value));
+    if (ok) {
+      // The value leaves the page's memory as soon as it is stored.
+      setValue('');
+      setSaved(`Saved ${name.trim()}`);
+      onSaved();
+    }
+  }
+
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="set-secret" noValidate autoComplete="off">
+      <h2 id="set-secret">Set a secret</h2>
+      <p id={ids.hint} className="hint">
+        Setting an existing name replaces its value. Values are encrypted and never shown again.
+      </p>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor={ids.name}>Name</label>
+          <input id={ids.name} className="mono" value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.value}>Value</label>
+          <input id={ids.value} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="new-password" aria-describedby={ids.hint} />
+        </div>
+      </div>
+      <ErrorNotice error={error} />
+      <div className="form-actions">
+        <button type="submit" className="button button--primary" disabled={pending || name.trim() === '' || value === ''} aria-busy={pending || undefined}>
+          Save secret
+        </button>
+        <span role="status" className="muted">
+          {saved}
+        </span>
+      </div>
+    </form>
   );
 }

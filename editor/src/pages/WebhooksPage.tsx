@@ -1,9 +1,216 @@
-/** Webhooks. */
+import { useId, useState, type FormEvent } from 'react';
+import { createWebhook, deleteWebhook, listWebhooks, rotateWebhookSecret, type Webhook, type WebhookWithSecret } from '../api/operators';
+import { useResource } from '../api/useResource';
+import { ConfirmDialog } from '../operators/ConfirmDialog';
+import { ErrorNotice } from '../operators/ErrorNotice';
+import { Loading } from '../operators/Loading';
+import { can } from '../operators/nav';
+import { ShownOnce } from '../operators/ShownOnce';
+import { useAction } from '../operators/useAction';
+import { webhookCurl, webhookUrl } from '../operators/webhook-curl';
+import { WorkflowSelect } from '../operators/WorkflowSelect';
+import { useRole } from '../store/me-store';
+import { Time } from '../Time';
+import { LoadError } from './LoadError';
+
+/** Webhooks: signed public endpoints that start a workflow. Secrets are shown once, on create and rotate. */
 export function WebhooksPage() {
+  const { resource, reload } = useResource('webhooks', (signal) => listWebhooks({ signal }));
+  const role = useRole();
+  const mayOperate = role !== null && can.operate(role);
+  const [revealed, setRevealed] = useState<WebhookWithSecret | null>(null);
+
   return (
     <div className="page">
       <title>Webhooks · Weft</title>
-      <h1>Webhooks</h1>
+      <div className="page-head">
+        <h1>Webhooks</h1>
+      </div>
+      {mayOperate && (
+        <CreateWebhook
+          onCreated={(w) => {
+            setRevealed(w);
+            reload();
+          }}
+        />
+      )}
+      {revealed && <SecretReveal hook={revealed} onDone={() => setRevealed(null)} />}
+      <section className="section" aria-labelledby="webhooks-list">
+        <h2 id="webhooks-list">All webhooks</h2>
+        {resource.state === 'loading' && <Loading what="webhooks" />}
+        {resource.state === 'error' && <LoadError what="webhooks" error={resource.error} onRetry={reload} />}
+        {resource.state === 'ready' &&
+          (resource.data.length === 0 ? (
+            <div className="empty card">
+              <p>No webhooks yet.</p>
+            </div>
+          ) : (
+            <WebhookTable hooks={resource.data} mayOperate={mayOperate} onChanged={reload} onRotated={setRevealed} />
+          ))}
+      </section>
     </div>
+  );
+}
+
+function SecretReveal({ hook, onDone }: { readonly hook: WebhookWithSecret; readonly onDone: () => void }) {
+  const url = webhookUrl(window.location.origin, hook.path);
+  return (
+    <section className="card form section" aria-labelledby="hook-secret">
+      <h2 id="hook-secret">Webhook {hook.path}</h2>
+      <p>
+        URL: <code data-testid="webhook-url">{url}</code>
+      </p>
+      <ShownOnce label="Signing secret" value={hook.secret} testId="webhook-secret" />
+      <p>Call it with a signature (HMAC-SHA256 of “timestamp.body”):</p>
+      <pre className="code-block" data-testid="webhook-curl">{webhookCurl(url, hook.secret)}</pre>
+      <button type="button" className="button" onClick={onDone}>
+        I have stored the secret
+      </button>
+    </section>
+  );
+}
+
+function CreateWebhook({ onCreated }: { readonly onCreated: (w: WebhookWithSecret) => void }) {
+  const [path, setPath] = useState('');
+  const [workflowId, setWorkflowId] = useState('');
+  const [mode, setMode] = useState<'async' | 'sync'>('async');
+  const { pending, error, run } = useAction();
+  const ids = { path: useId(), workflow: useId(), mode: useId(), pathHint: useId() };
+  const pathOk = /^[a-z0-9][a-z0-9_-]{0,99}$/.test(path);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    let created: WebhookWithSecret | null = null;
+    const ok = await run(async () => {
+      created = await createWebhook({ path, workflowId, mode });
+    });
+    if (ok && created) {
+      setPath('');
+      onCreated(created);
+    }
+  }
+
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="new-webhook" noValidate>
+      <h2 id="new-webhook">New webhook</h2>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor={ids.path}>Path</label>
+          <input id={ids.path} className="mono" value={path} onChange={(e) => setPath(e.target.value)} aria-describedby={ids.pathHint} aria-invalid={path !== '' && !pathOk ? true : undefined} spellCheck={false} />
+          <p id={ids.pathHint} className="hint">
+            {`${window.location.origin}/hooks/${path || '<path>'}`} — lower-case letters, digits, - and _
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.workflow}>Workflow</label>
+          <WorkflowSelect id={ids.workflow} value={workflowId} onChange={setWorkflowId} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.mode}>Answer</label>
+          <select id={ids.mode} value={mode} onChange={(e) => setMode(e.target.value as 'async' | 'sync')}>
+            <option value="async">at once, with the run id</option>
+            <option value="sync">after the run, with its output</option>
+          </select>
+        </div>
+      </div>
+      <ErrorNotice error={error} />
+      <div className="form-actions">
+        <button type="submit" className="button button--primary" disabled={pending || !pathOk || workflowId === ''} aria-busy={pending || undefined}>
+          Create webhook
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function WebhookTable({
+  hooks,
+  mayOperate,
+  onChanged,
+  onRotated,
+}: {
+  readonly hooks: readonly Webhook[];
+  readonly mayOperate: boolean;
+  readonly onChanged: () => void;
+  readonly onRotated: (w: WebhookWithSecret) => void;
+}) {
+  const { pending, error, run } = useAction();
+  const [confirm, setConfirm] = useState<{ hook: Webhook; action: 'rotate' | 'delete' } | null>(null);
+
+  async function proceed() {
+    if (!confirm) return;
+    const { hook, action } = confirm;
+    let rotated: WebhookWithSecret | null = null;
+    const ok = await run(async () => {
+      if (action === 'delete') await deleteWebhook(hook.path);
+      else rotated = await rotateWebhookSecret(hook.path);
+    });
+    setConfirm(null);
+    if (ok) {
+      if (rotated) onRotated(rotated);
+      onChanged();
+    }
+  }
+
+  return (
+    <>
+      <ErrorNotice error={error} />
+      <div className="table-wrap card">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Path</th>
+              <th scope="col">URL</th>
+              <th scope="col">Workflow</th>
+              <th scope="col">Answer</th>
+              <th scope="col">Secret rotated</th>
+              {mayOperate && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {hooks.map((h) => (
+              <tr key={h.path}>
+                <th scope="row" className="mono">
+                  {h.path}
+                </th>
+                <td>
+                  <code>{webhookUrl(window.location.origin, h.path)}</code>
+                </td>
+                <td className="mono">{h.workflowId}</td>
+                <td>{h.mode}</td>
+                <td>
+                  <Time value={h.rotatedAt ?? h.createdAt} />
+                </td>
+                {mayOperate && (
+                  <td>
+                    <div className="actions">
+                      <button type="button" className="button button--small" disabled={pending} onClick={() => setConfirm({ hook: h, action: 'rotate' })} aria-label={`Rotate the secret of ${h.path}`}>
+                        Rotate secret
+                      </button>
+                      <button type="button" className="button button--small" disabled={pending} onClick={() => setConfirm({ hook: h, action: 'delete' })} aria-label={`Delete ${h.path}`}>
+                        Delete
+                      </button>
+                    </div>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ConfirmDialog
+        open={confirm !== null}
+        title={confirm?.action === 'delete' ? 'Delete this webhook?' : 'Rotate the signing secret?'}
+        confirmLabel={confirm?.action === 'delete' ? 'Delete webhook' : 'Rotate secret'}
+        busy={pending}
+        onConfirm={() => void proceed()}
+        onCancel={() => setConfirm(null)}
+      >
+        <p>
+          {confirm?.action === 'delete' ? 'Calls to ' : 'Senders signing with the current secret of '}
+          <code>/hooks/{confirm?.hook.path}</code> {confirm?.action === 'delete' ? 'will answer 404.' : 'will be refused until they use the new one.'}
+        </p>
+      </ConfirmDialog>
+    </>
   );
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { shellQuote, webhookCurl, webhookUrl } from './webhook-curl';
+
+describe('webhookCurl', () => {
+  it('builds the public URL from the origin and path', () => {
+    expect(webhookUrl('http://localhost:3000/', 'orders')).toBe('http://localhost:3000/hooks/orders');
+  });
+
+  it('quotes values for the shell', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+
+  it('signs timestamp.body with HMAC-SHA256 and sends both headers', () => {
+    const snippet = webhookCurl('http://x/hooks/a', 'whsec_abc', '{"n":1}');
+    expect(snippet).toContain(`SECRET='whsec_abc'`);
+    expect(snippet).toContain(`BODY='{"n":1}'`);
+    expect(snippet).toContain(`printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`);
+    expect(snippet).toContain('-H "X-Weft-Timestamp: $TS"');
+    expect(snippet).toContain('-H "X-Weft-Signature: sha256=$SIG"');
+    expect(snippet).toContain(`curl -sS -X POST 'http://x/hooks/a'`);
+  });
+
+  it('falls back to an environment variable without the secret', () => {
+    expect(webhookCurl('http://x/hooks/a', null)).toContain('SECRET="$WEFT_WEBHOOK_SECRET"');
+  });
+});
