@@ -53,7 +53,8 @@ test('Undo / redo and copy / paste change the canvas as expected; export then im
   await expect(page.locator('.react-flow__edge')).toHaveCount(edgeCount);
 
   // Shift-click selects two nodes; Group frames them, the frame collapses to hide them, undo ungroups.
-  await page.getByTestId('node-greet').click();
+  // The pasted copy sits below and right of the original, so click the original's top-left corner.
+  await page.getByTestId('node-greet').click({ position: { x: 6, y: 6 } });
   await page.getByTestId('node-greet_1').click({ modifiers: ['Shift'] });
   await page.getByRole('button', { name: 'Group', exact: true }).click();
   await expect(page.getByTestId('group-group_1')).toContainText('2 nodes');
@@ -70,7 +71,7 @@ test('Undo / redo and copy / paste change the canvas as expected; export then im
   await expect(page.getByTestId('node-greet_1')).toBeVisible();
 
   // The shortcuts help opens with ? and Esc closes it.
-  await page.getByTestId('node-greet').click();
+  await page.getByTestId('node-greet').click({ position: { x: 6, y: 6 } });
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   await page.screenshot({ path: 'artifacts/canvas-3-shortcuts.png', fullPage: true });
