@@ -16,8 +16,13 @@ const steps = (page: Page) => page.locator('.react-flow__node-step');
 
 test('Undo / redo and copy / paste change the canvas as expected; export then import gives the same workflow', async ({ page, context, request }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  // Its own copy of the example, so the import at the end adds no second "Hello, Weft" for other specs.
+  const example = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const created = await request.post(`${url()}/api/workflows`, { headers: auth(), data: { ...example, name: `Canvas edits ${Date.now()}` } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
   await signIn(page);
-  await page.getByRole('link', { name: 'Hello, Weft' }).click();
+  await page.goto(`${url()}/workflows/${id}`);
   await expect(page.getByTestId('node-greet')).toBeVisible();
   await expect(steps(page)).toHaveCount(4);
   const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
@@ -55,7 +60,10 @@ test('Undo / redo and copy / paste change the canvas as expected; export then im
   // Shift-click selects two nodes; Group frames them, the frame collapses to hide them, undo ungroups.
   // The pasted copy sits below and right of the original, so click the original's top-left corner.
   await page.getByTestId('node-greet').click({ position: { x: 6, y: 6 } });
-  await page.getByTestId('node-greet_1').click({ modifiers: ['Shift'] });
+  // …and the copy by its bottom-right corner, which the (now selected and raised) original does not cover.
+  const copy = await page.getByTestId('node-greet_1').boundingBox();
+  if (!copy) throw new Error('the pasted node has no box');
+  await page.getByTestId('node-greet_1').click({ modifiers: ['Shift'], position: { x: copy.width - 6, y: copy.height - 6 } });
   await page.getByRole('button', { name: 'Group', exact: true }).click();
   await expect(page.getByTestId('group-group_1')).toContainText('2 nodes');
   await page.getByRole('button', { name: 'Collapse group Group' }).click();
