@@ -1,6 +1,7 @@
 import type { NodeTypeView, WorkflowView } from '@weft/schemas';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { ErrorNotice } from '../operators/ErrorNotice';
 import { ApiError, getWorkflow, listNodeTypes } from '../api/client';
 import { useResource } from '../api/useResource';
 import { createWorkflow, importWorkflow, saveWorkflow } from '../api/workflows';
@@ -317,18 +318,7 @@ function SaveDialog({ onClose }: { readonly onClose: () => void }) {
           <label htmlFor="save-message">What changed (optional)</label>
           <input id="save-message" value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} autoFocus />
         </div>
-        {error && (
-          <div role="alert" className="editor-error">
-            <p>Not saved: {error.message}</p>
-            {error instanceof ApiError && error.issues.length > 0 && (
-              <ul>
-                {error.issues.map((i, n) => (
-                  <li key={n}>{i.path ? `${i.path}: ${i.message}` : i.message}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
+        <ErrorNotice error={error} prefix="Not saved" />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel
@@ -370,18 +360,7 @@ function ImportDialog({ doc, onClose }: { readonly doc: EditableWorkflow; readon
       <p>
         {doc.nodes.length} node{doc.nodes.length === 1 ? '' : 's'}, {doc.edges.length} connection{doc.edges.length === 1 ? '' : 's'}.
       </p>
-      {error && (
-        <div role="alert" className="editor-error">
-          <p>Not imported: {error.message}</p>
-          {error instanceof ApiError && error.issues.length > 0 && (
-            <ul>
-              {error.issues.map((i, n) => (
-                <li key={n}>{i.path ? `${i.path}: ${i.message}` : i.message}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <ErrorNotice error={error} prefix="Not imported" />
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onClose}>
           Cancel
