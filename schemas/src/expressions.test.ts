@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionError, evaluateExpression, findTemplates, resolveParams, resolveTemplate, type ExpressionScope } from './expressions.js';
+import { analyseExpression, checkExpression, ExpressionError, evaluateExpression, findTemplates, resolveParams, resolveTemplate, type ExpressionScope } from './expressions.js';
 
 const scope: ExpressionScope = {
   input: { name: 'Ada', n: 21, tags: ['a', 'b'] },
@@ -53,5 +53,34 @@ describe('expressions', () => {
 
   it('reports a syntax error as an ExpressionError', async () => {
     await expect(resolveTemplate('{{ 1 + }}', scope)).rejects.toBeInstanceOf(ExpressionError);
+  });
+
+  it('finds the nodes an expression reads, whether it is boolean, and its syntax error', () => {
+    expect(analyseExpression('$nodes.fetch.output.body[0].id = 1 and $exists($nodes.plan.other)')).toEqual({
+      references: [
+        { nodeId: 'fetch', fields: ['body'] },
+        { nodeId: 'plan', fields: [] },
+      ],
+      boolean: true,
+    });
+    expect(analyseExpression('1 +')).toEqual({ error: { message: 'Unexpected end of expression', position: 3 }, references: [], boolean: false });
+    expect(checkExpression('1 +')).toEqual({ message: 'Unexpected end of expression', position: 3 });
+    expect(checkExpression('$input.a')).toBeUndefined();
+  });
+
+  it('answers an expression seen before with the same analysis, which cannot be changed', () => {
+    const first = analyseExpression('$nodes.a.output.b');
+    expect(analyseExpression('$nodes.a.output.b')).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.references) && Object.isFrozen(first.references[0]!.fields)).toBe(true);
+    expect(Object.isFrozen(analyseExpression('(').error)).toBe(true);
+  });
+
+  it('analyses correctly past the cache bound, and sources too long to keep', () => {
+    const early = analyseExpression('$nodes.early.output.x');
+    for (let i = 0; i < 5000; i++) analyseExpression(`$nodes.n${i}.output`);
+    expect(analyseExpression('$nodes.early.output.x')).toEqual(early);
+    const long = `$nodes.big.output.${'x'.repeat(2000)}`;
+    expect(analyseExpression(long)).toEqual({ references: [{ nodeId: 'big', fields: ['x'.repeat(2000)] }], boolean: false });
+    expect(analyseExpression(long)).toEqual(analyseExpression(long));
   });
 });

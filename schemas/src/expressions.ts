@@ -60,13 +60,7 @@ export interface ExpressionSyntaxError {
 
 /** Parses a JSONata expression; returns the syntax error, or `undefined` when it parses. */
 export function checkExpression(source: string): ExpressionSyntaxError | undefined {
-  try {
-    jsonata(source);
-    return undefined;
-  } catch (e) {
-    const err = e as { message?: string; position?: number };
-    return { message: err.message ?? String(e), ...(err.position === undefined ? {} : { position: err.position }) };
-  }
+  return analyseExpression(source).error;
 }
 
 /** What expressions can see while a node's params are resolved. */
@@ -205,8 +199,34 @@ interface AstNode {
 const BOOLEAN_OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=', 'and', 'or', 'in']);
 const BOOLEAN_FUNCTIONS = new Set(['boolean', 'not', 'exists', 'contains']);
 
-/** Parses an expression and reports its syntax error, the nodes it reads, and whether it is boolean. */
+// Parsing dominates validation, and the editor and the server validate the same expressions
+// over and over (every edit, save, publish and run), so analyses are kept by source text. Least
+// recently used first out; at most 4,096 sources of up to 1,000 characters each.
+const CACHED_ANALYSES_MAX = 4096;
+const CACHED_SOURCE_MAX = 1000;
+const ANALYSES = new Map<string, ExpressionAnalysis>();
+
+/**
+ * Parses an expression and reports its syntax error, the nodes it reads, and whether it is boolean.
+ * The result is shared between calls with the same source and frozen: do not change it.
+ */
 export function analyseExpression(source: string): ExpressionAnalysis {
+  const known = ANALYSES.get(source);
+  if (known) {
+    // Re-inserted so that the map's order is least recently used first.
+    ANALYSES.delete(source);
+    ANALYSES.set(source, known);
+    return known;
+  }
+  const analysis = deepFreeze(analyse(source));
+  if (source.length <= CACHED_SOURCE_MAX) {
+    ANALYSES.set(source, analysis);
+    if (ANALYSES.size > CACHED_ANALYSES_MAX) ANALYSES.delete(ANALYSES.keys().next().value!);
+  }
+  return analysis;
+}
+
+function analyse(source: string): ExpressionAnalysis {
   let ast: AstNode;
   try {
     ast = jsonata(source).ast() as AstNode;
@@ -230,6 +250,14 @@ export function analyseExpression(source: string): ExpressionAnalysis {
     references.push({ nodeId: String(id.value), fields });
   });
   return { references, boolean: isBoolean(ast) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function isBoolean(node: AstNode | undefined): boolean {

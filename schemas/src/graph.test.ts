@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findCycle, reachableFrom, topologicalOrder, upstreamOf } from './graph.js';
+import fc from 'fast-check';
+import { findCycle, isUpstream, reachableFrom, topologicalOrder, upstreamOf } from './graph.js';
 
 const nodes = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
 const edges = [
@@ -30,5 +31,37 @@ describe('graph helpers', () => {
   it('computes ancestors and reachable nodes', () => {
     expect([...upstreamOf('d', edges)].sort()).toEqual(['a', 'b', 'c']);
     expect([...reachableFrom(['b'], edges)].sort()).toEqual(['b', 'd']);
+  });
+
+  it('tells whether one node is upstream of another', () => {
+    const upstream = isUpstream(nodes, edges);
+    expect(upstream('a', 'd')).toBe(true);
+    expect(upstream('b', 'd')).toBe(true);
+    expect(upstream('d', 'a')).toBe(false);
+    expect(upstream('b', 'c')).toBe(false);
+    expect(upstream('a', 'a')).toBe(false);
+    expect(upstream('ghost', 'd')).toBe(false);
+    expect(() => isUpstream(nodes, [...edges, { source: 'd', target: 'a' }])).toThrow(/cycle/);
+  });
+
+  it('agrees with the ancestor sets on generated graphs', () => {
+    // Edges only from lower to higher numbers, so every generated graph is acyclic; up to 80
+    // nodes so that bit sets span several words.
+    const graphs = fc.integer({ min: 1, max: 80 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n }).map((pairs) => pairs.filter(([a, b]) => a !== b).map(([a, b]) => ({ source: `n${Math.min(a, b)}`, target: `n${Math.max(a, b)}` }))),
+        order: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => `n${i}`), { minLength: n }),
+      }),
+    );
+    fc.assert(
+      fc.property(graphs, ({ edges, order }) => {
+        const many = order.map((id) => ({ id }));
+        const upstream = isUpstream(many, edges);
+        const sets = order.map((b) => upstreamOf(b, edges));
+        expect(order.map((b) => order.filter((a) => upstream(a, b)).sort())).toEqual(sets.map((s) => [...s].sort()));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

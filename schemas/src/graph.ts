@@ -122,6 +122,41 @@ export function upstreamOf(id: string, edges: readonly GraphEdge[] | ReadonlyMap
   return seen;
 }
 
+/**
+ * Builds a test of whether one node is upstream of (an ancestor of) another, for a graph without
+ * cycles whose node ids are unique; throws on a cycle. One pass in topological order gives every
+ * node its ancestors as a bit set (nodes² / 8 bytes in all), so each test takes constant time
+ * where ancestor sets per node would take time and memory quadratic in a long chain.
+ * @example isUpstream(nodes, edges)('a', 'd') // true: d can be reached from a
+ */
+export function isUpstream(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): (ancestor: string, id: string) => boolean {
+  const order = topologicalOrder(nodes, edges);
+  const position = new Map<string, number>();
+  order.forEach((id, i) => position.set(id, i));
+  const parents: number[][] = order.map(() => []);
+  for (const e of edges) {
+    const source = position.get(e.source);
+    const target = position.get(e.target);
+    if (source !== undefined && target !== undefined) parents[target]!.push(source);
+  }
+  const words = (order.length + 31) >>> 5;
+  const bits = new Uint32Array(order.length * words);
+  parents.forEach((sources, i) => {
+    const row = i * words;
+    for (const p of sources) {
+      const from = p * words;
+      // Ancestors come earlier in the order, so a parent's bits end at its own position.
+      for (let w = 0; w <= p >>> 5; w++) bits[row + w] = bits[row + w]! | bits[from + w]!;
+      bits[row + (p >>> 5)] = bits[row + (p >>> 5)]! | (1 << (p & 31));
+    }
+  });
+  return (ancestor, id) => {
+    const a = position.get(ancestor);
+    const b = position.get(id);
+    return a !== undefined && b !== undefined && (bits[b * words + (a >>> 5)]! & (1 << (a & 31))) !== 0;
+  };
+}
+
 /** Every node reachable from any of `starts`, the starts included. */
 export function reachableFrom(starts: readonly string[], edges: readonly GraphEdge[]): Set<string> {
   const byTarget = new Map<string, string[]>();

@@ -189,6 +189,87 @@ describe('validateWorkflow', () => {
     expect(withWhen('$nodes.out.output = 1')).toMatchObject([{ code: 'bad_reference' }]);
   });
 
+  it('reports every problem in a stable order: ids, types and params, edges, reachability, then expressions in document order', () => {
+    const d = {
+      schemaVersion: 1,
+      name: 'w',
+      nodes: [
+        { id: 'start', type: 'control.trigger' },
+        { id: 'a', type: 'execution.http', params: { url: 'https://x/{{ $nodes.start.output }}' } },
+        { id: 'b', type: 'analysis.transform', params: { expression: '$nodes.a.output.stauts' } },
+        { id: 'c', type: 'analysis.transform', params: { expression: '$nodes.d.output' } },
+        {
+          id: 'd',
+          type: 'control.output',
+          params: { value: { list: ['{{ $nodes.a.output.meta.extra }} and {{ $nodes.ghost.output }}', 3], deep: { 'odd key': '{{ $nodes.d.output }}', ok: '{{ $nodes.start.output.x }}' } } },
+        },
+        { id: 'island', type: 'analysis.transform', params: { expression: '1' } },
+        { id: 'e', type: 'analysis.nope' },
+        { id: 'f', type: 'execution.http', params: { url: '', method: 'BREW' } },
+        { id: 'g', type: 'analysis.transform', params: { expression: '$input.(' } },
+        { id: 'island', type: 'control.output', params: { value: '{{ unclosed' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'a' },
+        { id: 'e2', source: 'a', target: 'b', when: '$.status' },
+        { id: 'e3', source: 'a', target: 'c', when: '= 3' },
+        { id: 'e4', source: 'b', target: 'd', when: '$nodes.b.output = 1 and $nodes.c.output = 2' },
+        { id: 'e5', source: 'c', target: 'd' },
+        { id: 'e1', source: 'ghost', target: 'd' },
+        { id: 'e7', source: 'd', target: 'f' },
+        { id: 'e8', source: 'b', sourcePort: 'maybe', target: 'g', targetPort: 'side' },
+        { id: 'e9', source: 'start', target: 'e' },
+      ],
+    };
+    expect(validateWorkflow(d, catalog).problems).toEqual([
+      { severity: 'error', code: 'duplicate_id', path: '$.nodes[9].id', message: 'node id "island" is used more than once', nodeId: 'island' },
+      { severity: 'error', code: 'duplicate_id', path: '$.edges[5].id', message: 'edge id "e1" is used more than once' },
+      { severity: 'error', code: 'unknown_type', path: '$.nodes[6].type', message: 'unknown node type "analysis.nope"', nodeId: 'e' },
+      { severity: 'error', code: 'invalid_params', path: '$.nodes[7].params.url', message: 'Too small: expected string to have >=1 characters', nodeId: 'f' },
+      { severity: 'error', code: 'invalid_params', path: '$.nodes[7].params.method', message: 'Invalid option: expected one of "GET"|"POST"', nodeId: 'f' },
+      { severity: 'error', code: 'non_boolean_condition', path: '$.edges[1].when', message: 'a condition must yield true or false: use a comparison, and/or, $exists, $not or $boolean' },
+      { severity: 'error', code: 'expression_syntax', path: '$.edges[2].when', message: 'condition does not parse: The symbol "=" cannot be used as a unary operator' },
+      { severity: 'error', code: 'missing_node', path: '$.edges[5].source', message: 'edge source "ghost" is not a node of this workflow' },
+      { severity: 'error', code: 'unknown_port', path: '$.edges[6].sourcePort', message: 'node "d" has no output port "out" (ports: none)', nodeId: 'd' },
+      { severity: 'error', code: 'unknown_port', path: '$.edges[7].sourcePort', message: 'node "b" has no output port "maybe" (ports: out)', nodeId: 'b' },
+      { severity: 'error', code: 'unknown_port', path: '$.edges[7].targetPort', message: 'node "g" has no input port "side" (ports: in)', nodeId: 'g' },
+      { severity: 'warning', code: 'unreachable', path: '$.nodes[5]', message: 'node "island" cannot be reached from a trigger and will never run', nodeId: 'island' },
+      { severity: 'warning', code: 'unreachable', path: '$.nodes[7]', message: 'node "f" cannot be reached from a trigger and will never run', nodeId: 'f' },
+      { severity: 'warning', code: 'unreachable', path: '$.nodes[8]', message: 'node "g" cannot be reached from a trigger and will never run', nodeId: 'g' },
+      { severity: 'error', code: 'bad_reference', path: '$.edges[3].when', message: 'expression refers to node "c", which is not upstream of this node' },
+      { severity: 'error', code: 'unknown_field', path: '$.nodes[2].params.expression', message: '$nodes.a.output.stauts: the output of "a" has no field "stauts" (fields: status, headers, body, meta)', nodeId: 'b' },
+      { severity: 'error', code: 'bad_reference', path: '$.nodes[3].params.expression', message: 'expression refers to node "d", which is not upstream of this node', nodeId: 'c' },
+      { severity: 'warning', code: 'unknown_field', path: '$.nodes[4].params.value.list[0]', message: '$nodes.a.output.meta.extra: the output of "a" has no field "extra" (fields: took)', nodeId: 'd' },
+      { severity: 'error', code: 'bad_reference', path: '$.nodes[4].params.value.list[0]', message: 'expression refers to node "ghost", which is not a node of this workflow', nodeId: 'd' },
+      { severity: 'error', code: 'bad_reference', path: '$.nodes[4].params.value.deep["odd key"]', message: 'expression refers to node "d", which is not upstream of this node', nodeId: 'd' },
+      { severity: 'error', code: 'expression_syntax', path: '$.nodes[8].params.expression', message: 'expression "$input.(" does not parse: Expected ")" before end of expression', nodeId: 'g' },
+      { severity: 'error', code: 'expression_syntax', path: '$.nodes[9].params.value', message: 'unclosed {{ in expression', nodeId: 'island' },
+    ]);
+    // With a cycle, references are not checked (upstream means nothing there); syntax still is.
+    d.edges.push({ id: 'back', source: 'b', target: 'a' });
+    expect(problems(d).map((p) => `${p.code} ${p.path}`).slice(11)).toEqual([
+      'cycle $.nodes[1]',
+      'unreachable $.nodes[5]',
+      'unreachable $.nodes[7]',
+      'unreachable $.nodes[8]',
+      'expression_syntax $.nodes[8].params.expression',
+      'expression_syntax $.nodes[9].params.value',
+    ]);
+  });
+
+  it('checks references across a long chain against every node upstream, and only those', () => {
+    // 100 nodes: ancestors past the first 32 (one word of a bit set) must still count.
+    const nodes = [{ id: 'n0', type: 'control.trigger' }, ...Array.from({ length: 99 }, (_, i) => ({ id: `n${i + 1}`, type: 'analysis.transform', params: { expression: `$nodes.n${i}.output + $nodes.n0.output` } }))];
+    const edges = Array.from({ length: 99 }, (_, i) => ({ id: `e${i + 1}`, source: `n${i}`, target: `n${i + 1}` }));
+    expect(validateWorkflow({ schemaVersion: 1, name: 'w', nodes, edges }, catalog).problems).toEqual([]);
+    nodes[40] = { id: 'n40', type: 'analysis.transform', params: { expression: '$nodes.n39.output + $nodes.n70.output' } };
+    nodes[99] = { id: 'n99', type: 'analysis.transform', params: { expression: '$nodes.n1.output + $nodes.n99.output' } };
+    expect(problems({ schemaVersion: 1, name: 'w', nodes, edges })).toEqual([
+      { severity: 'error', code: 'bad_reference', path: '$.nodes[40].params.expression', nodeId: 'n40' },
+      { severity: 'error', code: 'bad_reference', path: '$.nodes[99].params.expression', nodeId: 'n99' },
+    ]);
+  });
+
   it('never throws, whatever it is given', () => {
     const weird: unknown[] = [undefined, 0, [], { nodes: 'x' }, { schemaVersion: 1, name: 'x', nodes: [{ id: 'a', type: 'control.trigger', params: [] }] }, Object.create(null)];
     for (const w of weird) expect(() => validateWorkflow(w, catalog)).not.toThrow();

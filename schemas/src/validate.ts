@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { Workflow } from './workflow.js';
-import { findCycle, parentMap, reachableFrom, upstreamOf } from './graph.js';
+import { findCycle, isUpstream, reachableFrom } from './graph.js';
 import { analyseExpression, findTemplates, hasTemplate, type NodeReference } from './expressions.js';
 import { upgradeDocument, UPGRADES, type UpgradeRegistry } from './upgrade.js';
 
@@ -197,23 +197,17 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
     });
   }
 
-  // Ancestor sets are built only for nodes whose expressions name other nodes, from one shared
-  // parent map, so validation stays linear in the graph for ordinary documents.
-  const parents = parentMap(validEdges);
-  const ancestors = new Map<string, Set<string>>();
-  const upstream = (id: string) => {
-    let set = ancestors.get(id);
-    if (!set) ancestors.set(id, (set = upstreamOf(id, parents)));
-    return set;
-  };
+  // Ancestry is worked out only when an expression names another node, once for the whole
+  // graph, so validation stays near linear in the graph even for a long chain of readers.
+  let upstream: ((ancestor: string, id: string) => boolean) | undefined;
   /** Checks the nodes an expression reads: upstream of `readerId` (or `readerId` itself when `self`), fields in their output schema. */
-  const checkReferences = (refs: readonly NodeReference[], readerId: string, self: boolean, path: string, nodeId: string | undefined) => {
+  const checkReferences = (refs: readonly NodeReference[], readerId: string, self: boolean, at: readonly PropertyKey[], nodeId: string | undefined) => {
     if (cycle) return;
     for (const ref of refs) {
       if (!nodeIndex.has(ref.nodeId)) {
-        add({ severity: 'error', code: 'bad_reference', path, message: `expression refers to node "${ref.nodeId}", which is not a node of this workflow`, ...(nodeId ? { nodeId } : {}) });
-      } else if (!(self && ref.nodeId === readerId) && !upstream(readerId).has(ref.nodeId)) {
-        add({ severity: 'error', code: 'bad_reference', path, message: `expression refers to node "${ref.nodeId}", which is not upstream of this node`, ...(nodeId ? { nodeId } : {}) });
+        add({ severity: 'error', code: 'bad_reference', path: jsonPath(at), message: `expression refers to node "${ref.nodeId}", which is not a node of this workflow`, ...(nodeId ? { nodeId } : {}) });
+      } else if (!(self && ref.nodeId === readerId) && !(upstream ??= isUpstream(uniqueNodes, validEdges))(ref.nodeId, readerId)) {
+        add({ severity: 'error', code: 'bad_reference', path: jsonPath(at), message: `expression refers to node "${ref.nodeId}", which is not upstream of this node`, ...(nodeId ? { nodeId } : {}) });
       } else {
         const missing = missingField(specs.get(ref.nodeId)?.output, ref.fields);
         if (missing) {
@@ -221,7 +215,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
           add({
             severity: missing.open ? 'warning' : 'error',
             code: 'unknown_field',
-            path,
+            path: jsonPath(at),
             message: `${where}: the output of "${ref.nodeId}" has no field "${ref.fields[missing.depth]}"${missing.known.length ? ` (fields: ${missing.known.join(', ')})` : ''}`,
             ...(nodeId ? { nodeId } : {}),
           });
@@ -233,7 +227,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
   doc.edges.forEach((e, i) => {
     if (e.when === undefined || !nodeIndex.has(e.source)) return;
     // A condition reads the source's output as `$`; other nodes it names must be upstream of the source.
-    checkReferences(analyseExpression(e.when).references, e.source, true, jsonPath(['edges', i, 'when']), undefined);
+    checkReferences(analyseExpression(e.when).references, e.source, true, ['edges', i, 'when'], undefined);
   });
 
   doc.nodes.forEach((n, i) => {
@@ -250,7 +244,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
         const a = analyseExpression(p.source);
         if (a.error) {
           add({ severity: 'error', code: 'expression_syntax', path: jsonPath(path), message: `expression "${p.source}" does not parse: ${a.error.message}`, nodeId: n.id });
-        } else checkReferences(a.references, n.id, false, jsonPath(path), n.id);
+        } else checkReferences(a.references, n.id, false, path, n.id);
       }
     });
   });
