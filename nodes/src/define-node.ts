@@ -37,6 +37,13 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType, O extends z.Zod
   readonly routing?: boolean;
   /** Whether nodes of this type can be undone, given their params (the executor has `compensate`). */
   readonly compensates?: (params: z.infer<P>) => boolean;
+  /**
+   * Whether nodes of this type (with these params) are light: no effect on the world, no network,
+   * done in well under a second. The engine runs light nodes as Temporal local activities, in the
+   * worker that runs the run, without a round trip through the Temporal server per node; they are
+   * retried and recorded like any other node. Never light: the execution kind, compensable nodes.
+   */
+  readonly light?: boolean | ((params: z.infer<P>) => boolean);
   /** How the engine runs it; `activity` (the default) calls the executor. */
   readonly mode?: PlanNodeMode;
   /** When the node may start: after all inputs settle (default), or at the first that arrives. */

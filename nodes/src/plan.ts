@@ -25,8 +25,9 @@ export function compilePlan(
   doc: Workflow,
   version: { workflowId: string; version: number; hash: string },
   registry: NodeRegistry,
+  options: CompileOptions = {},
 ): CompiledPlan {
-  const nodes: PlanNode[] = doc.nodes.map((n) => compileNode(n, registry));
+  const nodes: PlanNode[] = doc.nodes.map((n) => compileNode(n, registry, options));
   return {
     workflowId: version.workflowId,
     version: version.version,
@@ -37,8 +38,14 @@ export function compilePlan(
   };
 }
 
+/** How plans are compiled. */
+export interface CompileOptions {
+  /** Whether light nodes run as local activities (default true); false runs every node as an activity. */
+  readonly localActivities?: boolean;
+}
+
 /** Compiles one node (also a loop's body) into what the engine runs. */
-export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'policy'>, registry: NodeRegistry): PlanNode {
+export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'policy'>, registry: NodeRegistry, options: CompileOptions = {}): PlanNode {
   const def = registry.definition(n.type);
   if (!def) throw new Error(`unknown node type "${n.type}"`);
   const p = { ...DEFAULT_POLICY, ...def.policy, ...n.policy };
@@ -46,14 +53,20 @@ export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'po
   const parsed = def.params.safeParse(n.params);
   const typed = parsed.success ? parsed.data : undefined;
   const compensates = typed !== undefined && def.compensates !== undefined && def.compensates(typed);
+  const mode = def.mode ?? 'activity';
+  const light = typed !== undefined && (typeof def.light === 'function' ? def.light(typed) : def.light === true);
+  // Light and nothing to undo: a node acting on the world always gets a full activity. A loop's
+  // body stays one activity per item: hundreds of items would all be recorded in one workflow task.
+  const local = (options.localActivities ?? true) && mode === 'activity' && light && def.kind !== 'execution' && !compensates;
   return {
       id: n.id,
       type: n.type,
-      mode: def.mode ?? 'activity',
+      mode,
       params: n.params,
       join: typed !== undefined && def.join ? def.join(typed) : 'all',
       compensable: compensates && p.compensate !== false,
       sideEffects: def.kind === 'execution',
+      ...(local ? { local: true } : {}),
       startToCloseTimeout: p.timeout,
       heartbeatTimeout: p.heartbeatTimeout,
       retry: {
@@ -65,6 +78,6 @@ export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'po
       },
       onError: p.onError,
       isOutput: def.runOutput === true,
-      ...(def.mode === 'loop' && typed ? { body: compileNode({ id: n.id, ...(typed as { body: Pick<WorkflowNode, 'type' | 'params' | 'policy'> }).body }, registry) } : {}),
+      ...(def.mode === 'loop' && typed ? { body: compileNode({ id: n.id, ...(typed as { body: Pick<WorkflowNode, 'type' | 'params' | 'policy'> }).body }, registry, { ...options, localActivities: false }) } : {}),
   };
 }

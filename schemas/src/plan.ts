@@ -30,6 +30,11 @@ export interface PlanNode {
   readonly compensable: boolean;
   /** Whether the node acts on the world (execution kind): re-runs call it out. */
   readonly sideEffects: boolean;
+  /**
+   * Whether the engine runs the node as a Temporal local activity (a light node: no effect on
+   * the world, quick). Absent in plans compiled before light nodes existed: a regular activity.
+   */
+  readonly local?: boolean;
   readonly startToCloseTimeout: string;
   readonly heartbeatTimeout: string;
   readonly retry: PlanRetry;

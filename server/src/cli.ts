@@ -113,7 +113,7 @@ async function server(config: Config): Promise<number> {
   const { registry } = await loadNodeTypes(config);
   const database = await openConfiguredDatabase(config);
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
-  const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
+  const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES });
   const metrics = createMetrics({ db: database.db, defaults: true });
   const app = createApp({
     db: database.db,

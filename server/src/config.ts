@@ -69,6 +69,7 @@ export const Config = z.object({
   WEFT_TEMPORAL_PORT: z.coerce.number().int().min(0).max(65535).default(7233).describe('Port of the embedded Temporal dev server (0 = any free port)'),
   WEFT_TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233).describe('Port of the embedded Temporal Web UI (0 = no UI)'),
   WEFT_TASK_QUEUE: z.string().min(1).default('weft'),
+  WEFT_LOCAL_ACTIVITIES: z.stringbool().default(true).describe('Run light nodes (transform, branch, merge, trigger, output, policy, rules routing) as Temporal local activities; false runs every node as a regular activity'),
   WEFT_EXPRESSION_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   WEFT_ENV_ALLOW: z
     .string()

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { compilePlan, NodeRegistry } from '@weft/nodes';
+import { compilePlan, NodeRegistry, type CompileOptions } from '@weft/nodes';
 import type { RunStore } from '@weft/workers';
 import type { Db } from './db/database.js';
-import { findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
+import { findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, recordNodeAttempt, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
 import { llmUsage, recordLlmCall } from './db/repositories/llm.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
 import { newRunId } from './runs.js';
 
 /** The worker's `RunStore`, over Weft's database. */
-export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry()): RunStore {
+export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry(), compile: CompileOptions = {}): RunStore {
   return {
     startAttempt: (a) => startNodeAttempt(db, a),
     finishAttempt: (a) => finishNodeAttempt(db, a),
+    recordAttempt: (a) => recordNodeAttempt(db, a),
     setRunStatus: (c) => updateRunStatus(db, c),
     putBlob: (runId, nodeId, value) => putBlob(db, runId, nodeId, value),
     getBlob: (id) => getBlob(db, id),
@@ -22,7 +23,7 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
       const wf = await findWorkflow(db, p.workflowId, p.version);
       if (!wf) return undefined;
       const runId = newRunId();
-      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
+      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, compile);
       await insertRun(db, {
         id: runId,
         workflowId: wf.id,
@@ -43,7 +44,7 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
       if (!wf) return { ok: false, type: 'WorkflowNotFound', message: `workflow ${t.workflowId} does not exist (was it deleted?); no run was started` };
       let plan;
       try {
-        plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
+        plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, compile);
       } catch (e) {
         return { ok: false, type: 'InvalidWorkflow', message: `version ${wf.version} of workflow ${wf.id} cannot run: ${(e as Error).message}; no run was started` };
       }

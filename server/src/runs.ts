@@ -54,6 +54,8 @@ export interface RunStarterDeps {
   readonly client: Client;
   readonly taskQueue: string;
   readonly registry: NodeRegistry;
+  /** Whether light nodes run as local activities (`WEFT_LOCAL_ACTIVITIES`); true by default. */
+  readonly localActivities?: boolean;
 }
 
 /** A new run id: sortable by creation time, then random. */
@@ -62,7 +64,7 @@ export function newRunId(): string {
 }
 
 /** Builds the run service. */
-export function createRunStarter({ db, client, taskQueue, registry }: RunStarterDeps): RunStarter {
+export function createRunStarter({ db, client, taskQueue, registry, localActivities = true }: RunStarterDeps): RunStarter {
   const active = async (runId: string) => {
     const run = await findRun(db, runId);
     if (!run) throw new HttpError(404, 'not_found', `no run ${runId}`);
@@ -78,7 +80,7 @@ export function createRunStarter({ db, client, taskQueue, registry }: RunStarter
   return {
     async start(wf, input, meta) {
       const runId = newRunId();
-      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
+      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, { localActivities });
       await insertRun(db, {
         id: runId,
         workflowId: wf.id,
@@ -144,7 +146,7 @@ export function createRunStarter({ db, client, taskQueue, registry }: RunStarter
       const ids = wf.document.nodes.map((n) => n.id);
       if (!ids.includes(r.fromNode)) throw new HttpError(400, 'invalid_request', `version ${version} has no node "${r.fromNode}"`, [{ path: '$.fromNode', message: `one of: ${ids.join(', ')}` }]);
 
-      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry);
+      const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, { localActivities });
       const again = reachableFrom([r.fromNode], wf.document.edges);
       const recorded = latestResults(await listNodeRuns(db, runId));
       const reuse: Record<string, ReusedResult> = {};

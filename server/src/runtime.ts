@@ -208,7 +208,7 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
     });
 
     const controlKey = randomBytes(32).toString('hex');
-    const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry });
+    const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES });
     const app = createApp({ db: database.db, registry, runs, controlKey, temporal: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, metrics, rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);

@@ -47,7 +47,7 @@ export function allowedEnv(config: Config): Record<string, string> {
 export function activityDeps(config: Config, db: Db, types: NodeTypes, metrics?: Pick<Metrics, 'onNodeAttempt'>): NodeActivityDeps {
   return {
     ...(metrics ? { onNodeAttempt: metrics.onNodeAttempt } : {}),
-    store: createRunStore(db, types.registry),
+    store: createRunStore(db, types.registry, { localActivities: config.WEFT_LOCAL_ACTIVITIES }),
     executors: types.executors,
     registry: types.registry,
     fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }),

@@ -26,7 +26,7 @@ import {
   type RunError,
   type RunGraphInput,
 } from '@weft/schemas';
-import type { RunStore, TriggeredRunRequest } from './store.js';
+import type { AttemptEnd, RunStore, TriggeredRunRequest } from './store.js';
 
 /** Outputs larger than this go to the database, and Temporal history carries a reference. */
 export const INLINE_LIMIT_BYTES = 64 * 1024;
@@ -186,9 +186,15 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const { runId, node } = req;
       const item = req.item?.index;
       const key = { runId, nodeId: node.id, attempt, ...(item === undefined ? {} : { item }) };
-      const { prior, failures } = await store.startAttempt({ ...key, nodeType: node.type, input: req.item ? req.item.value : req.input });
+      const input = req.item ? req.item.value : req.input;
+      // A light node's first attempt is recorded once, when it ends: it runs for moments, and
+      // running it again is harmless. Other attempts are recorded as they start.
+      const atOnce = activity.info.isLocal && attempt === 1;
+      const startedAt = Date.now();
+      const { prior, failures } = atOnce ? { prior: undefined, failures: 0 } : await store.startAttempt({ ...key, nodeType: node.type, input });
       // Done before, but Temporal never heard: hand back that result instead of running again.
       if (prior) return { output: prior.output, ...(prior.routes?.ports ? { ports: prior.routes.ports } : {}), falseEdges: prior.routes?.falseEdges ?? [] };
+      const finish = (end: AttemptEnd) => (atOnce ? store.recordAttempt({ ...end, nodeType: node.type, input, startedAt }) : store.finishAttempt(end));
       const stopBeating = heartbeatWhileRunning(activity);
       const read = new Map<string, string>();
       const started = performance.now();
@@ -204,7 +210,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         const ports = result instanceof Routed ? result.ports : undefined;
         const falseEdges = await conditionsFalse(req.conditions, scope, output);
         const stored = await offload(runId, node.id, output);
-        await store.finishAttempt({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
+        await finish({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
         observe('succeeded');
         return { output: stored, ...(ports ? { ports } : {}), falseEdges };
       } catch (e) {
@@ -212,7 +218,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         const error = scrub(toRunError(e, node.id), read);
         // The node's own budget counts attempts that failed with an error, this one included.
         const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
-        await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
+        await finish({ ...key, status: 'failed', error, willRetry });
         throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
       } finally {
         stopBeating();
@@ -343,6 +349,8 @@ export type NodeActivities = ReturnType<typeof createNodeActivities>;
 
 /** Beats often enough that a dead worker is noticed within the node's heartbeat timeout. */
 function heartbeatWhileRunning(activity: Context): () => void {
+  // A local activity runs inside the workflow's own task; Temporal takes no heartbeats from it.
+  if (activity.info.isLocal) return () => undefined;
   const every = Math.max(200, Math.min(5000, Math.floor((activity.info.heartbeatTimeoutMs ?? 10_000) / 3)));
   const timer = setInterval(() => activity.heartbeat(), every);
   return () => clearInterval(timer);

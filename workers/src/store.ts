@@ -31,6 +31,14 @@ export interface AttemptEnd extends AttemptKey {
   readonly routes?: { readonly ports?: readonly string[]; readonly falseEdges: readonly string[] };
 }
 
+/** A whole attempt of a light node, recorded at once after it ran. */
+export interface AttemptRecord extends AttemptEnd {
+  readonly nodeType: string;
+  readonly input: unknown;
+  /** When the attempt began (ms since the epoch). */
+  readonly startedAt: number;
+}
+
 /** A change of a run's status, with its output or error when it ends. */
 export interface RunStatusChange {
   readonly runId: string;
@@ -93,6 +101,11 @@ export interface RunStore extends LlmUsageStore {
    */
   startAttempt(start: AttemptStart): Promise<AttemptHistory>;
   finishAttempt(end: AttemptEnd): Promise<void>;
+  /**
+   * Records the first attempt of a light node once it has ended: its row and both its events in
+   * one write, instead of a start and an end. A repeated delivery records nothing.
+   */
+  recordAttempt(attempt: AttemptRecord): Promise<void>;
   setRunStatus(change: RunStatusChange): Promise<void>;
   /** Keeps a large value; returns its id. */
   putBlob(runId: string, nodeId: string, value: unknown): Promise<string>;

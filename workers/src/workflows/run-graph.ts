@@ -8,6 +8,7 @@ import {
   executeChild,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
@@ -211,17 +212,7 @@ export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput
     }
     const run = async () => {
       try {
-        const result =
-          node.mode === 'activity'
-            ? await proxyActivities<Pick<NodeActivities, 'runNode'>>({
-                activityId: node.id,
-                startToCloseTimeout: node.startToCloseTimeout,
-                heartbeatTimeout: node.heartbeatTimeout,
-                retry: { ...node.retry, maximumAttempts: temporalAttempts(node.retry.maximumAttempts), nonRetryableErrorTypes: [...node.retry.nonRetryableErrorTypes] },
-                // On cancel, wait for the attempt to end: one that finished anyway gets undone.
-                cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-              }).runNode({ ...request, conditions: conditionsOf(node.id) })
-            : await runHere(node, request);
+        const result = node.mode === 'activity' ? await nodeActivity(node).runNode({ ...request, conditions: conditionsOf(node.id) }) : await runHere(node, request);
         outputs[node.id] = { output: result.output };
         status.set(node.id, 'succeeded');
         if (node.compensable) completed.push({ node, request, output: result.output });
@@ -296,6 +287,18 @@ export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput
     if (cancellation !== undefined) throw cancellation;
     throw ApplicationFailure.create({ type: base.type, message: base.message, nonRetryable: true, details: [error] });
   });
+}
+
+/**
+ * The activity that runs a node: a local activity for a light node (run by this worker, recorded
+ * as a marker, no round trip through the server's task queues), else a regular one with a heartbeat.
+ */
+function nodeActivity(node: PlanNode): Pick<NodeActivities, 'runNode'> {
+  const retry = { ...node.retry, maximumAttempts: temporalAttempts(node.retry.maximumAttempts), nonRetryableErrorTypes: [...node.retry.nonRetryableErrorTypes] };
+  // On cancel, wait for the attempt to end: one that finished anyway gets undone.
+  const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+  if (node.local) return proxyLocalActivities<Pick<NodeActivities, 'runNode'>>({ startToCloseTimeout: node.startToCloseTimeout, retry, cancellationType });
+  return proxyActivities<Pick<NodeActivities, 'runNode'>>({ activityId: node.id, startToCloseTimeout: node.startToCloseTimeout, heartbeatTimeout: node.heartbeatTimeout, retry, cancellationType });
 }
 
 /** The run's output: the output node's, or an object of them when there are several. */

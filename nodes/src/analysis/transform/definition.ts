@@ -19,6 +19,7 @@ export default defineNode({
     .strict(),
   output: z.unknown(),
   // Retries only cover lost attempts (a worker died): expression errors never retry.
+  light: true,
   policy: { timeout: '30s' },
   expressionParams: ['expression'],
 });

@@ -20,5 +20,6 @@ export default defineNode({
   // Retries only cover lost attempts (a worker died): expression errors never retry.
   policy: { timeout: '30s' },
   expressionParams: ['condition'],
+  light: true,
   routing: true,
 });

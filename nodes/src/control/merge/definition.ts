@@ -20,5 +20,6 @@ export default defineNode({
   output: z.unknown(),
   // Retries only cover lost attempts (a worker died): expression errors never retry.
   policy: { timeout: '30s' },
+  light: true,
   join: (params) => (params.mode === 'first' ? 'any' : 'all'),
 });

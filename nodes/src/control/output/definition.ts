@@ -18,5 +18,6 @@ export default defineNode({
     .strict(),
   output: z.unknown(),
   policy: { timeout: '10s', maxAttempts: 3 },
+  light: true,
   runOutput: true,
 });

@@ -14,5 +14,6 @@ export default defineNode({
   params: z.object({}).strict(),
   output: z.unknown(),
   policy: { timeout: '10s', maxAttempts: 3 },
+  light: true,
   trigger: true,
 });

@@ -116,6 +116,8 @@ export default defineNode({
   // `when` holds bare JSONata; the executor evaluates it against the input.
   expressionParams: ['rules'],
   routing: true,
+  // Rules and detectors read the input only; the audit event it appends is a record, like the attempt's.
+  light: true,
   check: (params) => {
     const issues: { path: PropertyKey[]; message: string; code?: string }[] = [];
     const seen = new Set<string>();

@@ -41,6 +41,8 @@ export default defineNode({
   policy: { timeout: '10m', maxAttempts: 3, initialInterval: '5s', backoff: 2 },
   // Conditions are evaluated by the executor, against the input.
   expressionParams: ['routes'],
+  // Rules are JSONata on the input; asking an LLM is network work and not light.
+  light: (params) => params.mode === 'rules',
   routing: true,
   check: (params) => {
     const problems: { path: PropertyKey[]; message: string }[] = [];

@@ -138,45 +138,63 @@ export async function startNodeAttempt(
 ): Promise<{ prior?: { attempt: number; output: unknown; routes: { ports?: string[]; falseEdges: string[] } | null }; failures: number }> {
   const phase = a.phase ?? 'execute';
   const item = a.item ?? -1;
+  const type: RunEventType = phase === 'compensate' ? 'compensating' : a.status === 'waiting' ? 'waiting' : 'started';
+  // One statement: the event is appended only when the attempt row is new (not a repeated delivery).
+  const record = (q: Db | Tx) =>
+    q
+      .with('attempt_row', (w) =>
+        w
+          .insertInto('node_run')
+          .values({ run_id: a.runId, node_id: a.nodeId, node_type: a.nodeType, phase, item, attempt: a.attempt, status: a.status ?? 'running', input: json(a.input ?? null) })
+          .onConflict((oc) => oc.columns(['run_id', 'node_id', 'phase', 'item', 'attempt']).doNothing())
+          .returning(['run_id', 'node_id', 'attempt', 'item']),
+      )
+      .insertInto('run_event')
+      .columns(['run_id', 'type', 'node_id', 'attempt', 'item', 'data'])
+      .expression((eb) =>
+        eb.selectFrom('attempt_row').select([
+          'attempt_row.run_id',
+          sql<string>`cast(${type} as text)`.as('type'),
+          'attempt_row.node_id',
+          'attempt_row.attempt',
+          sql<number | null>`nullif(attempt_row.item, -1)`.as('item'),
+          sql<null>`cast(null as jsonb)`.as('data'),
+        ]),
+      )
+      .execute();
+  // A first attempt has no history: no look-back, one statement.
+  if (a.attempt === 1) {
+    await record(db);
+    return { failures: 0 };
+  }
   return db.transaction().execute(async (tx) => {
-    let failures = 0;
-    // A first attempt has no history: skip the look-back, the common case stays two statements.
-    if (a.attempt > 1) {
-      const earlier = await tx
-        .selectFrom('node_run')
-        .select(['attempt', 'status', 'output', 'routes', 'error'])
-        .where('run_id', '=', a.runId)
-        .where('node_id', '=', a.nodeId)
-        .where('phase', '=', phase)
-        .where('item', '=', item)
-        .where('attempt', '<>', a.attempt)
-        .execute();
-      const done = earlier.find((r) => r.status === 'succeeded');
-      if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null }, failures: 0 };
-      failures = earlier.filter((r) => r.status === 'failed' && (r.error as { type?: string } | null)?.type !== 'AttemptLost').length;
-      await tx
-        .updateTable('node_run')
-        .set({
-          status: 'failed',
-          finished_at: sql<Date>`now()`,
-          error: json({ type: 'AttemptLost', message: 'the attempt stopped answering (worker lost or timed out) and was retried', retryable: true }),
-        })
-        .where('run_id', '=', a.runId)
-        .where('node_id', '=', a.nodeId)
-        .where('phase', '=', phase)
-        .where('item', '=', item)
-        .where('attempt', '<', a.attempt)
-        .where('status', 'in', ['running', 'waiting'])
-        .execute();
-    }
-    const res = await tx
-      .insertInto('node_run')
-      .values({ run_id: a.runId, node_id: a.nodeId, node_type: a.nodeType, phase, item, attempt: a.attempt, status: a.status ?? 'running', input: json(a.input ?? null) })
-      .onConflict((oc) => oc.columns(['run_id', 'node_id', 'phase', 'item', 'attempt']).doNothing())
-      .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return { failures }; // a repeated delivery
-    const type: RunEventType = phase === 'compensate' ? 'compensating' : a.status === 'waiting' ? 'waiting' : 'started';
-    await appendEvent(tx, { runId: a.runId, type, nodeId: a.nodeId, attempt: a.attempt, ...(item >= 0 ? { item } : {}) });
+    const earlier = await tx
+      .selectFrom('node_run')
+      .select(['attempt', 'status', 'output', 'routes', 'error'])
+      .where('run_id', '=', a.runId)
+      .where('node_id', '=', a.nodeId)
+      .where('phase', '=', phase)
+      .where('item', '=', item)
+      .where('attempt', '<>', a.attempt)
+      .execute();
+    const done = earlier.find((r) => r.status === 'succeeded');
+    if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null }, failures: 0 };
+    const failures = earlier.filter((r) => r.status === 'failed' && (r.error as { type?: string } | null)?.type !== 'AttemptLost').length;
+    await tx
+      .updateTable('node_run')
+      .set({
+        status: 'failed',
+        finished_at: sql<Date>`now()`,
+        error: json({ type: 'AttemptLost', message: 'the attempt stopped answering (worker lost or timed out) and was retried', retryable: true }),
+      })
+      .where('run_id', '=', a.runId)
+      .where('node_id', '=', a.nodeId)
+      .where('phase', '=', phase)
+      .where('item', '=', item)
+      .where('attempt', '<', a.attempt)
+      .where('status', 'in', ['running', 'waiting'])
+      .execute();
+    await record(tx);
     return { failures };
   });
 }
@@ -188,22 +206,62 @@ export async function finishNodeAttempt(
 ): Promise<void> {
   const phase = a.phase ?? 'execute';
   const item = a.item ?? -1;
-  await db.transaction().execute(async (tx) => {
-    const res = await tx
-      .updateTable('node_run')
-      .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), routes: json(a.routes ?? null), finished_at: sql<Date>`now()` })
-      .where('run_id', '=', a.runId)
-      .where('node_id', '=', a.nodeId)
-      .where('phase', '=', phase)
-      .where('item', '=', item)
-      .where('attempt', '=', a.attempt)
-      .where('status', 'in', ['running', 'waiting'])
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return;
-    const type: RunEventType =
-      a.status === 'succeeded' ? (phase === 'compensate' ? 'compensated' : 'succeeded') : a.willRetry ? 'retrying' : phase === 'compensate' ? 'compensation_failed' : 'failed';
-    await appendEvent(tx, { runId: a.runId, type, nodeId: a.nodeId, attempt: a.attempt, ...(item >= 0 ? { item } : {}), ...(a.error ? { data: { error: a.error } } : {}) });
-  });
+  const type: RunEventType =
+    a.status === 'succeeded' ? (phase === 'compensate' ? 'compensated' : 'succeeded') : a.willRetry ? 'retrying' : phase === 'compensate' ? 'compensation_failed' : 'failed';
+  // One statement (atomic on its own): the event is appended only when a running attempt ended here.
+  await db
+    .with('attempt_row', (q) =>
+      q
+        .updateTable('node_run')
+        .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), routes: json(a.routes ?? null), finished_at: sql<Date>`now()` })
+        .where('run_id', '=', a.runId)
+        .where('node_id', '=', a.nodeId)
+        .where('phase', '=', phase)
+        .where('item', '=', item)
+        .where('attempt', '=', a.attempt)
+        .where('status', 'in', ['running', 'waiting'])
+        .returning(['run_id', 'node_id', 'attempt', 'item']),
+    )
+    .insertInto('run_event')
+    .columns(['run_id', 'type', 'node_id', 'attempt', 'item', 'data'])
+    .expression((eb) => eb.selectFrom('attempt_row').select([
+      'attempt_row.run_id',
+      sql<string>`cast(${type} as text)`.as('type'),
+      'attempt_row.node_id',
+      'attempt_row.attempt',
+      sql<number | null>`nullif(attempt_row.item, -1)`.as('item'),
+      json(a.error ? { error: a.error } : undefined).as('data'),
+    ]))
+    .execute();
+}
+
+/**
+ * Records a whole attempt that has already ended (a light node's first attempt): the row with
+ * its final status and both events, `started` then the end, in one statement. A repeated
+ * delivery (the row exists) records nothing.
+ */
+export async function recordNodeAttempt(
+  db: Db,
+  a: AttemptKey & { nodeType: string; input: unknown; startedAt: number; status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown },
+): Promise<void> {
+  const phase = a.phase ?? 'execute';
+  const item = a.item ?? -1;
+  const end: RunEventType = a.status === 'succeeded' ? 'succeeded' : a.willRetry ? 'retrying' : 'failed';
+  const startedAt = new Date(a.startedAt).toISOString();
+  // Ids of run_event follow insertion order, so `started` gets the lower one.
+  await sql`
+    with attempt_row as (
+      insert into node_run (run_id, node_id, node_type, phase, item, attempt, status, input, output, error, routes, started_at, finished_at)
+      values (${a.runId}, ${a.nodeId}, ${a.nodeType}, ${phase}, ${item}, ${a.attempt}, ${a.status}, ${json(a.input ?? null)}, ${json(a.output ?? null)},
+              ${json(a.error ?? null)}, ${json(a.routes ?? null)}, cast(${startedAt} as timestamptz), now())
+      on conflict (run_id, node_id, phase, item, attempt) do nothing
+      returning run_id, node_id, attempt, item
+    )
+    insert into run_event (run_id, type, node_id, attempt, item, data)
+    select r.run_id, ev.type, r.node_id, r.attempt, nullif(r.item, -1), ev.data
+    from attempt_row r
+    cross join (values (1, cast('started' as text), cast(null as jsonb)), (2, cast(${end} as text), ${json(a.error ? { error: a.error } : undefined)})) as ev(ord, type, data)
+    order by ev.ord`.execute(db);
 }
 
 /** The latest result of every item of a loop node, in item order: its output, or `{ error }`. */
