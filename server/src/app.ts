@@ -1,14 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { NodeRegistry } from '@weft/nodes';
 import { createEmbedders, type EmbedderSet } from '@weft/nodes/executors';
 import { bearerAuth, type AuthEnv, type Caller } from './auth/bearer-auth.js';
+import { tokenCache } from './auth/token-cache.js';
 import { createToken, ROLES } from './auth/tokens.js';
+import { bodyLimit } from './body-limit.js';
 import type { Db } from './db/database.js';
 import { apiError, HttpError } from './errors.js';
 import { verifyAuditChain } from './db/repositories/audit.repository.js';
@@ -64,8 +65,10 @@ const LocalTokenBody = z.object({ role: z.enum(ROLES), name: z.string().max(200)
 
 /** Builds the Hono app: public health, token-guarded `/api`, and the editor. */
 export function createApp(deps: AppDeps) {
+  // One cache for the auth middleware and the token routes, which drop a token they revoke.
+  const tokens = tokenCache({ db: deps.db });
   const api = new Hono<AuthEnv>()
-    .use(bearerAuth({ db: deps.db }))
+    .use(bearerAuth({ db: deps.db, tokens }))
     .use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600 }))
     .get('/me', describe({ summary: 'Who the token is: its name and role (the editor hides what the role may not do)', tags: ['tokens'] }), (c) => {
       const { tokenId, name, role } = c.get('caller');
@@ -78,7 +81,7 @@ export function createApp(deps: AppDeps) {
     .route('/schedules', scheduleRoutes(deps))
     .route('/webhooks', webhookRoutes(deps))
     .route('/collections', collectionRoutes({ db: deps.db, embedders: deps.embedders ?? createEmbedders() }))
-    .route('/tokens', tokenRoutes(deps))
+    .route('/tokens', tokenRoutes({ db: deps.db, tokens }))
     .route('/audit', auditRoutes(deps));
 
   const metrics = deps.metrics ?? createMetrics({ db: deps.db });
@@ -160,7 +163,7 @@ function requestLog() {
     await next();
     // Set by `bearerAuth` in the `/api` sub-app, which shares this request's context.
     const caller = (c as unknown as Context<AuthEnv>).get('caller') as Caller | undefined;
-    log.info('request', {
+    log.request({
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -8,3 +8,6 @@ export { startDevServer, findTemporalCli, freePort, type DevServer } from './tem
 export { connectTemporal } from './temporal/connect.js';
 export { buildWorker, listen, seedExamples, startEmbedded, quietTemporalLogs } from './runtime.js';
 export { workflowHash } from './routes/workflows.js';
+export { createMetrics, type Metrics } from './metrics.js';
+export { setLogDestination } from './log.js';
+export { knowledgeStore, addDocuments, buildVectorIndex, indexBuildMemoryMb, HNSW, type BulkProgress } from './db/repositories/knowledge.repository.js';

@@ -18,7 +18,8 @@ export interface RateLimitOptions {
 export function rateLimit({ perMinute = 600, now = Date.now }: RateLimitOptions = {}) {
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
-  return createMiddleware<AuthEnv>(async function rateLimit(c, next) {
+  // Not async: it never waits, and an async function would add a promise to every request.
+  return createMiddleware<AuthEnv>(function rateLimit(c, next) {
     if (perMinute <= 0) return next();
     const id = c.get('caller').tokenId;
     const t = now();
@@ -29,7 +30,7 @@ export function rateLimit({ perMinute = 600, now = Date.now }: RateLimitOptions 
     if (b.tokens < 1) {
       const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
       c.header('Retry-After', String(retryAfter));
-      return apiError(c, 429, 'rate_limited', `this token made more than ${perMinute} requests a minute; retry in ${retryAfter} s`);
+      return Promise.resolve(apiError(c, 429, 'rate_limited', `this token made more than ${perMinute} requests a minute; retry in ${retryAfter} s`));
     }
     b.tokens -= 1;
     // Forget idle buckets (full again) so the map does not grow with every token ever seen.

@@ -1,8 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/database.js';
-import { findTokenByHash, touchToken } from '../db/repositories/token.repository.js';
 import { apiError } from '../errors.js';
 import { withMeta } from '../openapi.js';
+import { tokenCache, type TokenCache } from './token-cache.js';
 import { hasRole, hashToken, ROLES, type Role } from './tokens.js';
 
 /** Who is calling, set by `bearerAuth`. */
@@ -21,22 +21,29 @@ export interface AuthEnv {
 /** Options of `bearerAuth`. */
 export interface BearerAuthOptions {
   readonly db: Db;
-  /** How stale `last_used_at` may get before it is written again. */
+  /** How stale `last_used_at` may get before it is written again (when `tokens` is not given). */
   readonly touchAfterMs?: number;
+  /** Where tokens are looked up; give the one the token routes forget revoked tokens in. */
+  readonly tokens?: TokenCache;
 }
 
-/** Requires a valid, unrevoked, unexpired bearer token; answers 401 otherwise. */
-export function bearerAuth({ db, touchAfterMs = 60_000 }: BearerAuthOptions) {
+/**
+ * Requires a valid, unrevoked, unexpired bearer token; answers 401 otherwise. Expiry is checked
+ * on every request; the token's row may come from `tokens` (see its `ttlMs` for revocations).
+ */
+export function bearerAuth({ db, touchAfterMs = 60_000, tokens = tokenCache({ db, touchAfterMs }) }: BearerAuthOptions) {
   const mw = createMiddleware<AuthEnv>(async function bearerAuth(c, next) {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return apiError(c, 401, 'unauthorized', 'send an API token as "Authorization: Bearer <token>"');
-    const row = await findTokenByHash(db, hashToken(match[1]!));
-    const now = Date.now();
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= now) || !ROLES.includes(row.role as Role)) {
+    const hash = hashToken(match[1]!);
+    // A cached row is used without a promise: this runs on every API request.
+    const row = tokens.cached(hash) ?? (await tokens.find(hash));
+    if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now()) || !ROLES.includes(row.role as Role)) {
       return apiError(c, 401, 'unauthorized', 'the API token is not valid, revoked or expired');
     }
-    if (!row.last_used_at || now - row.last_used_at.getTime() > touchAfterMs) await touchToken(db, row.id);
+    const touching = tokens.touch(row);
+    if (touching) await touching;
     c.set('caller', { tokenId: row.id, name: row.name, role: row.role as Role });
     await next();
   });

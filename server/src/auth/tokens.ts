@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { insertToken } from '../db/repositories/token.repository.js';
 
@@ -14,7 +14,8 @@ export function hasRole(role: Role, min: Role): boolean {
 
 /** sha256 of a token: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // One-shot: about half the cost of createHash, and every API request hashes its token.
+  return hash('sha256', token, 'hex');
 }
 
 /** Creates a token and stores its hash; the token itself is returned once and never stored. */

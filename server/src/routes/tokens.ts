@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
+import type { TokenCache } from '../auth/token-cache.js';
 import { createToken, ROLES } from '../auth/tokens.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
@@ -31,8 +32,8 @@ const TokenView = z.object({
 const Created = z.object({ id: z.string(), token: z.string().meta({ description: 'Shown this once; only its hash is stored' }), role: z.enum(ROLES), name: z.string(), expiresAt: z.string().nullable() });
 
 /** API tokens: create (the token is answered once), list without hashes, revoke. Admins only. */
-export function tokenRoutes(deps: { db: Db }) {
-  const { db } = deps;
+export function tokenRoutes(deps: { db: Db; tokens?: TokenCache }) {
+  const { db, tokens } = deps;
   return new Hono<AuthEnv>()
     .use(requireRole('admin'))
     .get('/', describe({ summary: 'List API tokens (never their hashes)', responses: { 200: { description: 'A page of tokens', schema: z.object({ items: z.array(TokenView), nextCursor: z.string().nullable() }) } } }), valid('query', PageQuery), async (c) => {
@@ -63,6 +64,8 @@ export function tokenRoutes(deps: { db: Db }) {
     .delete('/:id', describe({ summary: 'Revoke an API token', responses: { 200: { description: 'Revoked', schema: z.object({ id: z.string(), revoked: z.literal(true) }) } } }), valid('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
       const revoked = await revokeToken(db, id);
+      // Refused from the next request on: the cache would otherwise trust the row for its TTL.
+      tokens?.forget(id);
       if (revoked === undefined) return apiError(c, 404, 'not_found', `no token ${id}`);
       if (revoked) await appendAudit(db, { actor: c.get('caller').tokenId, action: 'token.revoke', target: id, details: {} });
       return c.json({ id, revoked: true as const });
