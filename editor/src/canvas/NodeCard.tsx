@@ -5,10 +5,21 @@ import { useNodeStatus, useRunStore } from '../store/run-store';
 import { useNodeProblemCount, useNodeProblemSeverity } from '../validation/useProblems';
 import type { StepNode } from './to-flow';
 
-/** Vertical place of the i-th of n handles on a side, spread evenly. */
+/**
+ * Vertical place of the i-th of n handles on a side, spread evenly over the card's inner height.
+ * Handles are placed against the node's box (the card is not positioned, see `.step` in
+ * styles.css), so the 1px top and bottom borders are taken out here.
+ */
 function handleTop(index: number, count: number): string {
-  return `${((index + 1) / (count + 1)) * 100}%`;
+  const f = (index + 1) / (count + 1);
+  return `calc(${f * 100}% + ${1 - 2 * f}px)`;
 }
+
+// Text longer than this many characters might not fit on the card (judged by the widest glyphs
+// of its font size), so only that text is clipped with an ellipsis: every clip is one more paint
+// property, and on a canvas of 1,000 cards each one adds to the time of every frame of a drag.
+const LABEL_FITS = 10;
+const TYPE_LINE_FITS = 12;
 
 // Port names are worth showing only when they tell the ports apart.
 function showsPortNames(ports: readonly string[], usual: string): boolean {
@@ -23,6 +34,8 @@ function NodeCard({ id, data, selected }: NodeProps<StepNode>) {
   const problems = { count: useNodeProblemCount(id), error: useNodeProblemSeverity(id) === 'error' };
   const inputNames = showsPortNames(data.inputs, 'in');
   const outputNames = showsPortNames(data.outputs, 'out');
+  const showsId = data.label !== id;
+  const typeLine = data.typeTitle.length + (showsId ? id.length + 3 : 0);
 
   return (
     <div
@@ -38,12 +51,12 @@ function NodeCard({ id, data, selected }: NodeProps<StepNode>) {
         </Handle>
       ))}
       <div className="step__body">
-        <div className="step__label" title={data.label}>
+        <div className={`step__label${data.label.length > LABEL_FITS ? ' step__clip' : ''}`} title={data.label}>
           {data.label}
         </div>
-        <div className="step__type">
+        <div className={`step__type${typeLine > TYPE_LINE_FITS ? ' step__clip' : ''}`}>
           {data.typeTitle}
-          {data.label !== id && <span className="step__id"> · {id}</span>}
+          {showsId && <span className="step__id"> · {id}</span>}
         </div>
         {(status !== 'none' || problems.count > 0) && (
           <div className="step__status">

@@ -6,8 +6,8 @@ import {
   MiniMap,
   ReactFlow,
   SelectionMode,
-  applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type DefaultEdgeOptions,
   type Edge,
@@ -20,7 +20,7 @@ import {
   type OnDelete,
   type OnNodeDrag,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import { NODE_TYPE_MIME } from '../palette/palette';
 import { useDocumentStore } from '../store/document-store';
 import { flowEdges, reconcileNodes, type CanvasNode } from './flow-sync';
@@ -39,8 +39,30 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
 const fitViewOptions: FitViewOptions = { padding: 0.2, maxZoom: 1.1 };
 const deleteKeys = ['Delete', 'Backspace'];
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
+// The background's dots are `zoom` px wide; below this zoom they are under half a pixel and do not
+// show, so they are not drawn: a drawn background repaints the whole pane on every frame of a pan.
+const DOTS_MIN_ZOOM = 0.5;
+// Below this zoom a card is under 56 px wide: its rounded corners, shadow and round handles are a
+// pixel or less and are left out (see `.canvas__flow--far` in styles.css).
+const DETAIL_MIN_ZOOM = 0.3;
 // A CSS variable, so the minimap follows the theme like the cards do.
 const minimapColor = (node: CanvasNode): string => (node.type === 'frame' ? 'transparent' : `var(--kind-${node.data.kind ?? 'unknown'}, var(--kind-unknown))`);
+
+/**
+ * Sends the rest of a press on the canvas to the element it began on (as touch does anyway): the
+ * browser then skips hit-testing a large graph (some 5,000 boxes and paths at 1,000 nodes, about
+ * 3 ms) on every move of a drag or a pan. Not on handles: a connection looks for the handle under
+ * the pointer, as the person expects to see it hover.
+ */
+function capturePointer(event: PointerEvent<HTMLDivElement>): void {
+  const target = event.target;
+  if (!(target instanceof Element) || target.closest('.react-flow__handle')) return;
+  try {
+    target.setPointerCapture(event.pointerId);
+  } catch {
+    // A pointer that is no longer active (or a synthetic event) cannot be captured; nothing is lost.
+  }
+}
 
 interface WorkflowCanvasProps {
   readonly catalog: ReadonlyMap<string, NodeTypeView>;
@@ -58,11 +80,15 @@ export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
   const selectedNodes = useDocumentStore((s) => s.selectedNodes);
   const selectedEdges = useDocumentStore((s) => s.selectedEdges);
   const flow = useReactFlow<CanvasNode, StepEdge>();
+  const far = useStore((s) => s.transform[2] < DETAIL_MIN_ZOOM);
 
-  const [nodes, setNodes] = useState<CanvasNode[]>([]);
+  // React Flow holds the nodes, so a drag moves a node inside React Flow without rendering this
+  // component or handing 1,000 nodes back to it on every frame; the document says which nodes
+  // there are, where and how they look, and is pushed into React Flow whenever it changes.
+  const [initialNodes] = useState(() => reconcileNodes(doc, catalog, new Set(selectedNodes), []));
   useEffect(() => {
-    setNodes((previous) => reconcileNodes(doc, catalog, new Set(selectedNodes), previous));
-  }, [doc, catalog, selectedNodes]);
+    flow.setNodes((previous) => reconcileNodes(doc, catalog, new Set(selectedNodes), previous));
+  }, [flow, doc, catalog, selectedNodes]);
 
   const previousEdges = useRef(new Map<string, StepEdge>());
   const edges = useMemo(() => {
@@ -72,9 +98,8 @@ export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
   }, [doc, selectedEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
-    // Selection is the store's; removal goes through onDelete as one edit; the rest (drag, measure) stays here.
-    const local = changes.filter((c) => c.type !== 'select' && c.type !== 'remove');
-    if (local.length > 0) setNodes((ns) => applyNodeChanges(local, ns));
+    // React Flow applies every change to its own nodes; the selection is also the store's (removal
+    // reaches the document through onDelete, a move through onNodeDragStop).
     const picks = changes.filter((c) => c.type === 'select');
     if (picks.length > 0) {
       const { selectedNodes: current, selectedEdges: edgesNow, select } = useDocumentStore.getState();
@@ -173,7 +198,8 @@ export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
     <>
       {doc.nodes.length === 0 && <p className="canvas__empty muted">Drag a node from the palette, or select one there and press Enter.</p>}
       <ReactFlow<CanvasNode, StepEdge>
-        nodes={nodes}
+        className={far ? 'canvas__flow canvas__flow--far' : 'canvas__flow'}
+        defaultNodes={initialNodes}
         edges={edges}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -197,13 +223,20 @@ export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
         selectionMode={SelectionMode.Partial}
         edgesReconnectable={false}
         onlyRenderVisibleElements
+        onPointerDown={capturePointer}
       >
-        <Background gap={20} />
+        <CanvasBackground />
         <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Overview of the workflow" />
         <Controls showInteractive={false} />
       </ReactFlow>
     </>
   );
+}
+
+/** The dotted background, where the dots can be seen; re-renders only when the zoom crosses that line. */
+function CanvasBackground() {
+  const dotsShow = useStore((s) => s.transform[2] >= DOTS_MIN_ZOOM);
+  return dotsShow ? <Background gap={20} /> : null;
 }
 
 /** Adds a node of `type` with its top-left corner at `position` (flow coordinates) and selects it. */

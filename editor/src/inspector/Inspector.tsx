@@ -6,7 +6,7 @@ import { useDocNode, useDocumentStore, type EditableWorkflow } from '../store/do
 import { splitNodePath } from '../validation/problems';
 import { useNodeProblems } from '../validation/useProblems';
 import type { UpstreamNode } from './completions';
-import { Field, Form, ObjectFields, type FormContext } from './fields';
+import { Field, Form, ObjectFields, preloadCodeEditor, type FormContext } from './fields';
 import { idProblem, renameNode } from './rename';
 import { fieldModel, matchField, setIn, type JsonSchema } from './schema-form';
 
@@ -30,6 +30,16 @@ function policySchema(view: NodeTypeView | undefined): JsonSchema {
 export function Inspector({ catalog }: { readonly catalog: ReadonlyMap<string, NodeTypeView> }) {
   const selected = useDocumentStore((s) => (s.selectedNodes.length === 1 ? s.selectedNodes[0]! : null));
   const count = useDocumentStore((s) => s.selectedNodes.length);
+  // Monaco's script takes up to a second to start. Loaded while the page is idle, it does not
+  // stall the canvas when the first node is selected, which is often by starting to drag it.
+  useEffect(() => {
+    if (typeof requestIdleCallback !== 'function') {
+      const timer = setTimeout(preloadCodeEditor, 1000);
+      return () => clearTimeout(timer);
+    }
+    const handle = requestIdleCallback(preloadCodeEditor, { timeout: 5000 });
+    return () => cancelIdleCallback(handle);
+  }, []);
   return (
     <section className="inspector" aria-label="Inspector">
       {selected ? (

@@ -8,7 +8,13 @@ import { useSecretNames } from './useSecretNames';
 // Form controls generated from JSON Schema. Every control writes through `set` in the form
 // context, which turns the change into one document edit.
 
-const CodeEditor = lazy(() => import('./CodeEditor'));
+const loadCodeEditor = () => import('./CodeEditor');
+const CodeEditor = lazy(loadCodeEditor);
+
+/** Loads the code editor (Monaco) ahead of need; the fields then render it without waiting. */
+export function preloadCodeEditor(): void {
+  void loadCodeEditor();
+}
 
 /** What every field of one node's form shares. */
 export interface FormContext {

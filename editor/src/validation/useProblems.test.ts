@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useDocumentStore } from '../store/document-store';
 import { testCatalog } from './test-catalog';
-import { currentProblems, DEBOUNCE_NODES, watchProblems } from './useProblems';
+import { currentProblems, DEBOUNCE_NODES, onlyMoved, watchProblems } from './useProblems';
 
 const at = { x: 0, y: 0 };
 const trigger = { id: 'start', type: 'control.trigger', params: {}, position: at };
@@ -51,5 +51,41 @@ describe('watchProblems', () => {
     } finally {
       stop();
     }
+  });
+
+  it('keeps the problems of a document whose nodes only moved, without validating it again', () => {
+    useDocumentStore.getState().load({ schemaVersion: 1, name: 'T', nodes: [trigger, transform('a', 0)], edges: [] });
+    const stop = watchProblems(testCatalog());
+    try {
+      const before = currentProblems();
+      expect(before.errors).toBe(1);
+      useDocumentStore.getState().edit('Move node', (doc) => ({ ...doc, nodes: doc.nodes.map((n) => (n.id === 'a' ? { ...n, position: { x: 40, y: 80 } } : n)) }));
+      expect(currentProblems().problems).toBe(before.problems);
+      expect(currentProblems().byNode).toBe(before.byNode);
+      setTimeoutOf('a', 5);
+      expect(currentProblems().errors).toBe(0);
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe('onlyMoved', () => {
+  const a = transform('a');
+  const doc = { schemaVersion: 1 as const, name: 'T', nodes: [trigger, a], edges: [] };
+  const moved = (position: unknown) => ({ ...doc, nodes: [trigger, { ...a, position: position as { x: number; y: number } }] });
+
+  it('tells a move from an edit', () => {
+    expect(onlyMoved(doc, moved({ x: 3, y: 4 }))).toBe(true);
+    expect(onlyMoved(doc, { ...doc, nodes: [trigger, transform('a', 20)] })).toBe(false);
+    expect(onlyMoved(doc, { ...doc, name: 'U' })).toBe(false);
+    expect(onlyMoved(doc, { ...doc, nodes: [trigger] })).toBe(false);
+    expect(onlyMoved(doc, { ...doc, nodes: [trigger, { ...a, label: 'A' }] })).toBe(false);
+  });
+
+  it('does not take a position the validator would refuse for a move', () => {
+    expect(onlyMoved(doc, moved({ x: Number.NaN, y: 0 }))).toBe(false);
+    expect(onlyMoved(doc, moved({ x: 1, y: 2, z: 3 }))).toBe(false);
+    expect(onlyMoved(doc, moved(null))).toBe(false);
   });
 });

@@ -21,6 +21,12 @@ const useProblemStore = create<ProblemState>()(() => ({ doc: null, catalog: null
 function refresh(doc: EditableWorkflow, catalog: ReadonlyMap<string, NodeTypeView>): void {
   const s = useProblemStore.getState();
   if (s.doc === doc && s.catalog === catalog) return;
+  // Where a node sits changes nothing the validator judges (beyond being two numbers), so a move
+  // keeps the problems it had rather than revalidating 1,000 nodes at the end of every drag.
+  if (s.doc && s.catalog === catalog && onlyMoved(s.doc, doc) && !s.problems.some((p) => POSITION_PATH.test(p.path))) {
+    useProblemStore.setState({ doc });
+    return;
+  }
   const report = checkDocument(doc, catalog);
   // A node whose problems read the same keeps its list, so its badge does not re-render.
   const byNode = new Map<string, readonly Problem[]>();
@@ -29,6 +35,26 @@ function refresh(doc: EditableWorkflow, catalog: ReadonlyMap<string, NodeTypeVie
     byNode.set(id, before && sameProblems(before, list) ? before : list);
   }
   useProblemStore.setState({ doc, catalog, ...report, byNode });
+}
+
+const POSITION_PATH = /^\$\.nodes\[\d+\]\.position\b/;
+
+/** Whether `next` differs from `prev` only in where some nodes are (each a finite x and y). */
+export function onlyMoved(prev: EditableWorkflow, next: EditableWorkflow): boolean {
+  if (!sameExcept(prev, next, 'nodes') || prev.nodes.length !== next.nodes.length) return false;
+  return next.nodes.every((n, i) => {
+    const before = prev.nodes[i]!;
+    if (n === before) return true;
+    const p = n.position as unknown;
+    const placed = typeof p === 'object' && p !== null && Object.keys(p).length === 2 && Number.isFinite(n.position.x) && Number.isFinite(n.position.y);
+    return placed && sameExcept(before, n, 'position');
+  });
+}
+
+/** Whether two objects have the same keys holding the same values, but for `key`. */
+function sameExcept<T extends object>(a: T, b: T, key: keyof T): boolean {
+  const keys = Object.keys(b) as (keyof T)[];
+  return keys.length === Object.keys(a).length && keys.every((k) => k === key || (Object.hasOwn(a, k) && a[k] === b[k]));
 }
 
 function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
