@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
 import { builtinExecutors, type NodeExecutor } from '@weft/nodes/executors';
@@ -33,8 +32,6 @@ export interface HarnessOptions {
   readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
   /** SQLite pragmas of the dev server's file; Weft's by default, `{}` for SQLite's defaults. */
   readonly sqlitePragmas?: Readonly<Record<string, string>>;
-  /** Whether the dev server keeps its state in a SQLite file, as `npm start` does (default); false keeps it in memory. */
-  readonly durable?: boolean;
 }
 
 export interface Harness {
@@ -47,9 +44,6 @@ export interface Harness {
   weft(wf: StoredWorkflow, o?: { local?: boolean }): Promise<number>;
   /** Runs a raw workflow to its end; returns milliseconds. */
   raw(type: string, args: unknown[]): Promise<number>;
-  /** The id of the last run each side started (for reading its history). */
-  readonly last: { weft?: string; raw?: string };
-  readonly client: Client;
   stop(): Promise<void>;
 }
 
@@ -65,7 +59,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   try {
     // The embedded defaults: the dev server on a SQLite file, PGlite in a folder.
-    const dev: DevServer = await startDevServer({ cli, ...(o.durable === false ? {} : { dbFile: join(dir, 'temporal.db') }), dynamicConfig: o.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG, ...(o.sqlitePragmas ? { sqlitePragmas: o.sqlitePragmas } : {}) });
+    const dev: DevServer = await startDevServer({ cli, dbFile: join(dir, 'temporal.db'), dynamicConfig: o.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG, ...(o.sqlitePragmas ? { sqlitePragmas: o.sqlitePragmas } : {}) });
     cleanup.push(() => dev.stop());
     const database: OpenDatabase = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pgdata') });
     cleanup.push(() => database.close());
@@ -97,11 +91,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const starter = (localActivities: boolean): RunStarter => createRunStarter({ db: database.db, client: temporal.client, taskQueue: weftQueue, registry: types.registry, localActivities });
     const runs = { local: starter(true), activities: starter(false) };
     const client = temporal.client;
-    const last: Harness['last'] = {};
 
     return {
-      client,
-      last,
       async store(doc) {
         const checked = validateWorkflow(doc, types.registry);
         if (!checked.ok) throw new Error(`benchmark workflow is invalid: ${checked.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
@@ -112,14 +103,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       async weft(wf, { local = true } = {}) {
         const t = performance.now();
         const runId = await (local ? runs.local : runs.activities).start(wf, {}, { trigger: 'manual', createdBy: null });
-        last.weft = runId;
         await client.workflow.getHandle(runId).result();
         return performance.now() - t;
       },
       async raw(type, args) {
         const t = performance.now();
         const workflowId = `raw-${randomBytes(8).toString('hex')}`;
-        last.raw = workflowId;
         await client.workflow.execute(type, { taskQueue: rawQueue, workflowId, args });
         return performance.now() - t;
       },

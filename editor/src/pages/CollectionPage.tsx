@@ -17,13 +17,13 @@ import { Link } from '../Link';
 import { ConfirmDialog } from '../operators/ConfirmDialog';
 import { readDocument } from '../operators/documents';
 import { ErrorNotice } from '../operators/ErrorNotice';
-import { Loading } from '../operators/Loading';
 import { can } from '../operators/nav';
 import { useAction } from '../operators/useAction';
 import { navigate, pathFor } from '../router';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
 import { LoadError } from './LoadError';
+import { Loaded } from './Loaded';
 
 /** One knowledge collection: upload documents, read their chunks, try a search. */
 export function CollectionPage({ id: name }: { readonly id: string }) {
@@ -74,22 +74,17 @@ export function CollectionPage({ id: name }: { readonly id: string }) {
       <Search name={name} />
       <section className="section" aria-labelledby="documents">
         <h2 id="documents">Documents</h2>
-        {documents.resource.state === 'loading' && <Loading what="documents" />}
-        {documents.resource.state === 'error' && <LoadError what="documents" error={documents.resource.error} onRetry={documents.reload} />}
-        {documents.resource.state === 'ready' &&
-          (documents.resource.data.length === 0 ? (
-            <div className="empty card">
-              <p>No documents yet.</p>
-            </div>
-          ) : (
+        <Loaded resource={documents.resource} what="documents" onRetry={documents.reload} empty="No documents yet.">
+          {(docs) => (
             <ul className="plain-list doc-list">
-              {documents.resource.data.map((d) => (
+              {docs.map((d) => (
                 <li key={d.id}>
                   <DocumentRow collection={name} document={d} mayEdit={mayEdit} onDeleted={changed} />
                 </li>
               ))}
             </ul>
-          ))}
+          )}
+        </Loaded>
       </section>
       <ConfirmDialog open={confirmDelete} title="Delete this collection?" confirmLabel="Delete collection" busy={remove.pending} onConfirm={() => void removeCollection()} onCancel={() => setConfirmDelete(false)}>
         <p>

@@ -3,13 +3,12 @@ import { createCollection, listCollections } from '../api/operators';
 import { useResource } from '../api/useResource';
 import { Link } from '../Link';
 import { ErrorNotice } from '../operators/ErrorNotice';
-import { Loading } from '../operators/Loading';
 import { can } from '../operators/nav';
 import { useAction } from '../operators/useAction';
 import { navigate, pathFor } from '../router';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
-import { LoadError } from './LoadError';
+import { Loaded } from './Loaded';
 
 /** Knowledge collections: list with sizes; editors create them. */
 export function CollectionsPage() {
@@ -30,14 +29,8 @@ export function CollectionsPage() {
       {role !== null && can.editKnowledge(role) && <CreateCollection />}
       <section className="section" aria-labelledby="collections-list">
         <h2 id="collections-list">Collections</h2>
-        {resource.state === 'loading' && <Loading what="collections" />}
-        {resource.state === 'error' && <LoadError what="collections" error={resource.error} onRetry={reload} />}
-        {resource.state === 'ready' &&
-          (resource.data.items.length === 0 ? (
-            <div className="empty card">
-              <p>No collections yet.</p>
-            </div>
-          ) : (
+        <Loaded resource={resource} what="collections" onRetry={reload} empty="No collections yet." isEmpty={(page) => page.items.length === 0}>
+          {(page) => (
             <div className="table-wrap card">
               <table className="table">
                 <thead>
@@ -54,7 +47,7 @@ export function CollectionsPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {resource.data.items.map((c) => (
+                  {page.items.map((c) => (
                     <tr key={c.id}>
                       <th scope="row">
                         <Link to={pathFor({ name: 'collection', id: c.name })}>{c.name}</Link>
@@ -70,7 +63,8 @@ export function CollectionsPage() {
                 </tbody>
               </table>
             </div>
-          ))}
+          )}
+        </Loaded>
       </section>
     </div>
   );

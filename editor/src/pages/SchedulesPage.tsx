@@ -4,13 +4,12 @@ import { useResource } from '../api/useResource';
 import { ConfirmDialog } from '../operators/ConfirmDialog';
 import { previewSchedule } from '../operators/cron';
 import { ErrorNotice } from '../operators/ErrorNotice';
-import { Loading } from '../operators/Loading';
 import { can } from '../operators/nav';
 import { useAction } from '../operators/useAction';
 import { WorkflowSelect } from '../operators/WorkflowSelect';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
-import { LoadError } from './LoadError';
+import { Loaded } from './Loaded';
 
 const OVERLAPS = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
 
@@ -29,16 +28,11 @@ export function SchedulesPage() {
       {mayOperate && <CreateSchedule onCreated={reload} />}
       <section className="section" aria-labelledby="schedules-list">
         <h2 id="schedules-list">All schedules</h2>
-        {resource.state === 'loading' && <Loading what="schedules" />}
-        {resource.state === 'error' && <LoadError what="schedules" error={resource.error} onRetry={reload} />}
-        {resource.state === 'ready' &&
-          (resource.data.length === 0 ? (
-            <div className="empty card">
-              <p>No schedules yet.</p>
-            </div>
-          ) : (
-            <ScheduleTable schedules={resource.data} mayOperate={mayOperate} onChanged={reload} />
-          ))}
+        <Loaded resource={resource} what="schedules" onRetry={reload} empty="No schedules yet.">
+          {(schedules) => (
+            <ScheduleTable schedules={schedules} mayOperate={mayOperate} onChanged={reload} />
+          )}
+        </Loaded>
       </section>
     </div>
   );

@@ -3,11 +3,10 @@ import { deleteSecret, listSecrets, putSecret, type SecretEntry } from '../api/o
 import { useResource } from '../api/useResource';
 import { ConfirmDialog } from '../operators/ConfirmDialog';
 import { ErrorNotice } from '../operators/ErrorNotice';
-import { Loading } from '../operators/Loading';
 import { RequireRole } from '../operators/RequireRole';
 import { useAction } from '../operators/useAction';
 import { Time } from '../Time';
-import { LoadError } from './LoadError';
+import { Loaded } from './Loaded';
 
 /** Secrets, write-only: set or replace a value, list names and times, delete. Values never come back. */
 export function SecretsPage() {
@@ -40,14 +39,8 @@ function SecretsContent() {
       <section className="section" aria-labelledby="secrets-list">
         <h2 id="secrets-list">Stored secrets</h2>
         <ErrorNotice error={remove.error} />
-        {resource.state === 'loading' && <Loading what="secrets" />}
-        {resource.state === 'error' && <LoadError what="secrets" error={resource.error} onRetry={reload} />}
-        {resource.state === 'ready' &&
-          (resource.data.length === 0 ? (
-            <div className="empty card">
-              <p>No secrets yet.</p>
-            </div>
-          ) : (
+        <Loaded resource={resource} what="secrets" onRetry={reload} empty="No secrets yet.">
+          {(secrets) => (
             <div className="table-wrap card">
               <table className="table">
                 <thead>
@@ -60,7 +53,7 @@ function SecretsContent() {
                   </tr>
                 </thead>
                 <tbody>
-                  {resource.data.map((s) => (
+                  {secrets.map((s) => (
                     <tr key={s.name}>
                       <th scope="row" className="mono">
                         {s.name}
@@ -82,7 +75,8 @@ function SecretsContent() {
                 </tbody>
               </table>
             </div>
-          ))}
+          )}
+        </Loaded>
       </section>
       <ConfirmDialog open={deleting !== null} title="Delete this secret?" confirmLabel="Delete secret" busy={remove.pending} onConfirm={() => void confirmDelete()} onCancel={() => setDeleting(null)}>
         <p>

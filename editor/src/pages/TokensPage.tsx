@@ -3,14 +3,13 @@ import { createToken, listTokens, revokeToken, type CreatedToken, type TokenEntr
 import { useResource } from '../api/useResource';
 import { ConfirmDialog } from '../operators/ConfirmDialog';
 import { ErrorNotice } from '../operators/ErrorNotice';
-import { Loading } from '../operators/Loading';
 import { ROLES, type Role } from '../operators/nav';
 import { ShownOnce } from '../operators/ShownOnce';
 import { RequireRole } from '../operators/RequireRole';
 import { useAction } from '../operators/useAction';
 import { useMeStore } from '../store/me-store';
 import { Time } from '../Time';
-import { LoadError } from './LoadError';
+import { Loaded } from './Loaded';
 
 /** API tokens (admins): create one and see it once, list, revoke. */
 export function TokensPage() {
@@ -61,53 +60,53 @@ function TokensContent() {
       <section className="section" aria-labelledby="tokens-list">
         <h2 id="tokens-list">Tokens</h2>
         <ErrorNotice error={revoke.error} />
-        {resource.state === 'loading' && <Loading what="tokens" />}
-        {resource.state === 'error' && <LoadError what="tokens" error={resource.error} onRetry={reload} />}
-        {resource.state === 'ready' && (
-          <div className="table-wrap card">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {resource.data.map((t) => (
-                  <tr key={t.id}>
-                    <th scope="row">
-                      {t.name} <span className="muted mono">{t.id}</span>
-                      {t.id === myId && <span className="muted"> (this browser)</span>}
-                    </th>
-                    <td>{t.role}</td>
-                    <td>
-                      <Time value={t.createdAt} />
-                    </td>
-                    <td>{t.expiresAt ? <Time value={t.expiresAt} /> : <span className="muted">never</span>}</td>
-                    <td>
-                      <Time value={t.lastUsedAt} />
-                    </td>
-                    <td>
-                      {t.revokedAt ? (
-                        <span className="muted">
-                          revoked <Time value={t.revokedAt} />
-                        </span>
-                      ) : (
-                        <button type="button" className="button button--small" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name} (${t.id})`}>
-                          Revoke
-                        </button>
-                      )}
-                    </td>
+        <Loaded resource={resource} what="tokens" onRetry={reload}>
+          {(tokens) => (
+            <div className="table-wrap card">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Actions</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {tokens.map((t) => (
+                    <tr key={t.id}>
+                      <th scope="row">
+                        {t.name} <span className="muted mono">{t.id}</span>
+                        {t.id === myId && <span className="muted"> (this browser)</span>}
+                      </th>
+                      <td>{t.role}</td>
+                      <td>
+                        <Time value={t.createdAt} />
+                      </td>
+                      <td>{t.expiresAt ? <Time value={t.expiresAt} /> : <span className="muted">never</span>}</td>
+                      <td>
+                        <Time value={t.lastUsedAt} />
+                      </td>
+                      <td>
+                        {t.revokedAt ? (
+                          <span className="muted">
+                            revoked <Time value={t.revokedAt} />
+                          </span>
+                        ) : (
+                          <button type="button" className="button button--small" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name} (${t.id})`}>
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Loaded>
       </section>
       <ConfirmDialog open={revoking !== null} title="Revoke this token?" confirmLabel="Revoke token" busy={revoke.pending} onConfirm={() => void confirmRevoke()} onCancel={() => setRevoking(null)}>
         <p>

@@ -3,7 +3,6 @@ import { createWebhook, deleteWebhook, listWebhooks, rotateWebhookSecret, type W
 import { useResource } from '../api/useResource';
 import { ConfirmDialog } from '../operators/ConfirmDialog';
 import { ErrorNotice } from '../operators/ErrorNotice';
-import { Loading } from '../operators/Loading';
 import { can } from '../operators/nav';
 import { ShownOnce } from '../operators/ShownOnce';
 import { useAction } from '../operators/useAction';
@@ -11,7 +10,7 @@ import { webhookCurl, webhookUrl } from '../operators/webhook-curl';
 import { WorkflowSelect } from '../operators/WorkflowSelect';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
-import { LoadError } from './LoadError';
+import { Loaded } from './Loaded';
 
 /** Webhooks: signed public endpoints that start a workflow. Secrets are shown once, on create and rotate. */
 export function WebhooksPage() {
@@ -37,16 +36,11 @@ export function WebhooksPage() {
       {revealed && <SecretReveal hook={revealed} onDone={() => setRevealed(null)} />}
       <section className="section" aria-labelledby="webhooks-list">
         <h2 id="webhooks-list">All webhooks</h2>
-        {resource.state === 'loading' && <Loading what="webhooks" />}
-        {resource.state === 'error' && <LoadError what="webhooks" error={resource.error} onRetry={reload} />}
-        {resource.state === 'ready' &&
-          (resource.data.length === 0 ? (
-            <div className="empty card">
-              <p>No webhooks yet.</p>
-            </div>
-          ) : (
-            <WebhookTable hooks={resource.data} mayOperate={mayOperate} onChanged={reload} onRotated={setRevealed} />
-          ))}
+        <Loaded resource={resource} what="webhooks" onRetry={reload} empty="No webhooks yet.">
+          {(hooks) => (
+            <WebhookTable hooks={hooks} mayOperate={mayOperate} onChanged={reload} onRotated={setRevealed} />
+          )}
+        </Loaded>
       </section>
     </div>
   );

@@ -11,9 +11,9 @@ export const PROJECT_TEMPORAL_CLI = join(dirname(fileURLToPath(import.meta.url))
 /**
  * Dynamic config the embedded dev server starts with (the production compose file's temporal.yaml
  * sets the same). The stock transfer-task poll rate (20/s) throttles sequential activities to
- * ~100 ms each after the first dozen (Windmill's 2026-09 benchmark; 40 activities took 4.1 s
- * here, 1.0–1.5 s raised); one task-queue partition saves a hop between partitions when one
- * worker polls (`npm run bench -- engine` prints the figures before and after).
+ * ~100 ms each after the first dozen (Windmill's 2026-09 benchmark); one task-queue partition
+ * saves a hop between partitions when one worker polls. `npm run bench -- engine throughput`
+ * prints the figures with and without these settings and the SQLite pragmas below.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
   'history.transferProcessorMaxPollRPS': 1000,
@@ -23,9 +23,9 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number 
 
 /**
  * SQLite pragmas of the dev server's database file. A write-ahead log syncs once per commit where
- * the default rollback journal syncs several times: 50 runs of 3 activities took 71 s with the
- * default and 4.6 s with these, on this machine's disk. `synchronous=full` keeps every committed
- * transaction across a power cut, not only across a crash of the process.
+ * the default rollback journal syncs several times, which limited concurrent runs the most on this
+ * machine's disk. `synchronous=full` keeps every committed transaction across a power cut, not
+ * only across a crash of the process.
  */
 export const DEV_SERVER_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
   journal_mode: 'wal',

@@ -171,10 +171,7 @@ export async function startNodeAttempt(
     const earlier = await tx
       .selectFrom('node_run')
       .select(['attempt', 'status', 'output', 'routes', 'error'])
-      .where('run_id', '=', a.runId)
-      .where('node_id', '=', a.nodeId)
-      .where('phase', '=', phase)
-      .where('item', '=', item)
+      .where((eb) => eb.and({ run_id: a.runId, node_id: a.nodeId, phase, item }))
       .where('attempt', '<>', a.attempt)
       .execute();
     const done = earlier.find((r) => r.status === 'succeeded');
@@ -187,10 +184,7 @@ export async function startNodeAttempt(
         finished_at: sql<Date>`now()`,
         error: json({ type: 'AttemptLost', message: 'the attempt stopped answering (worker lost or timed out) and was retried', retryable: true }),
       })
-      .where('run_id', '=', a.runId)
-      .where('node_id', '=', a.nodeId)
-      .where('phase', '=', phase)
-      .where('item', '=', item)
+      .where((eb) => eb.and({ run_id: a.runId, node_id: a.nodeId, phase, item }))
       .where('attempt', '<', a.attempt)
       .where('status', 'in', ['running', 'waiting'])
       .execute();
@@ -214,10 +208,7 @@ export async function finishNodeAttempt(
       q
         .updateTable('node_run')
         .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), routes: json(a.routes ?? null), finished_at: sql<Date>`now()` })
-        .where('run_id', '=', a.runId)
-        .where('node_id', '=', a.nodeId)
-        .where('phase', '=', phase)
-        .where('item', '=', item)
+        .where((eb) => eb.and({ run_id: a.runId, node_id: a.nodeId, phase, item }))
         .where('attempt', '=', a.attempt)
         .where('status', 'in', ['running', 'waiting'])
         .returning(['run_id', 'node_id', 'attempt', 'item']),
