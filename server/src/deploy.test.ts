@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEV_SERVER_DYNAMIC_CONFIG } from './temporal/dev-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -98,6 +99,10 @@ describe('temporal.yaml', () => {
     expect(value('history.transferProcessorMaxPollRPS')).toBeGreaterThanOrEqual(1000);
     expect(value('matching.numTaskqueueReadPartitions')).toBe(value('matching.numTaskqueueWritePartitions'));
     expect(value('frontend.rps')).toBeGreaterThan(2400);
+  });
+
+  it('holds every value the embedded dev server starts with, so the two cannot drift apart', () => {
+    for (const [key, v] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) expect(value(key), key).toBe(v);
   });
 
   it('gives every key a list of { value } entries, the dynamic config format', () => {
