@@ -43,7 +43,8 @@ async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
 async function setExpression(page: Page, inspector: Locator, path: string, text: string): Promise<void> {
   await inspector.locator(`[data-field-path="${path}"] .monaco-editor`).click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(text);
+  await page.keyboard.type(text);
+  if (await page.locator('.suggest-widget.visible').count()) await page.keyboard.press('Escape');
 }
 
 test('A person builds trigger → transform → http → output from the palette, saves, runs it and reads the http output', async ({ page, request }) => {
@@ -79,13 +80,13 @@ test('A person builds trigger → transform → http → output from the palette
   await page.getByTestId('node-transform_1').click();
   await setExpression(page, inspector, '$.params.expression', '{ "path": "/orders/A-17" }');
   await page.getByTestId('node-http_1').click();
-  await inspector.locator('[data-field-path="$.params.url"]').getByRole('textbox').fill(`${base}{{ $nodes.transform_1.output.path }}`);
+  await inspector.locator('[data-field-path="$.params.url"]').getByRole('textbox').pressSequentially(`${base}{{ $nodes.transform_1.output.path }}`);
   await expect(page.getByTestId('problems-http_1')).toHaveCount(0);
   await expect(page.getByTestId('problems-transform_1')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Save a new version' });
-  await dialog.getByLabel('What changed (optional)').fill('Order lookup');
+  await dialog.getByLabel('What changed (optional)').pressSequentially('Order lookup');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('v2');
   const workflowId = new URL(page.url()).pathname.split('/').pop()!;

@@ -40,16 +40,17 @@ test('An invalid param shows a badge and an issue; clicking the issue focuses th
   await expect(inspector.getByLabel('Time limit (ms)')).toBeFocused();
   await page.screenshot({ path: 'artifacts/validation-2-issue-focuses-field.png', fullPage: true });
 
-  // A JSONata error typed into Monaco is an issue too.
+  // A JSONata error typed into Monaco, key by key, is an issue too.
   const expression = inspector.getByRole('textbox', { name: 'Expression' });
   await expect(expression).toBeAttached();
   await inspector.locator('[data-field-path="$.params.expression"] .monaco-editor').click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText('"Hello, " & (');
+  await page.keyboard.type('"Hello, " & (');
   await expect(issues.getByRole('button', { name: /params\.expression/ })).toBeVisible();
   await page.screenshot({ path: 'artifacts/validation-3-expression-error.png', fullPage: true });
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText('"Hello, " & $input.name');
+  await page.keyboard.type('"Hello, " & $input.name');
+  if (await page.locator('.suggest-widget.visible').count()) await page.keyboard.press('Escape');
   await expect(issues.getByRole('button', { name: /params\.expression/ })).toHaveCount(0);
 
   // Fixed: the badge and the issue go, and the new version saves.
@@ -80,7 +81,7 @@ test('An expression editor completes the ids of upstream nodes', async ({ page }
   // The output's value holds a {{ }} template, so it opens in the template editor.
   await inspector.locator('[data-field-path="$.params.value"] .monaco-editor').click();
   await page.keyboard.press('ControlOrMeta+End');
-  await page.keyboard.insertText(' {{ $nodes.');
+  await page.keyboard.type(' {{ $nodes.');
   await page.keyboard.press('Control+Space');
   const suggestions = page.locator('.suggest-widget');
   await expect(suggestions).toContainText('greet');

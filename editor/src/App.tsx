@@ -17,6 +17,7 @@ import { WebhooksPage } from './pages/WebhooksPage';
 import { WorkflowListPage } from './pages/WorkflowListPage';
 import { WorkflowPage } from './pages/WorkflowPage';
 import type { Route } from './router';
+import { useApprovalsPolling, useApprovalsStore } from './store/approvals-store';
 import { useAuthStore } from './store/auth-store';
 import { useMeStore } from './store/me-store';
 import { otherTheme } from './theme/theme';
@@ -111,11 +112,28 @@ function MainNav({ role, current }: { readonly role: Role | null; readonly curre
             <li key={item.page}>
               <Link to={item.path} className="main-nav__link" aria-current={item.page === current ? 'page' : undefined}>
                 {item.label}
+                {item.page === 'approvals' && <ApprovalCount />}
               </Link>
             </li>
           ))}
       </ul>
     </nav>
+  );
+}
+
+/** How often the navigation asks how many approvals wait. */
+const APPROVAL_COUNT_MS = 5000;
+
+/** The number of approvals waiting, beside the Approvals link (shown only to roles that may decide them). */
+function ApprovalCount() {
+  useApprovalsPolling(true, APPROVAL_COUNT_MS);
+  const count = useApprovalsStore((s) => s.items?.length ?? 0);
+  if (count === 0) return null;
+  return (
+    <span className="nav-count" data-testid="approval-count">
+      {count}
+      <span className="visually-hidden"> waiting</span>
+    </span>
   );
 }
 

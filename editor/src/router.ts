@@ -81,18 +81,45 @@ function safeDecode(segment: string): string | undefined {
 }
 
 const listeners = new Set<() => void>();
+/** Asked before the page changes (unsaved edits); false keeps the person where they are. */
+let leaveGuard: (() => boolean) | null = null;
+/** The path shown, so a refused back or forward can put it back. */
+let shownPath: string | null = null;
 
-/** Calls `listener` whenever the path changes (links, back and forward); returns the unsubscribe. */
-export function subscribe(listener: () => void): () => void {
-  if (listeners.size === 0) window.addEventListener('popstate', notify);
-  listeners.add(listener);
+/**
+ * Asks `mayLeave` before any in-app navigation (links, `navigate`, back and forward) while it is
+ * set; returns the function that removes it. A reload or a closed tab is the browser's
+ * `beforeunload`, set beside it.
+ */
+export function setLeaveGuard(mayLeave: () => boolean): () => void {
+  leaveGuard = mayLeave;
+  shownPath = currentPath();
   return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0) window.removeEventListener('popstate', notify);
+    if (leaveGuard === mayLeave) leaveGuard = null;
   };
 }
 
+/** Calls `listener` whenever the path changes (links, back and forward); returns the unsubscribe. */
+export function subscribe(listener: () => void): () => void {
+  if (listeners.size === 0) window.addEventListener('popstate', onPopState);
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.removeEventListener('popstate', onPopState);
+  };
+}
+
+function onPopState(): void {
+  // The browser has already moved; a person who stays is put back on the page they were on.
+  if (leaveGuard && shownPath !== null && currentPath() !== shownPath && !leaveGuard()) {
+    window.history.pushState(null, '', shownPath);
+    return;
+  }
+  notify();
+}
+
 function notify(): void {
+  shownPath = currentPath();
   for (const listener of listeners) listener();
 }
 
@@ -101,11 +128,13 @@ export function currentPath(): string {
   return window.location.pathname;
 }
 
-/** Goes to `path` without reloading the page. */
-export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (path === currentPath()) return;
+/** Goes to `path` without reloading the page, unless a leave guard keeps the person here; says whether it went. */
+export function navigate(path: string, options: { replace?: boolean; force?: boolean } = {}): boolean {
+  if (path === currentPath()) return true;
+  if (leaveGuard && !options.force && !leaveGuard()) return false;
   if (options.replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   window.scrollTo(0, 0);
   notify();
+  return true;
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { NodeCatalog, NodePolicy, PlanNodeMode } from '@weft/schemas';
+import type { DynamicOutputs, NodeCatalog, NodePolicy, PlanNodeMode } from '@weft/schemas';
 
 /** The families of node types; the editor groups its palette by these. */
 export type NodeKind = 'strategy' | 'security' | 'execution' | 'analysis' | 'retrieval' | 'control';
@@ -18,7 +18,7 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType, O extends z.Zod
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   /** Output ports named by the user in a param (e.g. a router's routes), besides `outputs`. */
-  readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
+  readonly dynamicOutputs?: DynamicOutputs;
   /** Schema of the node's params. */
   readonly params: P;
   /** Schema of the node's output, for downstream autocomplete and docs. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 /** How an LLM node calls the providers: which ones, which model, how long and how much. */
 export const LlmCallParams = {
-  system: z.string().optional().meta({ title: 'System prompt', description: 'Instructions sent before the prompt' }),
+  system: z.string().optional().meta({ title: 'System prompt', description: 'Instructions sent before the prompt', multiline: true }),
   model: z.string().min(1).optional().meta({ title: 'Model', description: 'Model id for every provider of the chain; empty means each provider\'s default model' }),
   providers: z
     .array(z.string().min(1))

@@ -108,8 +108,8 @@ function definitionProblems(def: Record<string, unknown>): string[] {
   // The engine runs the other modes (approval, wait, …) itself, so only built-ins may use them.
   if (def['mode'] !== undefined && def['mode'] !== 'activity') problems.push(`mode "${String(def['mode'])}" is reserved for built-in types (plugins run as activities)`);
   const dyn = def['dynamicOutputs'];
-  if (dyn !== undefined && !(isObject(dyn) && typeof dyn['param'] === 'string' && (dyn['field'] === undefined || typeof dyn['field'] === 'string'))) {
-    problems.push('dynamicOutputs is not { param, field? }');
+  if (dyn !== undefined && !(isObject(dyn) && typeof dyn['param'] === 'string' && ['field', 'fallback'].every((k) => dyn[k] === undefined || typeof dyn[k] === 'string'))) {
+    problems.push('dynamicOutputs is not { param, field?, fallback? }');
   }
   return problems;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NodeStatus, RunError, RunStatus } from './run.js';
+import type { DynamicOutputs } from './validate.js';
 import type { Workflow } from './workflow.js';
 
 /** A fixed result for one node of a test run: the node does not run and yields this instead. */
@@ -147,7 +148,7 @@ export interface NodeTypeView {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   /** Output ports a node names in a param, besides `outputs` (see `dynamicPorts`). */
-  readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
+  readonly dynamicOutputs?: DynamicOutputs;
   /** Params holding a bare JSONata expression (no `{{ }}`), which editors check and complete as JSONata. */
   readonly expressionParams?: readonly string[];
   readonly trigger: boolean;

@@ -106,6 +106,36 @@ describe('validateWorkflow', () => {
     );
   });
 
+  it('has no static fallback port on a node whose fallback is one of its named ports', () => {
+    const route: NodeTypeSpec = {
+      params: z.object({ routes: z.array(z.object({ port: z.string() })), default: z.string().default('default') }).strict(),
+      inputs: ['in'],
+      outputs: ['default'],
+      dynamicOutputs: { param: 'routes', field: 'port', fallback: 'default' },
+    };
+    const withRoute = new Map([...catalog, ['strategy.route', route]]);
+    const d = (fallback: string) => ({
+      schemaVersion: 1,
+      name: 'w',
+      nodes: [
+        { id: 'start', type: 'control.trigger' },
+        { id: 'r', type: 'strategy.route', params: { routes: [{ port: 'bug' }], default: fallback } },
+        { id: 'a', type: 'control.output' },
+        { id: 'b', type: 'control.output' },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'r' },
+        { id: 'e2', source: 'r', sourcePort: 'bug', target: 'a' },
+        { id: 'e3', source: 'r', sourcePort: 'default', target: 'b' },
+      ],
+    });
+    expect(validateWorkflow(d('default'), withRoute).problems).toEqual([]);
+    expect(validateWorkflow(d('bug'), withRoute).problems).toEqual([
+      { severity: 'error', code: 'unknown_port', path: '$.edges[2].sourcePort', message: 'node "r" has no output port "default" (ports: bug)', nodeId: 'r' },
+      { severity: 'warning', code: 'unreachable', path: '$.nodes[3]', message: 'node "b" cannot be reached from a trigger and will never run', nodeId: 'b' },
+    ]);
+  });
+
   it('names the nodes of a cycle', () => {
     const d = doc();
     d.edges.push({ id: 'back', source: 'h', target: 't' } as never);

@@ -16,7 +16,7 @@ export interface NodeTypeSpec {
    * Output ports the user names in a param, besides `outputs`: the strings of `params[param]`,
    * or `item[field]` of each of its items when it is a list of objects (e.g. a router's routes).
    */
-  readonly dynamicOutputs?: { readonly param: string; readonly field?: string };
+  readonly dynamicOutputs?: DynamicOutputs;
   /** Whether runs start at nodes of this type. */
   readonly trigger?: boolean;
   /** Top-level params that hold a bare JSONata expression (no `{{ }}`), checked like templates. */
@@ -131,7 +131,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
       for (const issue of params.error.issues) {
         add({ severity: 'error', code: 'invalid_params', path: jsonPath(['nodes', i, 'params', ...issue.path]), message: issue.message, nodeId: n.id });
       }
-    } else if (spec.dynamicOutputs) named.set(n.id, dynamicPorts(spec.dynamicOutputs, params.data));
+    } else named.set(n.id, outputPortsOf(spec, params.data, n.policy));
     if (params.success && spec.check) {
       for (const issue of spec.check(params.data as never, catalog)) {
         add({ severity: 'error', code: issue.code ?? 'invalid_params', path: jsonPath(['nodes', i, 'params', ...issue.path]), message: issue.message, nodeId: n.id });
@@ -153,9 +153,8 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
       }
       const spec = specs.get(end);
       const node = doc.nodes[nodeIndex.get(end)!]!;
-      // A node whose policy routes errors has an `error` output port besides its own.
-      const errorPort = field === 'source' && node.policy?.onError === 'route' ? ['error'] : [];
-      const ports = spec ? (field === 'source' ? [...spec.outputs, ...(named.get(end) ?? []), ...errorPort] : spec.inputs) : undefined;
+      // Params that do not parse name no ports of their own: the static ones (and `error`) stand.
+      const ports = spec ? (field === 'source' ? (named.get(end) ?? outputPortsOf({ outputs: spec.outputs }, undefined, node.policy)) : spec.inputs) : undefined;
       if (ports && !ports.includes(port)) {
         const list = ports.length ? ports.join(', ') : 'none';
         add({ severity: 'error', code: 'unknown_port', path: jsonPath(['edges', i, portField]), message: `node "${end}" has no ${field === 'source' ? 'output' : 'input'} port "${port}" (ports: ${list})`, nodeId: end });
@@ -299,6 +298,32 @@ function walkStrings(value: unknown, path: PropertyKey[], visit: (text: string, 
   else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
   }
+}
+
+/** Output ports a node names in its params (see {@link NodeTypeSpec.dynamicOutputs}). */
+export interface DynamicOutputs {
+  /** The param listing port names: strings, or objects whose `field` is the name. */
+  readonly param: string;
+  readonly field?: string;
+  /**
+   * The param naming the port taken when no named port is chosen (a router's fallback). A static
+   * output port exists only while this param names it (or is unset): a fallback moved to a named
+   * port leaves the static one unused, so it is not drawn and no edge may leave it.
+   */
+  readonly fallback?: string;
+}
+
+/**
+ * Every output port of a node: its type's static ports (less a fallback port it does not use),
+ * the ports its params name, and `error` when its policy routes errors.
+ */
+export function outputPortsOf(spec: { readonly outputs: readonly string[]; readonly dynamicOutputs?: DynamicOutputs | undefined }, params: unknown, policy?: { readonly onError?: string | undefined }): string[] {
+  const dyn = spec.dynamicOutputs;
+  const fallback = dyn?.fallback && params !== null && typeof params === 'object' ? (params as Record<string, unknown>)[dyn.fallback] : undefined;
+  const ports = typeof fallback === 'string' ? spec.outputs.filter((p) => p === fallback) : [...spec.outputs];
+  if (dyn) for (const p of dynamicPorts(dyn, params)) if (!ports.includes(p)) ports.push(p);
+  if (policy?.onError === 'route' && !ports.includes('error')) ports.push('error');
+  return ports;
 }
 
 /** The output ports a node's params name (see {@link NodeTypeSpec.dynamicOutputs}). */

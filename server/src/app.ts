@@ -22,6 +22,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
 import { healthRoutes } from './routes/health.js';
 import { nodeTypeRoutes } from './routes/node-types.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { schemaRoutes } from './routes/schema.js';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
     })
     .route('/workflows', workflowRoutes(deps))
     .route('/runs', runRoutes(deps))
+    .route('/approvals', approvalRoutes(deps))
     .route('/node-types', nodeTypeRoutes(deps.registry))
     .route('/secrets', secretRoutes(deps))
     .route('/schedules', scheduleRoutes(deps))

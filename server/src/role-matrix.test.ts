@@ -73,6 +73,7 @@ const POLICY: Record<string, Role | 'public'> = {
   'PUT /api/workflows/{id}': 'editor',
   'POST /api/workflows/{id}/runs': 'operator',
   'GET /api/runs': 'viewer',
+  'GET /api/approvals': 'viewer',
   'POST /api/runs/{id}/cancel': 'operator',
   'POST /api/runs/{id}/approve': 'operator',
   'POST /api/runs/{id}/reject': 'operator',

@@ -1,11 +1,12 @@
-import type {
-  ApiError as ApiErrorBody,
-  ApiIssue,
-  NodeTypeView,
-  RunSummary,
-  RunView,
-  WorkflowSummary,
-  WorkflowView,
+import {
+  FINAL_RUN_STATUSES,
+  type ApiError as ApiErrorBody,
+  type ApiIssue,
+  type NodeTypeView,
+  type RunSummary,
+  type RunView,
+  type WorkflowSummary,
+  type WorkflowView,
 } from '@weft/schemas';
 import type { AppType } from '@weft/server';
 import { hc, type ClientRequestOptions, type ClientResponse } from 'hono/client';
@@ -120,9 +121,18 @@ export async function listRuns(query: { workflowId: string; limit?: number }, op
   return items;
 }
 
-/** `GET /api/runs/:id`: a run with its nodes. */
-export function getRun(id: string, options?: CallOptions): Promise<RunView> {
-  return call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
+/**
+ * `GET /api/runs/:id`: a run with its nodes. While the run goes on, a node with no attempt yet is
+ * `pending` in the records even when the workflow has already passed it by (an untaken branch of
+ * a run waiting for approval); the live state (`GET /api/runs/:id/state`) says which, and those
+ * nodes are shown as skipped. Without the live state (no worker answers) the records stand.
+ */
+export async function getRun(id: string, options?: CallOptions): Promise<RunView> {
+  const run = await call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
+  if (FINAL_RUN_STATUSES.includes(run.status) || !run.nodes.some((n) => n.status === 'pending')) return run;
+  const live = await call((o) => api.api.runs[':id'].state.$get({ param: { id } }, o), options).catch(() => null);
+  if (!live) return run;
+  return { ...run, nodes: run.nodes.map((n) => (n.status === 'pending' && live.nodes[n.id]?.status === 'skipped' ? { ...n, status: 'skipped' as const } : n)) };
 }
 
 /** `POST /api/workflows/:id/runs`: starts a run and returns its id. */

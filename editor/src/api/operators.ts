@@ -31,6 +31,14 @@ export function getRunView(id: string, options?: CallOptions): Promise<RunView> 
   return call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
 }
 
+/** An approval a run waits on, its title and text as the run rendered them. */
+export type PendingApproval = Res<typeof api.api.approvals.$get>['items'][number];
+/** `GET /api/approvals`: every waiting approval, oldest first. */
+export async function listApprovals(options?: CallOptions): Promise<PendingApproval[]> {
+  const { items } = await call((o) => api.api.approvals.$get(undefined, o), options);
+  return items;
+}
+
 /** A decision on an approval node. */
 export interface Decision {
   readonly approved: boolean;

@@ -196,7 +196,7 @@ export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
 
   return (
     <>
-      {doc.nodes.length === 0 && <p className="canvas__empty muted">Drag a node from the palette, or select one there and press Enter.</p>}
+      {doc.nodes.length === 0 && <p className="canvas__empty muted">Drag a node from the palette, or click one there to add it.</p>}
       <ReactFlow<CanvasNode, StepEdge>
         className={far ? 'canvas__flow canvas__flow--far' : 'canvas__flow'}
         defaultNodes={initialNodes}

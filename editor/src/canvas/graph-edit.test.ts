@@ -7,6 +7,7 @@ const catalog = new Map<string, PortSpec>([
   ['analysis.transform', { inputs: ['in'], outputs: ['out'] }],
   ['control.branch', { inputs: ['in'], outputs: ['true', 'false'] }],
   ['control.switch', { inputs: ['in'], outputs: ['default'], dynamicOutputs: { param: 'cases', field: 'port' } }],
+  ['strategy.route', { inputs: ['in'], outputs: ['default'], dynamicOutputs: { param: 'routes', field: 'port', fallback: 'default' } }],
 ]);
 
 function doc(): EditableWorkflow {
@@ -50,6 +51,13 @@ describe('connection rules', () => {
     expect(outputPorts(doc().nodes[3]!, catalog.get('control.switch'))).toEqual(['default', 'big', 'small']);
     expect(outputPorts(doc().nodes[2]!, catalog.get('analysis.transform'))).toEqual(['out', 'error']);
     expect(outputPorts(doc().nodes[1]!, catalog.get('analysis.transform'))).toEqual(['out']);
+  });
+
+  it('leaves out a fallback port the node does not use', () => {
+    const route = (fallback?: string) => ({ params: { routes: [{ port: 'bug' }, { port: 'question' }], ...(fallback ? { default: fallback } : {}) } });
+    expect(outputPorts(route(), catalog.get('strategy.route'))).toEqual(['default', 'bug', 'question']);
+    expect(outputPorts(route('default'), catalog.get('strategy.route'))).toEqual(['default', 'bug', 'question']);
+    expect(outputPorts(route('question'), catalog.get('strategy.route'))).toEqual(['bug', 'question']);
     expect(attempt('s', 'big', 'a')).toBeNull();
     expect(attempt('s', 'nope', 'a')).toMatch(/not an output/);
     expect(attempt('b', 'error', 's')).toBeNull();

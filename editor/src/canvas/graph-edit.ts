@@ -1,4 +1,4 @@
-import { dynamicPorts, type NodeTypeView, type WorkflowEdge, type WorkflowNode } from '@weft/schemas';
+import { outputPortsOf, type NodeTypeView, type WorkflowEdge, type WorkflowNode } from '@weft/schemas';
 import { reachableFrom } from '@weft/schemas/graph';
 import type { EditableWorkflow } from '../store/document-store';
 
@@ -23,10 +23,7 @@ export interface Attempt {
 
 /** Output ports of a node: its type's, those its params name, and `error` when errors are routed. */
 export function outputPorts(node: Pick<WorkflowNode, 'params' | 'policy'>, type: PortSpec | undefined): string[] {
-  const ports = [...(type?.outputs ?? [])];
-  if (type?.dynamicOutputs) for (const p of dynamicPorts(type.dynamicOutputs, node.params)) if (!ports.includes(p)) ports.push(p);
-  if (node.policy?.onError === 'route' && !ports.includes('error')) ports.push('error');
-  return ports;
+  return outputPortsOf({ outputs: type?.outputs ?? [], dynamicOutputs: type?.dynamicOutputs }, node.params, node.policy);
 }
 
 /** Input ports of a node: its type's. */

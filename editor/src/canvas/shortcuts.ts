@@ -48,9 +48,21 @@ export function commandFor(e: KeyPress): ShortcutCommand | null {
   return null;
 }
 
-/** Whether the key press belongs to a text field (inputs, text areas, code editors). */
+/**
+ * Class that React Flow reads as "keys here are not the canvas'": its pan (Space), delete
+ * (Delete/Backspace) and selection keys leave an element inside it alone. Every text control
+ * that React Flow does not recognise itself carries it: Monaco's input is a plain `div` (the
+ * EditContext of current Chromium), neither an input nor contenteditable.
+ */
+export const NO_CANVAS_KEYS = 'nokey';
+
+// Inputs, text areas and contenteditable are fields by nature; Monaco's input (a textarea in older
+// browsers, `div.native-edit-context` where EditContext exists) sits inside `.monaco-editor`.
+const TEXT_FIELD = `input, textarea, select, [contenteditable]:not([contenteditable="false"]), [role="textbox"], .monaco-editor`;
+
+/** Whether the key press belongs to a text field (inputs, text areas, code editors): the canvas' shortcuts leave it alone. */
 export function isTyping(target: EventTarget | null): boolean {
   if (!target || typeof (target as HTMLElement).closest !== 'function') return false;
   const el = target as HTMLElement;
-  return el.isContentEditable || el.closest('input, textarea, select, [contenteditable="true"], .monaco-editor') !== null;
+  return el.isContentEditable || el.closest(TEXT_FIELD) !== null;
 }

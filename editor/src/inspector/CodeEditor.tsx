@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { NO_CANVAS_KEYS } from '../canvas/shortcuts';
 import type { UpstreamNode } from './completions';
 import { checkModel, JSONATA, monaco, provideJsonSchema, provideScope, TEMPLATE } from './monaco';
 
@@ -20,10 +21,14 @@ export interface CodeEditorProps {
   readonly describedBy?: string;
   /** Nodes the expression may read, for completions. */
   readonly upstream: () => readonly UpstreamNode[];
+  /** The fewest lines shown, however short the value (long text such as a prompt starts tall). */
+  readonly minLines?: number;
 }
 
 const LANGUAGE: Record<CodeLanguage, string> = { javascript: 'javascript', json: 'json', jsonata: JSONATA, template: TEMPLATE };
 const LINE_HEIGHT = 19;
+/** The most texts remembered as the editor's own edits (see `reported`). */
+const MAX_REPORTED = 200;
 
 /** Whether the app shows its dark theme (chosen, or by the system when none is chosen). */
 function prefersDark(): boolean {
@@ -32,11 +37,15 @@ function prefersDark(): boolean {
 }
 
 /** Monaco for code, JSON and JSONata fields: highlighting, parse errors as markers and `$nodes` completions. */
-export default function CodeEditor({ value, onChange, language, ariaLabel, id, schema, describedBy, upstream }: CodeEditorProps) {
+export default function CodeEditor({ value, onChange, language, ariaLabel, id, schema, describedBy, upstream, minLines }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   // The latest callbacks are read through refs, so the editor is created once per language.
   const latest = useRef({ onChange, upstream });
+  // Texts this editor reported since the value last came from outside. Keys are typed faster than
+  // React renders, so `value` may come back as any of them, behind what the model already holds:
+  // that is the editor's own edit, never a reason to reset the text under the cursor.
+  const reported = useRef(new Set<string>());
   useEffect(() => {
     latest.current = { onChange, upstream };
   });
@@ -45,6 +54,7 @@ export default function CodeEditor({ value, onChange, language, ariaLabel, id, s
     const model = monaco.editor.createModel(value, LANGUAGE[language]);
     const stopSchema = language === 'json' && schema ? provideJsonSchema(model, schema) : () => {};
     const multiline = language === 'javascript' || language === 'json';
+    const fewest = minLines ?? (multiline ? 5 : 2);
     const editor = monaco.editor.create(host.current!, {
       model,
       ariaLabel,
@@ -71,13 +81,14 @@ export default function CodeEditor({ value, onChange, language, ariaLabel, id, s
     });
     editorRef.current = editor;
     // The field grows with its content (wrapped lines included), between a few lines and a screenful.
-    const [min, max] = [(multiline ? 5 : 2) * LINE_HEIGHT + 8, 14 * LINE_HEIGHT + 8];
+    const [min, max] = [fewest * LINE_HEIGHT + 8, Math.max(14, fewest) * LINE_HEIGHT + 8];
     const fit = () => {
       if (host.current) host.current.style.height = `${Math.min(max, Math.max(min, editor.getContentHeight() + 8))}px`;
     };
     const sizes = editor.onDidContentSizeChange(fit);
     fit();
-    const textarea = editor.getDomNode()?.querySelector('textarea');
+    // Monaco's input: a textarea, or where the browser has EditContext a `div.native-edit-context`.
+    const textarea = editor.getDomNode()?.querySelector<HTMLElement>('.native-edit-context, textarea');
     if (textarea && describedBy) textarea.setAttribute('aria-describedby', describedBy);
     if (textarea && id) textarea.id = id;
     const stopScope = provideScope(model, () => latest.current.upstream());
@@ -86,7 +97,13 @@ export default function CodeEditor({ value, onChange, language, ariaLabel, id, s
     const changes = model.onDidChangeContent((e) => {
       if (expression) checkModel(model);
       // Changes pushed from the document (undo, another control) are not edits of this field.
-      if (!e.isFlush) latest.current.onChange(model.getValue());
+      if (e.isFlush) return;
+      const text = model.getValue();
+      const own = reported.current;
+      own.add(text);
+      // Bounded: a parent that reshapes the text never hands back exactly what was typed.
+      if (own.size > MAX_REPORTED) own.delete(own.values().next().value!);
+      latest.current.onChange(text);
     });
     return () => {
       changes.dispose();
@@ -100,14 +117,23 @@ export default function CodeEditor({ value, onChange, language, ariaLabel, id, s
     // Created once per language; value and labels later flow in through the effects below.
   }, [language]);
 
-  // The document changed under the editor (undo, redo): show it without reporting an edit.
+  // The document changed under the editor (undo, redo, another control): show it without
+  // reporting an edit. A value this editor reported itself is already in the model, or behind it.
   useEffect(() => {
     const model = editorRef.current?.getModel();
-    if (model && model.getValue() !== value) model.setValue(value);
+    if (!model) return;
+    const own = reported.current;
+    if (own.has(value)) {
+      // Caught up with the typing: older texts cannot come back any more.
+      if (value === model.getValue()) own.clear();
+      return;
+    }
+    own.clear();
+    if (model.getValue() !== value) model.setValue(value);
   }, [value]);
 
   // First height before Monaco measures its content; the editor sets it from then on.
   // (kept in state so that re-renders never reset what the editor set).
-  const [height] = useState(() => Math.min(14, Math.max(language === 'javascript' || language === 'json' ? 5 : 2, value.split('\n').length + 1)) * LINE_HEIGHT + 8);
-  return <div ref={host} className="code-field" data-language={language} style={{ height }} />;
+  const [height] = useState(() => Math.min(14, Math.max(minLines ?? (language === 'javascript' || language === 'json' ? 5 : 2), value.split('\n').length + 1)) * LINE_HEIGHT + 8);
+  return <div ref={host} className={`code-field ${NO_CANVAS_KEYS}`} data-language={language} style={{ height }} />;
 }

@@ -153,7 +153,16 @@ function Control({ field, value, set, a11y }: { readonly field: FieldModel; read
           {kind === 'json' ? (
             <JsonEditor a11y={a11y} label={field.label} schema={field.schema} value={value} set={set} />
           ) : (
-            <CodeEditor id={a11y.id} value={text} language={language} ariaLabel={field.label} {...(a11y['aria-describedby'] ? { describedBy: a11y['aria-describedby'] } : {})} upstream={form.upstream} onChange={(v) => set(v)} />
+            <CodeEditor
+              id={a11y.id}
+              value={text}
+              language={language}
+              ariaLabel={field.label}
+              {...(a11y['aria-describedby'] ? { describedBy: a11y['aria-describedby'] } : {})}
+              {...(field.schema.multiline ? { minLines: 4 } : {})}
+              upstream={form.upstream}
+              onChange={(v) => set(v)}
+            />
           )}
         </Suspense>
       );

@@ -21,6 +21,8 @@ export interface JsonSchema {
   readonly maximum?: number;
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** Long text (prompts, instructions): edited in a multi-line editor from the start (zod `.meta({ multiline: true })`). */
+  readonly multiline?: boolean;
 }
 
 /** How a field is edited. */
@@ -138,7 +140,7 @@ function stringKind(name: string, schema: JsonSchema, context: { readonly value?
   if (context.nodeType === 'execution.code' && name === 'code') return 'code';
   if (schema.description && /\bJSONata\b/.test(schema.description) && !/\{\{/.test(schema.description)) return 'jsonata';
   if (schema.description?.startsWith('JSONata')) return 'jsonata';
-  if (typeof context.value === 'string' && context.value.includes('{{')) return 'template';
+  if (schema.multiline || (typeof context.value === 'string' && context.value.includes('{{'))) return 'template';
   return 'text';
 }
 

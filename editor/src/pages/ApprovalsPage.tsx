@@ -1,15 +1,12 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type { WorkflowView } from '@weft/schemas';
-import { getWorkflow } from '../api/client';
-import { decideApproval, getRunView, listRecentRuns } from '../api/operators';
-import { toError } from '../api/useResource';
+import { useId, useState } from 'react';
+import { decideApproval, type PendingApproval } from '../api/operators';
 import { Link } from '../Link';
-import { pendingApprovals, type PendingApproval } from '../operators/approvals';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { Loading } from '../operators/Loading';
 import { RequireRole } from '../operators/RequireRole';
 import { useAction } from '../operators/useAction';
 import { pathFor } from '../router';
+import { useApprovalsPolling, useApprovalsStore } from '../store/approvals-store';
 import { Time } from '../Time';
 import { LoadError } from './LoadError';
 
@@ -26,7 +23,10 @@ export function ApprovalsPage() {
 }
 
 function ApprovalsContent() {
-  const { items, error, reload } = useInbox();
+  useApprovalsPolling(true, REFRESH_MS);
+  const items = useApprovalsStore((s) => s.items);
+  const error = useApprovalsStore((s) => s.error);
+  const reload = () => void useApprovalsStore.getState().refresh();
   const [decided, setDecided] = useState<string | null>(null);
 
   return (
@@ -88,8 +88,14 @@ function ApprovalCard({ approval, onDecided }: { readonly approval: PendingAppro
           {approval.runId}
         </Link>{' '}
         · step <code>{approval.nodeId}</code> · waiting since <Time value={approval.waitingSince} />
+        {approval.deadline && (
+          <>
+            {' '}
+            · decide by <Time value={approval.deadline} />
+          </>
+        )}
       </p>
-      {approval.description && <p>{approval.description}</p>}
+      {approval.description && <p className="approval__text">{approval.description}</p>}
       <div className="field">
         <label htmlFor={commentId}>Comment (optional)</label>
         <textarea id={commentId} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={5000} rows={2} />
@@ -105,56 +111,4 @@ function ApprovalCard({ approval, onDecided }: { readonly approval: PendingAppro
       </div>
     </article>
   );
-}
-
-/**
- * The waiting approvals, refreshed every few seconds. Earlier results stay on screen while a
- * refresh is under way, so the list never blanks out.
- */
-function useInbox(): { items: PendingApproval[] | null; error: Error | null; reload: () => void } {
-  const [items, setItems] = useState<PendingApproval[] | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [tick, setTick] = useState(0);
-  const workflows = useRef(new Map<string, Promise<WorkflowView | undefined>>());
-
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const { signal } = controller;
-    const workflowOf = (id: string) => {
-      let found = workflows.current.get(id);
-      if (!found) {
-        // Not tied to this load's signal: the name is kept for later refreshes.
-        found = getWorkflow(id).catch(() => {
-          workflows.current.delete(id);
-          return undefined;
-        });
-        workflows.current.set(id, found);
-      }
-      return found;
-    };
-    (async () => {
-      const runs = (await listRecentRuns(500, { signal })).filter((r) => r.status === 'waiting');
-      const views = await Promise.all(runs.map((r) => getRunView(r.id, { signal })));
-      const all = await Promise.all(views.map(async (v) => pendingApprovals(v, await workflowOf(v.workflowId))));
-      return all.flat();
-    })().then(
-      (found) => {
-        if (signal.aborted) return;
-        setItems(found);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (!signal.aborted) setError(toError(e));
-      },
-    );
-    const timer = window.setTimeout(reload, REFRESH_MS);
-    return () => {
-      controller.abort();
-      window.clearTimeout(timer);
-    };
-  }, [tick, reload]);
-
-  return { items, error, reload };
 }

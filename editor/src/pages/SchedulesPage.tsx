@@ -226,7 +226,9 @@ function ScheduleTable({ schedules, mayOperate, onChanged }: { readonly schedule
                 </td>
                 <td>{s.status}</td>
                 <td>
-                  {s.nextRunTimes.length === 0 ? (
+                  {s.status === 'paused' ? (
+                    <span className="muted">None while paused</span>
+                  ) : s.nextRunTimes.length === 0 ? (
                     <span className="muted">—</span>
                   ) : (
                     <ul className="plain-list">

@@ -8,14 +8,14 @@ import { createWorkflow, importWorkflow, saveWorkflow } from '../api/workflows';
 import { useCanvasCommands } from '../canvas/commands';
 import { exportFileName, readImport } from '../canvas/import-export';
 import { layeredPositions, needsLayout } from '../canvas/layout';
-import { commandFor, isTyping } from '../canvas/shortcuts';
+import { commandFor, isTyping, NO_CANVAS_KEYS } from '../canvas/shortcuts';
 import { ShortcutsHelp } from '../canvas/ShortcutsHelp';
 import { WorkflowCanvas } from '../canvas/WorkflowCanvas';
 import { Inspector } from '../inspector/Inspector';
 import { IssuesPanel } from '../inspector/IssuesPanel';
 import { Link } from '../Link';
 import { Palette } from '../palette/Palette';
-import { navigate, pathFor } from '../router';
+import { navigate, pathFor, setLeaveGuard } from '../router';
 import { LatestRunPanel } from '../runs/LatestRunPanel';
 import { RunDialog } from '../runs/RunDialog';
 import { useLatestRun } from '../runs/useLatestRun';
@@ -94,13 +94,27 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
   const [imported, setImported] = useState<EditableWorkflow | null>(null);
 
   const canSave = dirty && errors.length === 0;
-  const openSave = useCallback(() => setDialog('save'), []);
+  const openSave = useCallback(() => {
+    // With nothing to save, Ctrl+S says so rather than opening an empty dialog.
+    if (useDocumentStore.getState().doc === useDocumentStore.getState().saved) setNotice('No unsaved changes.');
+    else setDialog('save');
+  }, []);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (isTyping(event.target) || document.querySelector('dialog[open]')) return;
       const command = commandFor(event);
       if (!command) return;
+      const inDialog = document.querySelector('dialog[open]') !== null;
+      // Ctrl+S saves from anywhere, a field included (what was typed is already in the document);
+      // it never reaches the field or the browser's "save page".
+      if (command === 'save') {
+        event.preventDefault();
+        event.stopPropagation();
+        if (!inDialog) openSave();
+        return;
+      }
+      // Every other key typed into a field is the field's.
+      if (isTyping(event.target) || inDialog) return;
       const { undo, redo, selectedNodes } = useDocumentStore.getState();
       // With no node selected, Ctrl+C copies whatever text is selected, as anywhere else.
       if (command === 'copy' && selectedNodes.length === 0) return;
@@ -109,20 +123,29 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
       else if (command === 'redo') redo();
       else if (command === 'copy') void commands.copy().then((ok) => setNotice(ok ? 'Copied.' : null));
       else if (command === 'paste') void commands.paste().then((ok) => setNotice(ok ? null : 'Nothing to paste: copy nodes first.'));
-      else if (command === 'save') openSave();
       else setDialog('help');
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // In the capture phase, so Ctrl+S is the editor's before a code editor or field sees it.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [commands, openSave]);
 
-  // Leaving with unsaved changes asks first.
+  // Leaving with unsaved changes asks first: a reload or a closed tab through the browser, a link
+  // or back / forward in the app through the router (read live, so a save just made counts).
   useEffect(() => {
     if (!dirty) return;
     const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', onBeforeUnload);
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [dirty]);
+  useEffect(
+    () =>
+      setLeaveGuard(() => {
+        const { doc, saved } = useDocumentStore.getState();
+        return doc === saved || window.confirm('This workflow has unsaved changes. Leave without saving them?');
+      }),
+    [],
+  );
 
   const exportJson = () => {
     const { doc } = useDocumentStore.getState();
@@ -220,7 +243,8 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
         <section className="canvas" aria-label="Workflow graph">
           <WorkflowCanvas catalog={catalog} onNotice={setNotice} />
         </section>
-        <aside className="editor-side" aria-label="Details">
+        {/* Keys pressed in the side panel (its fields, buttons, code editors) never pan or delete on the canvas. */}
+        <aside className={`editor-side ${NO_CANVAS_KEYS}`} aria-label="Details">
           <Inspector catalog={catalog} />
           <IssuesPanel catalog={catalog} />
           <RunFollower key={runKey} workflowId={workflow.id} />

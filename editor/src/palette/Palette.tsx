@@ -2,11 +2,12 @@ import type { NodeTypeView } from '@weft/schemas';
 import { useReactFlow } from '@xyflow/react';
 import { useDeferredValue, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { addTypeAt } from '../canvas/WorkflowCanvas';
+import { useDocumentStore } from '../store/document-store';
 import { NODE_TYPE_MIME, paletteSections } from './palette';
 
 /**
- * Node types by category, with a search box. Drag a type onto the canvas, or focus it and press
- * Enter to add it in the middle of the view. Use inside the canvas's ReactFlowProvider.
+ * Node types by category, with a search box. Drag a type onto the canvas, or click it (or focus it
+ * and press Enter) to add it in the middle of the view. Use inside the canvas's ReactFlowProvider.
  */
 export function Palette({ types }: { readonly types: readonly NodeTypeView[] }) {
   const [query, setQuery] = useState('');
@@ -18,7 +19,7 @@ export function Palette({ types }: { readonly types: readonly NodeTypeView[] }) 
     const pane = document.querySelector('.canvas .react-flow');
     const rect = pane?.getBoundingClientRect();
     const centre = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-    addTypeAt(type, { x: centre.x - 110, y: centre.y - 40 });
+    addTypeAt(type, freeSpot({ x: centre.x - 110, y: centre.y - 40 }));
   };
 
   const onDragStart = (event: DragEvent<HTMLLIElement>, type: NodeTypeView) => {
@@ -50,10 +51,10 @@ export function Palette({ types }: { readonly types: readonly NodeTypeView[] }) 
                 tabIndex={0}
                 draggable
                 title={t.description}
-                aria-label={`${t.title}: press Enter to add, or drag onto the canvas`}
+                aria-label={`${t.title}: click or press Enter to add, or drag onto the canvas`}
                 onDragStart={(e) => onDragStart(e, t)}
                 onKeyDown={(e) => onKeyDown(e, t)}
-                onDoubleClick={() => addAtCentre(t)}
+                onClick={() => addAtCentre(t)}
               >
                 <span className="palette__dot" aria-hidden="true" />
                 <span className="palette__title">{t.title}</span>
@@ -64,4 +65,15 @@ export function Palette({ types }: { readonly types: readonly NodeTypeView[] }) 
       ))}
     </aside>
   );
+}
+
+/** How far each node added at the same spot is set off from the one before, so none hides another. */
+const CASCADE = 32;
+
+/** `at`, or the first point down and to the right of it where no node already sits. */
+function freeSpot(at: { x: number; y: number }): { x: number; y: number } {
+  const taken = useDocumentStore.getState().doc.nodes.map((n) => n.position);
+  let spot = at;
+  while (taken.some((p) => Math.abs(p.x - spot.x) < CASCADE / 2 && Math.abs(p.y - spot.y) < CASCADE / 2)) spot = { x: spot.x + CASCADE, y: spot.y + CASCADE };
+  return spot;
 }

@@ -57,6 +57,17 @@ describe('document store', () => {
     expect(store().focus).toMatchObject({ nodeId: 'start', path: '$.params.expression', seq: first + 1 });
   });
 
+  it('drops a deleted node from the selection, and keeps the selection itself when nothing selected is gone', () => {
+    addNode('a');
+    addNode('b');
+    store().select(['a']);
+    const kept = store().selectedNodes;
+    store().edit('label b', (d) => ({ ...d, nodes: d.nodes.map((n) => (n.id === 'b' ? { ...n, label: 'B' } : n)) }));
+    expect(store().selectedNodes).toBe(kept);
+    store().edit('delete a', (d) => ({ ...d, nodes: d.nodes.filter((n) => n.id !== 'a') }));
+    expect(store().selectedNodes).toEqual([]);
+  });
+
   it('remembers at most HISTORY_LIMIT edits', () => {
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) addNode(`n${i}`);
     expect(store().past).toHaveLength(HISTORY_LIMIT);

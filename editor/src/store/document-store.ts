@@ -88,7 +88,8 @@ export const useDocumentStore = create<DocumentState>()((set, get) => ({
     const { doc, past } = get();
     const next = recipe(doc);
     if (next === doc) return;
-    set({ doc: next, nodeById: indexNodes(next, get().nodeById), past: [...past, { doc, label }].slice(-HISTORY_LIMIT), future: [] });
+    // A deleted node or edge leaves the selection with it, so the next click selects one thing.
+    set({ doc: next, nodeById: indexNodes(next, get().nodeById), past: [...past, { doc, label }].slice(-HISTORY_LIMIT), future: [], ...prune(next, get()) });
   },
 
   undo() {
@@ -124,11 +125,18 @@ function indexNodes(doc: EditableWorkflow, previous?: ReadonlyMap<string, Workfl
   return new Map(doc.nodes.map((n) => [n.id, n]));
 }
 
-/** Drops selected ids that the document no longer has (after undo / redo). */
+/** Drops selected ids that the document no longer has (after a deletion, undo or redo). */
 function prune(doc: EditableWorkflow, s: Pick<DocumentState, 'selectedNodes' | 'selectedEdges'>) {
-  const nodes = new Set(doc.nodes.map((n) => n.id));
-  const edges = new Set(doc.edges.map((e) => e.id));
-  return { selectedNodes: s.selectedNodes.filter((id) => nodes.has(id)), selectedEdges: s.selectedEdges.filter((id) => edges.has(id)) };
+  // The same arrays come back when nothing selected is gone, so a typed character re-renders no selection subscriber.
+  const keep = (selected: readonly string[], ids: () => Set<string>) => {
+    if (selected.length === 0) return selected;
+    const present = ids();
+    return selected.every((id) => present.has(id)) ? selected : selected.filter((id) => present.has(id));
+  };
+  return {
+    selectedNodes: keep(s.selectedNodes, () => new Set(doc.nodes.map((n) => n.id))),
+    selectedEdges: keep(s.selectedEdges, () => new Set(doc.edges.map((e) => e.id))),
+  };
 }
 
 /** One node of the document; re-renders only when that node changes. */

@@ -97,7 +97,8 @@ function toView(row: ScheduleRow, d: ScheduleDescription | undefined): ScheduleV
     input: row.input ?? null,
     note: row.note,
     status: d === undefined ? 'missing' : d.state.paused ? 'paused' : 'active',
-    nextRunTimes: d?.info.nextActionTimes.map((t) => t.toISOString()) ?? [],
+    // Temporal keeps computing a paused schedule's calendar, but nothing fires until it is resumed.
+    nextRunTimes: d && !d.state.paused ? d.info.nextActionTimes.map((t) => t.toISOString()) : [],
     recentRuns: d?.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), startedAt: a.takenAt.toISOString() })) ?? [],
     createdAt: row.created_at.toISOString(),
     createdBy: row.created_by,

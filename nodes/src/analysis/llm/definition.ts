@@ -15,7 +15,7 @@ export default defineNode({
   outputs: ['out'],
   params: z
     .object({
-      prompt: z.string().min(1).meta({ title: 'Prompt', description: 'What to ask; {{ }} expressions read the input and upstream outputs' }),
+      prompt: z.string().min(1).meta({ title: 'Prompt', description: 'What to ask; {{ }} expressions read the input and upstream outputs', multiline: true }),
       ...LlmCallParams,
       outputSchema: JsonSchemaParam.optional().meta({ title: 'Output schema', description: 'JSON Schema the answer must follow; the parsed answer is `json`' }),
     })

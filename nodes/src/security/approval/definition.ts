@@ -16,7 +16,7 @@ export default defineNode({
   params: z
     .object({
       title: z.string().max(200).default('Approval needed').meta({ title: 'Title' }),
-      description: z.string().max(5000).optional().meta({ title: 'What to check', description: 'Shown to the approver; expressions allowed' }),
+      description: z.string().max(5000).optional().meta({ title: 'What to check', description: 'Shown to the approver; expressions allowed', multiline: true }),
       timeout: Duration.default('24h').meta({ title: 'Decide within' }),
       onTimeout: z.enum(['reject', 'approve', 'fail']).default('reject').meta({ title: 'When nobody decides' }),
     })

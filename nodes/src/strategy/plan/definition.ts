@@ -38,7 +38,7 @@ export default defineNode({
   outputs: ['out'],
   params: z
     .object({
-      goal: z.string().min(1).meta({ title: 'Goal', description: 'What the plan must achieve; {{ }} expressions allowed' }),
+      goal: z.string().min(1).meta({ title: 'Goal', description: 'What the plan must achieve; {{ }} expressions allowed', multiline: true }),
       context: z.unknown().optional().meta({ title: 'Context', description: 'What the planner should know, e.g. {{ $input }}; objects are sent as JSON' }),
       planSchema: JsonSchemaParam.optional().meta({ title: 'Plan schema', description: 'JSON Schema of the plan; default: { steps: [{ id, title, description? }] }' }),
       ...LlmCallParams,

@@ -11,7 +11,7 @@ export const Route = z
   .object({
     port: PortName.meta({ title: 'Port', description: 'Name of the output port' }),
     when: z.string().min(1).optional().meta({ title: 'Condition', description: 'Rules mode: JSONata yielding true or false; `$` is the input' }),
-    description: z.string().optional().meta({ title: 'Description', description: 'LLM mode: when this port is the right one' }),
+    description: z.string().optional().meta({ title: 'Description', description: 'LLM mode: when this port is the right one', multiline: true }),
   })
   .strict();
 export type Route = z.infer<typeof Route>;
@@ -27,13 +27,14 @@ export default defineNode({
   icon: 'signpost',
   inputs: ['in'],
   outputs: ['default'],
-  dynamicOutputs: { param: 'routes', field: 'port' },
+  // The `default` port is drawn only while the fallback is `default`, not another route.
+  dynamicOutputs: { param: 'routes', field: 'port', fallback: 'default' },
   params: z
     .object({
       routes: z.array(Route).min(1).max(64).meta({ title: 'Routes', description: 'Each route is an output port' }),
       mode: z.enum(['rules', 'llm']).default('rules').meta({ title: 'Decided by' }),
       default: z.string().default('default').meta({ title: 'Fallback port', description: 'Where the input goes when no route is chosen: `default` or one of the routes' }),
-      prompt: z.string().optional().meta({ title: 'Question', description: 'LLM mode: what to decide on; default: the input, as JSON' }),
+      prompt: z.string().optional().meta({ title: 'Question', description: 'LLM mode: what to decide on; default: the input, as JSON', multiline: true }),
       ...LlmCallParams,
     })
     .strict(),

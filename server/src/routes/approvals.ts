@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AuthEnv } from '../auth/bearer-auth.js';
+import type { Db } from '../db/database.js';
+import { describe } from '../openapi.js';
+import type { RunStarter } from '../runs.js';
+
+/** The most waiting runs one answer covers, oldest first. */
+const MAX_RUNS = 200;
+
+const ApprovalView = z.object({
+  runId: z.string(),
+  workflowId: z.string(),
+  workflowName: z.string(),
+  nodeId: z.string(),
+  title: z.string().meta({ description: 'As the run rendered it (expressions evaluated)' }),
+  description: z.string().nullable().meta({ description: 'As the run rendered it (expressions evaluated)' }),
+  waitingSince: z.string().nullable(),
+  deadline: z.string().nullable().meta({ description: 'When the node\'s timeout outcome applies' }),
+});
+
+/**
+ * `GET /api/approvals`: every approval a run waits on, with its title and text as the run rendered
+ * them — the inbox, and the count in the editor's navigation. Runs whose workflow does not answer
+ * (no worker yet) are left out until it does.
+ */
+export function approvalRoutes(deps: { db: Db; runs: Pick<RunStarter, 'state'> }) {
+  const { db, runs } = deps;
+  return new Hono<AuthEnv>().get(
+    '/',
+    describe({
+      summary: 'List the approvals runs are waiting on, oldest first, as each run rendered them',
+      tags: ['runs'],
+      responses: { 200: { description: 'Waiting approvals', schema: z.object({ items: z.array(ApprovalView) }) } },
+    }),
+    async (c) => {
+      const waiting = await db
+        .selectFrom('run')
+        .innerJoin('workflow', 'workflow.id', 'run.workflow_id')
+        .select(['run.id', 'run.workflow_id', 'workflow.name'])
+        .where('run.status', '=', 'waiting')
+        .orderBy('run.created_at')
+        .limit(MAX_RUNS)
+        .execute();
+      if (waiting.length === 0) return c.json({ items: [] });
+      const since = await db
+        .selectFrom('node_run')
+        .select(['run_id', 'node_id', 'started_at'])
+        .where('run_id', 'in', waiting.map((r) => r.id))
+        .where('status', '=', 'waiting')
+        .where('item', '=', -1)
+        .execute();
+      const startedAt = new Map(since.map((s) => [`${s.run_id}:${s.node_id}`, s.started_at.toISOString()]));
+      const states = await Promise.all(waiting.map((r) => runs.state(r.id).catch(() => null)));
+      const items: z.infer<typeof ApprovalView>[] = [];
+      waiting.forEach((r, i) => {
+        for (const a of states[i]?.approvals ?? []) {
+          items.push({
+            runId: r.id,
+            workflowId: r.workflow_id,
+            workflowName: r.name,
+            nodeId: a.nodeId,
+            title: a.title,
+            description: a.description ?? null,
+            waitingSince: startedAt.get(`${r.id}:${a.nodeId}`) ?? null,
+            deadline: a.deadline ?? null,
+          });
+        }
+      });
+      items.sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
+      return c.json({ items });
+    },
+  );
+}
