@@ -74,10 +74,20 @@ export interface ReusedResult {
 }
 
 /** The input of the `runGraph` workflow. */
+/** The HTTP request that started a webhook run, as expressions read it under `$run.request`. */
+export interface RunRequest {
+  readonly method: string;
+  /** The headers the webhook passes on (its allow-list), by lower-case name. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+}
+
 export interface RunGraphInput {
   readonly runId: string;
   readonly plan: CompiledPlan;
   readonly input: unknown;
+  /** For a webhook run, the request beside the input (the body), as `$run.request`. */
+  readonly request?: RunRequest;
   /** Results of nodes a re-run does not run again. */
   readonly reuse?: Readonly<Record<string, ReusedResult>>;
 }

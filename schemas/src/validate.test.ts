@@ -205,6 +205,16 @@ describe('validateWorkflow', () => {
     expect(validateWorkflow(d, catalog).problems[0]!.message).toContain('fields: status, headers, body, meta');
   });
 
+  it('checks fields read from a trigger against the declared run input', () => {
+    const d = doc({ inputSchema: { type: 'object', properties: { a: { type: 'string' }, order: { type: 'object', properties: { id: { type: 'string' } } } }, required: ['a'] } });
+    d.nodes[2] = { id: 'h', type: 'execution.http', params: { url: 'https://example.org/{{ $nodes.start.output.a }}/{{ $nodes.start.output.order.id }}/{{ $nodes.start.output.b }}' } };
+    expect(validateWorkflow(d, catalog).problems).toEqual([
+      { severity: 'error', code: 'unknown_field', path: '$.nodes[2].params.url', message: '$nodes.start.output.b: the run input has no field "b" (fields: a, order)', nodeId: 'h' },
+    ]);
+    // Without declared fields, anything may be read.
+    expect(validateWorkflow({ ...d, inputSchema: { type: 'object' } }, catalog).problems).toEqual([]);
+  });
+
   it('requires edge conditions to be boolean and to read only upstream nodes', () => {
     const withWhen = (when: string) => {
       const d = doc();
@@ -255,8 +265,8 @@ describe('validateWorkflow', () => {
       { severity: 'error', code: 'duplicate_id', path: '$.nodes[9].id', message: 'node id "island" is used more than once', nodeId: 'island' },
       { severity: 'error', code: 'duplicate_id', path: '$.edges[5].id', message: 'edge id "e1" is used more than once' },
       { severity: 'error', code: 'unknown_type', path: '$.nodes[6].type', message: 'unknown node type "analysis.nope"', nodeId: 'e' },
-      { severity: 'error', code: 'invalid_params', path: '$.nodes[7].params.url', message: 'Too small: expected string to have >=1 characters', nodeId: 'f' },
-      { severity: 'error', code: 'invalid_params', path: '$.nodes[7].params.method', message: 'Invalid option: expected one of "GET"|"POST"', nodeId: 'f' },
+      { severity: 'error', code: 'invalid_params', path: '$.nodes[7].params.url', message: 'Required', nodeId: 'f' },
+      { severity: 'error', code: 'invalid_params', path: '$.nodes[7].params.method', message: 'One of: "GET", "POST"', nodeId: 'f' },
       { severity: 'error', code: 'non_boolean_condition', path: '$.edges[1].when', message: 'a condition must yield true or false: use a comparison, and/or, $exists, $not or $boolean' },
       { severity: 'error', code: 'expression_syntax', path: '$.edges[2].when', message: 'condition does not parse: The symbol "=" cannot be used as a unary operator' },
       { severity: 'error', code: 'missing_node', path: '$.edges[5].source', message: 'edge source "ghost" is not a node of this workflow' },

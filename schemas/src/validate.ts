@@ -208,14 +208,16 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
       } else if (!(self && ref.nodeId === readerId) && !(upstream ??= isUpstream(uniqueNodes, validEdges))(ref.nodeId, readerId)) {
         add({ severity: 'error', code: 'bad_reference', path: jsonPath(at), message: `expression refers to node "${ref.nodeId}", which is not upstream of this node`, ...(nodeId ? { nodeId } : {}) });
       } else {
-        const missing = missingField(specs.get(ref.nodeId)?.output, ref.fields);
+        const source = specs.get(ref.nodeId);
+        // A trigger's output is the run input: the document's input schema describes it.
+        const missing = source?.trigger && doc.inputSchema ? missingInputField(doc.inputSchema, ref.fields) : missingField(source?.output, ref.fields);
         if (missing) {
           const where = `$nodes.${ref.nodeId}.output.${ref.fields.slice(0, missing.depth + 1).join('.')}`;
           add({
             severity: missing.open ? 'warning' : 'error',
             code: 'unknown_field',
             path: jsonPath(at),
-            message: `${where}: the output of "${ref.nodeId}" has no field "${ref.fields[missing.depth]}"${missing.known.length ? ` (fields: ${missing.known.join(', ')})` : ''}`,
+            message: `${where}: ${source?.trigger && doc.inputSchema ? 'the run input' : `the output of "${ref.nodeId}"`} has no field "${ref.fields[missing.depth]}"${missing.known.length ? ` (fields: ${missing.known.join(', ')})` : ''}`,
             ...(nodeId ? { nodeId } : {}),
           });
         }
@@ -288,6 +290,32 @@ function missingField(schema: z.ZodType | undefined, fields: readonly string[]):
       current = def.shape[field];
       depth++;
     } else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * {@link missingField} over a JSON Schema (the run input's). Declared properties are the fields
+ * there are: an object that declares some is closed unless `additionalProperties` says more may
+ * come (a schema or `true`); one that declares none says nothing.
+ */
+function missingInputField(schema: Record<string, unknown>, fields: readonly string[]): { depth: number; open: boolean; known: string[] } | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  let current: unknown = schema;
+  for (let depth = 0; isObject(current) && depth < fields.length; ) {
+    if (current['type'] === 'array' && isObject(current['items'])) {
+      current = current['items'];
+      continue;
+    }
+    const properties = current['properties'];
+    if (!isObject(properties) || Object.keys(properties).length === 0) return undefined;
+    const field = fields[depth]!;
+    if (!Object.hasOwn(properties, field)) {
+      const more = current['additionalProperties'];
+      return { depth, open: more === true || isObject(more), known: Object.keys(properties) };
+    }
+    current = properties[field];
+    depth++;
   }
   return undefined;
 }

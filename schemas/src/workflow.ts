@@ -1,19 +1,21 @@
 import { z } from 'zod';
+// Plain validation messages for every schema (a side effect: zod's error map is global).
+import './messages.js';
 
 /** A duration such as `500ms`, `30s`, `5m`, `2h` or `1d`. */
 export const Duration = z
   .string()
-  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 5m, 2h or 1d')
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'A duration such as 500ms, 30s, 5m, 2h or 1d')
   .meta({ title: 'Duration', description: 'A number followed by ms, s, m, h or d' });
 export type Duration = z.infer<typeof Duration>;
 
 /** Identifier of a node or edge: letters, digits, `_` and `-`, starting with a letter. */
 export const Identifier = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'expected a letter followed by up to 63 letters, digits, _ or -');
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'Letters, digits, _ and -, starting with a letter (at most 64)');
 
 /** Port name on a node (`in`, `out`, `true`, `error`, …). */
-export const PortName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'expected a lower-case port name');
+export const PortName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'Lower-case letters, digits and _, starting with a letter (at most 32)');
 
 /** Retry, timeout and error-handling policy of a node; each field overrides the node type's default. */
 export const NodePolicy = z
@@ -40,7 +42,7 @@ export type Position = z.infer<typeof Position>;
 export const WorkflowNode = z
   .object({
     id: Identifier.meta({ title: 'Id', description: 'Unique in the workflow; expressions use it as $nodes.<id>' }),
-    type: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-zA-Z0-9-]*$/, 'expected a node type such as execution.http').meta({ title: 'Type' }),
+    type: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-zA-Z0-9-]*$/, 'A node type such as execution.http').meta({ title: 'Type' }),
     label: z.string().max(200).optional().meta({ title: 'Label' }),
     params: z.record(z.string(), z.unknown()).default({}).meta({ title: 'Parameters' }),
     position: Position.default({ x: 0, y: 0 }).meta({ title: 'Position', description: 'Layout only: never changes behaviour or the hash' }),
@@ -76,7 +78,7 @@ export const Trigger = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('webhook'),
-      path: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'expected a path of lower-case letters, digits, /, _ and -').meta({ title: 'Path' }),
+      path: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'Lower-case letters, digits, /, _ and -, starting with a letter or digit').meta({ title: 'Path' }),
       secretRef: z.string().optional().meta({ title: 'Signing secret' }),
     })
     .strict()

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { isAbsolute, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NODE_KINDS } from '@weft/nodes';
 import { createApp } from './app.js';
@@ -256,16 +255,18 @@ function node(args: string[]): number {
   const [name, ...extra] = positionals;
   if (!name || extra.length) throw new ConfigError(usage);
   const made = scaffoldPlugin({ name, ...(values.kind ? { kind: values.kind } : {}), ...(values.dir ? { dir: values.dir } : {}) });
-  const shown = relative(process.cwd(), made.dir) || '.';
-  const where = shown.startsWith('..') || isAbsolute(shown) ? made.dir : `./${shown}`;
+  const steps = made.needsInstall ? 'npm install && npm run build && npm test' : 'npm run build && npm test';
   process.stdout.write(
     [
-      `Created ${made.packageName} with node type ${made.type} in ${where}:`,
+      `Created ${made.packageName} with node type ${made.type} in ${made.loadAs}:`,
       ...made.files.map((f) => `  ${f}`),
       '',
       'Next steps:',
-      `  (cd ${where} && npm run build && npm test)`,
-      `  WEFT_PLUGINS=${where} npm start      (weft server and weft worker both need WEFT_PLUGINS)`,
+      `  (cd ${made.loadAs} && ${steps})`,
+      `  WEFT_PLUGINS=${made.loadAs} npm start      (from ${process.cwd()}; weft server and weft worker both need WEFT_PLUGINS)`,
+      ...(made.needsInstall
+        ? ['', `Outside a Weft checkout, the plugin links @weft/nodes from this one (see its package.json); npm install fetches TypeScript, Vitest and zod from the npm registry.`]
+        : []),
       '',
     ].join('\n'),
   );

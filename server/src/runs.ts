@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
-import { FINAL_RUN_STATUSES, reachableFrom, type ReusedResult, type RunGraphInput, type RunStatus } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, reachableFrom, type ReusedResult, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
 import { approveSignal, RUN_GRAPH, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
@@ -20,7 +20,7 @@ export interface Actor {
 /** Starts and steers runs on Temporal. */
 export interface RunStarter {
   /** Records a queued run, starts `runGraph` for it, and returns the run id. */
-  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; triggerRef?: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string }): Promise<string>;
+  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; triggerRef?: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string; request?: RunRequest }): Promise<string>;
   /** Asks the run to stop; it rolls back what it can. */
   cancel(runId: string, actor: Actor): Promise<void>;
   /** Approves or rejects a waiting approval node. */
@@ -93,7 +93,7 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
         ...(meta.triggerRef ? { triggerRef: meta.triggerRef } : {}),
       });
       if (meta.reuse) await recordReused(db, runId, meta.reuse, wf);
-      const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}) };
+      const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}), ...(meta.request ? { request: meta.request } : {}) };
       try {
         await client.workflow.start(RUN_GRAPH, {
           taskQueue,

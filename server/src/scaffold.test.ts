@@ -39,6 +39,33 @@ describe('weft node new', () => {
     for (const f of made.files) expect(existsSync(join(made.dir, f)), f).toBe(true);
     expect(readFileSync(join(made.dir, 'src/index.ts'), 'utf8')).toContain("name: 'weft-plugin-word-count'");
     expect(readFileSync(join(made.dir, 'README.md'), 'utf8')).toContain('WEFT_PLUGINS=./plugins/word-count');
+    // The checkout around it provides the tools: nothing to install, no second vitest beside Weft's.
+    expect(made).toMatchObject({ loadAs: './plugins/word-count', needsInstall: false });
+    expect(JSON.parse(readFileSync(join(made.dir, 'package.json'), 'utf8'))).not.toHaveProperty('devDependencies');
+  });
+
+  it('outside a checkout, links @weft/nodes from this one and pins the tools it has installed', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'weft-scaffold-outside-'));
+    try {
+      const made = scaffoldPlugin({ name: 'word-count', dir: 'word-count', cwd: outside });
+      expect(made).toMatchObject({ loadAs: './word-count', needsInstall: true });
+      expect(made.files).toContain('.npmrc');
+      const pkg = JSON.parse(readFileSync(join(made.dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+      const installed = (p: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(pkg.devDependencies).toEqual({
+        '@types/node': installed('@types/node'),
+        '@weft/nodes': expect.stringMatching(/^file:\.\.\//),
+        typescript: installed('typescript'),
+        vitest: installed('vitest'),
+        zod: installed('zod'),
+      });
+      expect(resolve(made.dir, pkg.devDependencies['@weft/nodes']!.slice('file:'.length))).toBe(join(ROOT, 'nodes'));
+      // Self-contained: nothing it reads lives in the checkout but @weft/nodes.
+      expect(JSON.parse(readFileSync(join(made.dir, 'tsconfig.json'), 'utf8'))).not.toHaveProperty('extends');
+      expect(readFileSync(join(made.dir, 'README.md'), 'utf8')).toContain('npm install');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('refuses to write into a folder that exists, and writes nothing', () => {

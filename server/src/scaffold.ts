@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NODE_KINDS, type NodeKind } from '@weft/nodes';
 import { ConfigError } from './config.js';
 
@@ -10,6 +11,13 @@ export interface ScaffoldResult {
   /** The node type it defines, `kind.name`. */
   readonly type: string;
   readonly packageName: string;
+  /** How `WEFT_PLUGINS` names the plugin from `cwd`: `./<path>` below it, else absolute. */
+  readonly loadAs: string;
+  /**
+   * Outside a Weft checkout the plugin brings its own dev dependencies (and `@weft/nodes` as a
+   * `file:` link to this checkout), so `npm install` comes first; inside one it has none.
+   */
+  readonly needsInstall: boolean;
   /** Files written, relative to `dir`. */
   readonly files: readonly string[];
 }
@@ -20,7 +28,8 @@ const NAME = /^[a-z][a-z0-9-]{0,49}$/;
 /**
  * Writes a plugin package with one node type, `<kind>.<name>`: package.json, tsconfig, the
  * plugin entry, the definition, the executor and its test, a README. Refuses to write into a
- * folder that exists. `dir` defaults to `plugins/<name>` under `cwd`.
+ * folder that exists. `dir` defaults to `plugins/<name>` under `cwd`. A folder no Weft checkout
+ * encloses gets its own dev dependencies (see `ScaffoldResult.needsInstall`).
  */
 export function scaffoldPlugin(o: { readonly name: string; readonly kind?: string; readonly dir?: string; readonly cwd?: string }): ScaffoldResult {
   const { name } = o;
@@ -34,13 +43,67 @@ export function scaffoldPlugin(o: { readonly name: string; readonly kind?: strin
   const type = `${kind}.${name}`;
   const packageName = `weft-plugin-${name}`;
   const loadAs = pluginPath(cwd, dir);
-  const files = templates({ name, kind, type, packageName, loadAs });
+  // Worked out before anything is written, so a checkout without its dev tools writes nothing.
+  const standalone = checkoutAbove(dir) ? undefined : standaloneDependencies(dir);
+  const files = templates({ name, kind, type, packageName, loadAs, standalone });
   for (const [file, text] of Object.entries(files)) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  return { dir, type, packageName, files: Object.keys(files) };
+  return { dir, type, packageName, loadAs, needsInstall: standalone !== undefined, files: Object.keys(files) };
+}
+
+/** Whether a folder above `dir` has `@weft/nodes` installed, as a Weft checkout does for `plugins/<name>`. */
+function checkoutAbove(dir: string): boolean {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules', '@weft', 'nodes', 'package.json'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
+/** What a plugin outside a checkout builds and tests with (see `standaloneDependencies`). */
+interface Standalone {
+  /** The checkout's `@weft/nodes` folder, absolute. */
+  readonly sdkDir: string;
+  /** `@weft/nodes` as a `file:` path relative to the plugin, and the pinned tools. */
+  readonly devDependencies: Readonly<Record<string, string>>;
+}
+
+/** The dev tools a standalone plugin pins, at the versions installed beside `@weft/nodes`. */
+const TOOLS = ['@types/node', 'typescript', 'vitest', 'zod'] as const;
+
+/**
+ * `@weft/nodes` is not published: the plugin links to this checkout's copy (`file:`), which is
+ * also the copy the Weft that loads it runs. Its tools are pinned to what this checkout has
+ * installed: what Weft is built and tested with, and one zod version for both sides' types.
+ */
+function standaloneDependencies(dir: string): Standalone {
+  const require = createRequire(import.meta.url);
+  // `exports` has no ./package.json: resolve the entry point and walk up to the package.
+  let sdkDir = dirname(require.resolve('@weft/nodes'));
+  while (readName(join(sdkDir, 'package.json')) !== '@weft/nodes') {
+    if (dirname(sdkDir) === sdkDir) throw new Error('cannot find the @weft/nodes package folder');
+    sdkDir = dirname(sdkDir);
+  }
+  // Resolved from the SDK's folder: the copies its own imports (zod) see.
+  const fromSdk = createRequire(join(sdkDir, 'package.json'));
+  const devDependencies: Record<string, string> = { '@weft/nodes': `file:${relative(dir, sdkDir).split(sep).join('/')}` };
+  for (const tool of TOOLS) {
+    let manifest: string;
+    try {
+      manifest = fromSdk.resolve(`${tool}/package.json`);
+    } catch {
+      throw new ConfigError(`${tool} is not installed in the Weft checkout (${dirname(sdkDir)}), so the plugin cannot pin its version: run \`npm install\` there, then try again (nothing was written)`);
+    }
+    devDependencies[tool] = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  }
+  return { sdkDir, devDependencies };
+}
+
+function readName(manifest: string): string | undefined {
+  if (!existsSync(manifest)) return undefined;
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
 }
 
 /** How `WEFT_PLUGINS` names the folder from where it was created. */
@@ -54,7 +117,7 @@ const camel = (s: string) => s.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUp
 /** `word-count` → `Word count`. */
 const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replaceAll('-', ' ');
 
-function templates(t: { name: string; kind: NodeKind; type: string; packageName: string; loadAs: string }): Record<string, string> {
+function templates(t: { name: string; kind: NodeKind; type: string; packageName: string; loadAs: string; standalone: Standalone | undefined }): Record<string, string> {
   const id = camel(t.name);
   const node = `src/${t.kind}/${t.name}`;
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -69,6 +132,7 @@ function templates(t: { name: string; kind: NodeKind; type: string; packageName:
       files: ['dist'],
       scripts: { build: 'tsc -p .', test: 'vitest run --dir src' },
       peerDependencies: { '@weft/nodes': '*', zod: '^4.0.0' },
+      ...(t.standalone ? { devDependencies: sortedKeys(t.standalone.devDependencies) } : {}),
     }),
     'tsconfig.json': json({
       compilerOptions: {
@@ -90,6 +154,14 @@ function templates(t: { name: string; kind: NodeKind; type: string; packageName:
       include: ['src'],
     }),
     '.gitignore': 'dist/\nnode_modules/\n',
+    ...(t.standalone
+      ? {
+          '.npmrc': `# @weft/nodes must stay a link to the Weft checkout, never a copy: a copy would be a second
+# @weft/nodes, whose NodeErrors the Weft that loads this plugin would not recognise.
+install-links=false
+`,
+        }
+      : {}),
     'src/index.ts': `import { definePlugin } from '@weft/nodes';
 import ${id} from './${t.kind}/${t.name}/definition.js';
 import * as ${id}Executor from './${t.kind}/${t.name}/executor.js';
@@ -163,7 +235,17 @@ A Weft plugin with one node type, \`${t.type}\`.
 - \`${node}/executor.test.ts\`: unit tests with \`testContext\` from \`@weft/nodes/testing\`.
 
 \`@weft/nodes\` and \`zod\` are peer dependencies: the Weft that loads the plugin provides them.
-Inside a Weft checkout they resolve from its \`node_modules\`, so there is nothing to install.
+${t.standalone ? standaloneNotes(t.standalone) : insideNotes}
+Then start Weft with it from the Weft checkout: \`WEFT_PLUGINS=${t.loadAs} npm start\`
+(a comma-separated list of npm package names and paths starting with \`./\`, \`../\` or \`/\`,
+relative to the folder Weft starts in).
+Both the server (the node catalog) and every worker (the executors) must load the plugin.
+See the SDK guide in Weft's \`nodes/README.md\`.
+`,
+  };
+}
+
+const insideNotes = `Inside a Weft checkout they resolve from its \`node_modules\`, so there is nothing to install.
 
 ## Build, test, load
 
@@ -173,11 +255,28 @@ From this folder (the scripts use the TypeScript and Vitest of the Weft checkout
 npm run build     # tsc: writes dist/, which Weft imports
 npm test          # vitest: the unit tests
 \`\`\`
+`;
 
-Then start Weft with it from the Weft checkout: \`WEFT_PLUGINS=${t.loadAs} npm start\`
-(a comma-separated list of npm package names and paths starting with \`./\` or \`/\`).
-Both the server (the node catalog) and every worker (the executors) must load the plugin.
-See the SDK guide in Weft's \`nodes/README.md\`.
-`,
-  };
+function standaloneNotes(s: Standalone): string {
+  return `For building and testing, \`devDependencies\` has \`@weft/nodes\` as a link to the Weft
+checkout it was written from (\`${s.devDependencies['@weft/nodes']}\`, that is ${s.sdkDir}:
+\`@weft/nodes\` is not on the npm registry), and TypeScript, Vitest, zod and \`@types/node\` at
+the versions that checkout uses. If the checkout moves, change that path and run \`npm install\`
+again.
+
+## Build, test, load
+
+From this folder:
+
+\`\`\`sh
+npm install       # links @weft/nodes; fetches the tools from the npm registry
+npm run build     # tsc: writes dist/, which Weft imports
+npm test          # vitest: the unit tests
+\`\`\`
+`;
+}
+
+/** npm keeps dependencies sorted by name; so does the scaffold, for a first diff without noise. */
+function sortedKeys(o: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -5,11 +5,23 @@ import { BACKENDS } from './testing/databases.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 
+// The body is the run input (the trigger's default); the allowed headers and the query are $run.request.
 const echo: WorkflowInput = {
   schemaVersion: 1,
   name: 'webhook echo',
   nodes: [
     { id: 'start', type: 'control.trigger' },
+    { id: 'out', type: 'control.output', params: { value: '{{ "got " & $input.order & " from " & $run.request.headers."x-shop" & " via " & $run.request.query.src }}' } },
+  ],
+  edges: [{ id: 'e1', source: 'start', target: 'out' }],
+};
+
+// A trigger that asks for the whole request as the input, as webhooks gave it before.
+const wholeRequest: WorkflowInput = {
+  schemaVersion: 1,
+  name: 'webhook request echo',
+  nodes: [
+    { id: 'start', type: 'control.trigger', params: { webhookInput: 'request' } },
     { id: 'out', type: 'control.output', params: { value: '{{ "got " & $input.body.order & " from " & $input.headers."x-shop" }}' } },
   ],
   edges: [{ id: 'e1', source: 'start', target: 'out' }],
@@ -52,8 +64,8 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     expect(res.status).toBe(202);
     const run = await stack.waitForRun(res.json.runId);
     expect(run.status).toBe('completed');
-    expect(run.input).toEqual({ headers: { 'x-shop': 'north' }, body: { order: 42, items: ['tea'] }, query: { src: 'test' } });
-    expect(run.output).toBe('got 42 from north');
+    expect(run.input).toEqual({ order: 42, items: ['tea'] });
+    expect(run.output).toBe('got 42 from north via test');
     expect(run.trigger).toEqual({ type: 'webhook', ref: 'orders-async' });
     expect((await runsOf('orders-async')).map((r) => r.id)).toEqual([res.json.runId]);
 
@@ -97,10 +109,19 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     const workflowId = await stack.createWorkflow(echo);
     const { secret } = (await stack.api('POST', '/api/webhooks', { path: 'orders-sync', workflowId, mode: 'sync', timeoutMs: 20_000, headers: ['x-shop'] })).json as { secret: string };
     const started = Date.now();
-    const res = await post('orders-sync', JSON.stringify({ order: 7 }), { secret, headers: { 'x-shop': 'east' } });
+    const res = await post('orders-sync', JSON.stringify({ order: 7 }), { secret, headers: { 'x-shop': 'east' }, query: '?src=shop' });
     console.log(`sync webhook answered in ${Date.now() - started} ms`);
-    expect(res).toMatchObject({ status: 200, json: { status: 'completed', output: 'got 7 from east' } });
+    expect(res).toMatchObject({ status: 200, json: { status: 'completed', output: 'got 7 from east via shop' } });
     expect(res.json.runId).toMatch(/^run_/);
+  });
+
+  it('gives the whole request as the input when the trigger asks for it', async () => {
+    const workflowId = await stack.createWorkflow(wholeRequest);
+    const { secret } = (await stack.api('POST', '/api/webhooks', { path: 'orders-whole', workflowId, mode: 'sync', timeoutMs: 20_000, headers: ['x-shop'] })).json as { secret: string };
+    const res = await post('orders-whole', JSON.stringify({ order: 8 }), { secret, headers: { 'x-shop': 'west' }, query: '?src=a' });
+    expect(res).toMatchObject({ status: 200, json: { status: 'completed', output: 'got 8 from west' } });
+    const run = await stack.waitForRun(res.json.runId);
+    expect(run.input).toEqual({ headers: { 'x-shop': 'west' }, body: { order: 8 }, query: { src: 'a' } });
   });
 
   it('answers a sync call 202 with the run id when the run outlasts the timeout', async () => {

@@ -1,4 +1,4 @@
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, type ReactFlowInstance } from '@xyflow/react';
 import { useMemo } from 'react';
 import { useDocumentStore } from '../store/document-store';
 import { copySelection, parsePayload, pastePayload, type ClipboardPayload } from './clipboard';
@@ -90,7 +90,7 @@ export function useCanvasCommands(): CanvasCommands {
         );
         edit('Layout', (d) => movePositions(d, positions));
         // After React draws the new positions.
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }));
+        requestAnimationFrame(() => void showReadably(flow));
       },
       fit() {
         void flow.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 });
@@ -101,4 +101,28 @@ export function useCanvasCommands(): CanvasCommands {
       },
     };
   }, [flow]);
+}
+
+/** Below this zoom a card's text is too small to read; Layout never goes under it. */
+export const READABLE_ZOOM = 0.6;
+const PADDING = 0.2;
+const MARGIN_PX = 40;
+
+/**
+ * Shows the whole graph when it fits at a readable zoom; otherwise shows its start (where runs
+ * begin, on the left) at that zoom, centred vertically when it fits that way, and the person
+ * scrolls or pans to the rest.
+ */
+export function showReadably(flow: Pick<ReactFlowInstance<CanvasNode, StepEdge>, 'fitView' | 'getNodes' | 'getNodesBounds' | 'setViewport'>): Promise<boolean> {
+  const pane = document.querySelector('.canvas .react-flow')?.getBoundingClientRect();
+  const nodes = flow.getNodes();
+  if (!pane || nodes.length === 0) return flow.fitView({ padding: PADDING, maxZoom: 1.1, duration: 200 });
+  const b = flow.getNodesBounds(nodes);
+  const fits = Math.min(pane.width / (b.width * (1 + PADDING)), pane.height / (b.height * (1 + PADDING)));
+  if (fits >= READABLE_ZOOM) return flow.fitView({ padding: PADDING, maxZoom: 1.1, duration: 200 });
+  const zoom = READABLE_ZOOM;
+  const tall = b.height * zoom + 2 * MARGIN_PX > pane.height;
+  const x = MARGIN_PX - b.x * zoom;
+  const y = tall ? MARGIN_PX - b.y * zoom : (pane.height - b.height * zoom) / 2 - b.y * zoom;
+  return flow.setViewport({ x, y, zoom }, { duration: 200 });
 }

@@ -8,6 +8,8 @@ import { useNodeProblems } from '../validation/useProblems';
 import type { UpstreamNode } from './completions';
 import { Field, Form, ObjectFields, preloadCodeEditor, type FormContext } from './fields';
 import { idProblem, renameNode } from './rename';
+import { RunInputSection } from './RunInputSection';
+import { WorkflowDetails } from './WorkflowDetails';
 import { fieldModel, matchField, setIn, type JsonSchema } from './schema-form';
 
 // The policy form is generated like params, from the document schema's own policy.
@@ -45,7 +47,7 @@ export function Inspector({ catalog }: { readonly catalog: ReadonlyMap<string, N
       {selected ? (
         <NodeInspector key={selected} nodeId={selected} catalog={catalog} />
       ) : (
-        <p className="muted inspector__empty">{count > 1 ? `${count} nodes selected: select one to edit it.` : 'Select a node to edit it.'}</p>
+        count > 1 ? <p className="muted inspector__empty">{`${count} nodes selected: select one to edit it.`}</p> : <WorkflowDetails />
       )}
     </section>
   );
@@ -57,7 +59,9 @@ function upstreamNodes(doc: EditableWorkflow, nodeId: string, catalog: ReadonlyM
   return doc.nodes
     .filter((n) => ids.has(n.id))
     .map((n) => {
-      const output = catalog.get(n.type)?.output as JsonSchema | undefined;
+      const view = catalog.get(n.type);
+      // A trigger's output is the run input, as the document declares it.
+      const output = (view?.trigger && doc.inputSchema ? doc.inputSchema : view?.output) as JsonSchema | undefined;
       return { id: n.id, ...(n.label ? { label: n.label } : {}), ...(output ? { output } : {}) };
     });
 }
@@ -91,13 +95,18 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
             nodeType: node.type,
             problems: byPath,
             set(path, value, label) {
-              useDocumentStore.getState().edit(`edit ${label}`, (doc) => {
-                const i = doc.nodes.findIndex((n) => n.id === nodeId);
-                if (i < 0) return doc;
-                const nodes = [...doc.nodes];
-                nodes[i] = setIn(doc.nodes[i], path, value) as (typeof nodes)[number];
-                return { ...doc, nodes };
-              });
+              useDocumentStore.getState().edit(
+                `edit ${label}`,
+                (doc) => {
+                  const i = doc.nodes.findIndex((n) => n.id === nodeId);
+                  if (i < 0) return doc;
+                  const nodes = [...doc.nodes];
+                  nodes[i] = setIn(doc.nodes[i], path, value) as (typeof nodes)[number];
+                  return { ...doc, nodes };
+                },
+                // Every keystroke in one field, until it loses focus, is one undo step.
+                `${nodeId}:${path.join('.')}`,
+              );
             },
             upstream: () => upstreamNodes(useDocumentStore.getState().doc, nodeId, catalog),
           }
@@ -131,7 +140,7 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
   const nodeProblems = problems.filter((p) => !/^\$\.(params|policy|id|label)\b/.test(splitNodePath(p.path)?.path ?? ''));
 
   return (
-    <div className="inspector__node" ref={root} tabIndex={-1}>
+    <div className="inspector__node" ref={root} tabIndex={-1} onBlur={() => useDocumentStore.getState().endGroup()}>
       <header className="inspector__head">
         <h2>{node.label || node.id}</h2>
         <p className="muted">
@@ -166,6 +175,7 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
             </>
           )}
         </section>
+        {view?.trigger && <RunInputSection triggerId={nodeId} />}
         <details className="inspector__section inspector__policy" open={policyOpen} onToggle={(e) => setPolicyOpen(e.currentTarget.open)}>
           <summary>
             Retries and errors
@@ -225,14 +235,18 @@ function LabelField({ nodeId, label }: { readonly nodeId: string; readonly label
         placeholder={nodeId}
         onChange={(e) => {
           const next = e.target.value;
-          useDocumentStore.getState().edit('edit label', (doc) => ({
-            ...doc,
-            nodes: doc.nodes.map((n) => {
-              if (n.id !== nodeId) return n;
-              const { label: _old, ...rest } = n;
-              return next ? { ...rest, label: next } : rest;
+          useDocumentStore.getState().edit(
+            'edit label',
+            (doc) => ({
+              ...doc,
+              nodes: doc.nodes.map((n) => {
+                if (n.id !== nodeId) return n;
+                const { label: _old, ...rest } = n;
+                return next ? { ...rest, label: next } : rest;
+              }),
             }),
-          }));
+            `${nodeId}:label`,
+          );
         }}
       />
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shellQuote, webhookCurl, webhookUrl } from './webhook-curl';
+import { exampleBody, shellQuote, webhookCurl, webhookInputShape, webhookUrl } from './webhook-curl';
 
 describe('webhookCurl', () => {
   it('builds the public URL from the origin and path', () => {
@@ -22,5 +22,17 @@ describe('webhookCurl', () => {
 
   it('falls back to an environment variable without the secret', () => {
     expect(webhookCurl('http://x/hooks/a', null)).toContain('SECRET="$WEFT_WEBHOOK_SECRET"');
+  });
+});
+
+describe('the input of a webhook run', () => {
+  it('is the body unless the trigger asks for the whole request', () => {
+    expect(webhookInputShape({ nodes: [{ type: 'control.trigger' }] })).toBe('body');
+    expect(webhookInputShape({ nodes: [{ type: 'control.trigger', params: { webhookInput: 'request' } }] })).toBe('request');
+  });
+
+  it('has an example body with every declared field', () => {
+    expect(exampleBody(undefined)).toBe('{"hello":"world"}');
+    expect(JSON.parse(exampleBody({ properties: { email: { type: 'string', examples: ['ada@example.com'] }, amount: { type: 'number' } } }))).toEqual({ email: 'ada@example.com', amount: 1 });
   });
 });

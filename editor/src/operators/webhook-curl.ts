@@ -26,3 +26,29 @@ export function webhookCurl(url: string, secret: string | null, body = '{"hello"
 export function webhookUrl(origin: string, path: string): string {
   return `${origin.replace(/\/+$/, '')}/hooks/${path}`;
 }
+
+/** What a webhook call makes the run input, as its workflow's trigger says. */
+export type WebhookInputShape = 'body' | 'request';
+
+/** The shape the workflow's trigger asks for: the body unless it says the whole request. */
+export function webhookInputShape(doc: { readonly nodes: readonly { readonly type: string; readonly params?: Readonly<Record<string, unknown>> }[] }): WebhookInputShape {
+  const trigger = doc.nodes.find((n) => n.type === 'control.trigger');
+  return trigger?.params?.['webhookInput'] === 'request' ? 'request' : 'body';
+}
+
+/**
+ * A JSON body a webhook call may send: each declared input field with its example (or a value of
+ * its type), so the curl example starts a run the workflow accepts.
+ */
+export function exampleBody(inputSchema: Readonly<Record<string, unknown>> | undefined): string {
+  const properties = inputSchema?.['properties'];
+  if (!properties || typeof properties !== 'object') return '{"hello":"world"}';
+  const body: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(properties as Record<string, Record<string, unknown>>)) {
+    const examples = Array.isArray(p['examples']) ? (p['examples'] as unknown[]) : [];
+    body[name] = examples.length > 0 ? examples[0] : SAMPLE[String(p['type'])] ?? 'example';
+  }
+  return JSON.stringify(body);
+}
+
+const SAMPLE: Readonly<Record<string, unknown>> = { string: 'example', number: 1, integer: 1, boolean: true, array: [], object: {} };

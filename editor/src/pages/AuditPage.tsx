@@ -119,7 +119,7 @@ function AuditContent() {
                       <td>
                         <Time value={e.at} />
                       </td>
-                      <td className="mono">{e.actor}</td>
+                      <td title={e.actor}>{e.actorName ?? <span className="mono">{e.actor}</span>}</td>
                       <th scope="row" className="mono">
                         {e.action}
                       </th>

@@ -6,8 +6,9 @@ import { previewSchedule } from '../operators/cron';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { can } from '../operators/nav';
 import { useAction } from '../operators/useAction';
-import { WorkflowSelect } from '../operators/WorkflowSelect';
+import { useWorkflowNames, WorkflowName, WorkflowSelect } from '../operators/WorkflowSelect';
 import { useRole } from '../store/me-store';
+import { RunInputEditor, type InputDraft } from '../runs/RunInputEditor';
 import { Time } from '../Time';
 import { Loaded } from './Loaded';
 
@@ -54,6 +55,8 @@ function CreateSchedule({ onCreated }: { readonly onCreated: () => void }) {
   const [every, setEvery] = useState('1h');
   const [timezone, setTimezone] = useState(browserTimeZone);
   const [overlap, setOverlap] = useState<(typeof OVERLAPS)[number]>('skip');
+  const [input, setInput] = useState<InputDraft | null>(null);
+  const [tried, setTried] = useState(false);
   const { pending, error, run } = useAction();
   const ids = { workflow: useId(), expression: useId(), every: useId(), tz: useId(), tzList: useId(), overlap: useId(), preview: useId() };
   const zones = useMemo(timeZones, []);
@@ -72,9 +75,12 @@ function CreateSchedule({ onCreated }: { readonly onCreated: () => void }) {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setTried(true);
+    // The input is checked here as the run dialog checks it: a schedule must not fire bad runs.
+    if (input && !input.ok) return;
     const ok = await run(async () => {
       // The API takes one of the two (an empty list is refused).
-      await createSchedule({ workflowId, ...(kind === 'cron' ? { cron: spec.cron } : { every: spec.every }), timezone, overlap });
+      await createSchedule({ workflowId, ...(kind === 'cron' ? { cron: spec.cron } : { every: spec.every }), timezone, overlap, ...(input?.ok ? { input: input.input } : {}) });
     });
     if (ok) onCreated();
   }
@@ -139,6 +145,7 @@ function CreateSchedule({ onCreated }: { readonly onCreated: () => void }) {
           </select>
         </div>
       </div>
+      {workflowId !== '' && <RunInputEditor workflowId={workflowId} onChange={setInput} showIssues={tried} />}
       <div id={ids.preview} className="preview" aria-live="polite" data-testid="schedule-preview">
         {preview.ok ? (
           preview.times.length === 0 ? (
@@ -174,6 +181,7 @@ function describeSpec(s: Schedule): string {
 }
 
 function ScheduleTable({ schedules, mayOperate, onChanged }: { readonly schedules: readonly Schedule[]; readonly mayOperate: boolean; readonly onChanged: () => void }) {
+  const workflowNames = useWorkflowNames();
   const { pending, error, run } = useAction();
   const [deleting, setDeleting] = useState<Schedule | null>(null);
   const [notice, setNotice] = useState('');
@@ -219,7 +227,9 @@ function ScheduleTable({ schedules, mayOperate, onChanged }: { readonly schedule
                 <th scope="row" className="mono">
                   {s.id}
                 </th>
-                <td className="mono">{s.workflowId}</td>
+                <td>
+                  <WorkflowName id={s.workflowId} names={workflowNames} />
+                </td>
                 <td>
                   <code>{describeSpec(s)}</code>
                   <div className="muted">{s.timezone}</div>

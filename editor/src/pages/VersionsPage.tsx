@@ -80,7 +80,7 @@ export function VersionsPage({ id }: { readonly id: string }) {
                     {v.version === latest && <span className="muted"> (latest)</span>}
                   </th>
                   <td>{v.message ?? <span className="muted">—</span>}</td>
-                  <td>{v.createdBy ?? <span className="muted">unknown</span>}</td>
+                  <td title={v.createdBy ?? undefined}>{v.createdByName ?? v.createdBy ?? <span className="muted">unknown</span>}</td>
                   <td>
                     <Time value={v.createdAt} />
                   </td>

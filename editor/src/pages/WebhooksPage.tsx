@@ -6,8 +6,10 @@ import { ErrorNotice } from '../operators/ErrorNotice';
 import { can } from '../operators/nav';
 import { ShownOnce } from '../operators/ShownOnce';
 import { useAction } from '../operators/useAction';
-import { webhookCurl, webhookUrl } from '../operators/webhook-curl';
-import { WorkflowSelect } from '../operators/WorkflowSelect';
+import { exampleBody, webhookCurl, webhookInputShape, webhookUrl } from '../operators/webhook-curl';
+import { getWorkflow } from '../api/client';
+import { INPUT_TYPES, inputFieldsOf } from '../inspector/input-schema';
+import { useWorkflowNames, WorkflowName, WorkflowSelect } from '../operators/WorkflowSelect';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
 import { Loaded } from './Loaded';
@@ -46,8 +48,48 @@ export function WebhooksPage() {
   );
 }
 
+/** What a call to a webhook of `workflowId` makes the run input, and the fields the workflow declares. */
+function WebhookInput({ workflowId }: { readonly workflowId: string }) {
+  const { resource } = useResource(`workflow:${workflowId}`, (signal) => getWorkflow(workflowId, { signal }));
+  if (resource.state !== 'ready') return null;
+  const doc = resource.data.document;
+  const fields = inputFieldsOf(doc.inputSchema);
+  return (
+    <div className="webhook-input" data-testid="webhook-input">
+      {webhookInputShape(doc) === 'request' ? (
+        <p>
+          Each call starts a run whose input is the whole request: <code>{'{ headers, body, query }'}</code>.
+        </p>
+      ) : (
+        <p>
+          Each call starts a run whose input is the request&apos;s JSON body; the passed-on headers and the query string are <code>$run.request.headers</code> and{' '}
+          <code>$run.request.query</code>.
+        </p>
+      )}
+      {fields.length > 0 ? (
+        <>
+          <p>The body should hold:</p>
+          <ul>
+            {fields.map((f) => (
+              <li key={f.name}>
+                <code>{f.name}</code> ({INPUT_TYPES.find((t) => t.type === f.type)?.label.toLowerCase()}
+                {f.required ? ', required' : ''}){f.description ? ` — ${f.description}` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="muted">The workflow&apos;s trigger declares no input fields: any JSON body is taken.</p>
+      )}
+    </div>
+  );
+}
+
 function SecretReveal({ hook, onDone }: { readonly hook: WebhookWithSecret; readonly onDone: () => void }) {
   const url = webhookUrl(window.location.origin, hook.path);
+  const { resource } = useResource(`workflow:${hook.workflowId}`, (signal) => getWorkflow(hook.workflowId, { signal }));
+  // The example sends what the workflow declares, so pasting it starts a run the workflow accepts.
+  const body = exampleBody(resource.state === 'ready' ? resource.data.document.inputSchema : undefined);
   return (
     <section className="card form section" aria-labelledby="hook-secret">
       <h2 id="hook-secret">Webhook {hook.path}</h2>
@@ -55,8 +97,9 @@ function SecretReveal({ hook, onDone }: { readonly hook: WebhookWithSecret; read
         URL: <code data-testid="webhook-url">{url}</code>
       </p>
       <ShownOnce label="Signing secret" value={hook.secret} testId="webhook-secret" />
+      <WebhookInput workflowId={hook.workflowId} />
       <p>Call it with a signature (HMAC-SHA256 of “timestamp.body”):</p>
-      <pre className="code-block" data-testid="webhook-curl">{webhookCurl(url, hook.secret)}</pre>
+      <pre className="code-block" data-testid="webhook-curl">{webhookCurl(url, hook.secret, body)}</pre>
       <button type="button" className="button" onClick={onDone}>
         I have stored the secret
       </button>
@@ -99,6 +142,11 @@ function CreateWebhook({ onCreated }: { readonly onCreated: (w: WebhookWithSecre
           <label htmlFor={ids.workflow}>Workflow</label>
           <WorkflowSelect id={ids.workflow} value={workflowId} onChange={setWorkflowId} />
         </div>
+        {workflowId !== '' && (
+          <div className="field field--wide">
+            <WebhookInput workflowId={workflowId} />
+          </div>
+        )}
         <div className="field">
           <label htmlFor={ids.mode}>Answer</label>
           <select id={ids.mode} value={mode} onChange={(e) => setMode(e.target.value as 'async' | 'sync')}>
@@ -128,6 +176,7 @@ function WebhookTable({
   readonly onChanged: () => void;
   readonly onRotated: (w: WebhookWithSecret) => void;
 }) {
+  const workflowNames = useWorkflowNames();
   const { pending, error, run } = useAction();
   const [confirm, setConfirm] = useState<{ hook: Webhook; action: 'rotate' | 'delete' } | null>(null);
 
@@ -170,7 +219,9 @@ function WebhookTable({
                 <td>
                   <code>{webhookUrl(window.location.origin, h.path)}</code>
                 </td>
-                <td className="mono">{h.workflowId}</td>
+                <td>
+                  <WorkflowName id={h.workflowId} names={workflowNames} />
+                </td>
                 <td>{h.mode}</td>
                 <td>
                   <Time value={h.rotatedAt ?? h.createdAt} />

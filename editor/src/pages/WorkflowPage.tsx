@@ -12,6 +12,7 @@ import { commandFor, isTyping, NO_CANVAS_KEYS } from '../canvas/shortcuts';
 import { ShortcutsHelp } from '../canvas/ShortcutsHelp';
 import { WorkflowCanvas } from '../canvas/WorkflowCanvas';
 import { Inspector } from '../inspector/Inspector';
+import { WORKFLOW_NAME_FIELD } from '../inspector/WorkflowDetails';
 import { IssuesPanel } from '../inspector/IssuesPanel';
 import { Link } from '../Link';
 import { Palette } from '../palette/Palette';
@@ -184,7 +185,19 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
             <Link to="/">Workflows</Link>
           </nav>
           <h1>
-            {name} <span className="version">v{version ?? workflow.version}</span>
+            <button
+              type="button"
+              className="workflow-head__rename"
+              title="Rename or describe the workflow"
+              onClick={() => {
+                useDocumentStore.getState().select([]);
+                // The inspector shows the workflow's details once nothing is selected.
+                requestAnimationFrame(() => document.getElementById(WORKFLOW_NAME_FIELD)?.focus());
+              }}
+            >
+              {name}
+            </button>{' '}
+            <span className="version">v{version ?? workflow.version}</span>
             {dirty && <span className="editor-dirty"> · unsaved changes</span>}
           </h1>
           {description && <p className="muted workflow-head__description">{description}</p>}
@@ -217,6 +230,9 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
           Import
         </button>
         <input ref={fileInput} type="file" accept="application/json,.json" hidden data-testid="import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
+        <Link to={pathFor({ name: 'versions', id: workflow.id })} className="button" title="Every saved version: compare, restore">
+          Versions
+        </Link>
         <button type="button" className="button button--quiet" onClick={() => setDialog('help')} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           ?
         </button>

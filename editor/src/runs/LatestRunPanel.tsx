@@ -1,6 +1,13 @@
 import type { RunView } from '@weft/schemas';
+import { useState } from 'react';
 import { formatDuration, formatJson } from '../format';
 import { useRunStore } from '../store/run-store';
+import { decideRun } from '../api/runs';
+import { toError } from '../api/useResource';
+import { Link } from '../Link';
+import { hasRole } from '../operators/nav';
+import { pathFor } from '../router';
+import { useRole } from '../store/me-store';
 import { Time } from '../Time';
 import { NodeStatusBadge, RunStatusBadge } from './StatusBadge';
 import { isFinalRunStatus } from './status';
@@ -36,7 +43,9 @@ function RunDetails({ run }: { readonly run: RunView }) {
       <dl className="facts">
         <dt>Run</dt>
         <dd>
-          <code className="run-id">{run.id}</code>
+          <Link to={pathFor({ name: 'run', id: run.id })} className="run-id mono" title="Open the run: every node's input, output and timing">
+            {run.id}
+          </Link>
         </dd>
         <dt>Status</dt>
         <dd aria-live="polite">
@@ -52,6 +61,8 @@ function RunDetails({ run }: { readonly run: RunView }) {
           {took && <span className="muted"> ({took})</span>}
         </dd>
       </dl>
+
+      <WaitingApprovals run={run} />
 
       {run.error && (
         <section className="run-section" aria-labelledby="run-error-title">
@@ -92,5 +103,47 @@ function RunDetails({ run }: { readonly run: RunView }) {
         </section>
       )}
     </>
+  );
+}
+
+/** Approve or reject, right here, each approval the run waits on (for those who may decide). */
+function WaitingApprovals({ run }: { readonly run: RunView }) {
+  const role = useRole();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const waiting = run.nodes.filter((n) => n.status === 'waiting' && n.type === 'security.approval');
+  if (waiting.length === 0 || !role || !hasRole(role, 'operator')) return null;
+  const decide = async (nodeId: string, approved: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      // The panel follows the run: the decision shows once the run moves on.
+      await decideRun(run.id, approved, { nodeId });
+    } catch (e) {
+      setError(toError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="run-section" aria-labelledby="run-waiting-title">
+      <h3 id="run-waiting-title">Waiting for a decision</h3>
+      {error && (
+        <p className="notice notice--danger" role="alert">
+          {error}
+        </p>
+      )}
+      {waiting.map((n) => (
+        <div key={n.id} className="actions">
+          <code>{n.id}</code>
+          <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => void decide(n.id, true)}>
+            Approve
+          </button>
+          <button type="button" className="button button--small" disabled={busy} onClick={() => void decide(n.id, false)}>
+            Reject
+          </button>
+        </div>
+      ))}
+    </section>
   );
 }

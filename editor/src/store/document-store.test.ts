@@ -68,6 +68,21 @@ describe('document store', () => {
     expect(store().selectedNodes).toEqual([]);
   });
 
+  it('makes the keystrokes of one field one undo step, until the field is left', () => {
+    const label = (text: string) => store().edit('edit label', (d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n, label: text })) }), 'start:label');
+    label('H');
+    label('He');
+    label('Hello');
+    expect(store().past).toHaveLength(1);
+    store().endGroup();
+    label('Hello!');
+    expect(store().past).toHaveLength(2);
+    store().undo();
+    expect(store().doc.nodes[0]!.label).toBe('Hello');
+    store().undo();
+    expect(store().doc.nodes[0]!.label).toBeUndefined();
+  });
+
   it('remembers at most HISTORY_LIMIT edits', () => {
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) addNode(`n${i}`);
     expect(store().past).toHaveLength(HISTORY_LIMIT);

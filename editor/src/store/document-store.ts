@@ -34,14 +34,19 @@ interface DocumentState {
   readonly selectedNodes: readonly string[];
   readonly selectedEdges: readonly string[];
   readonly focus: FieldFocus | null;
+  /** The group the last edit belonged to while it is open (see `edit`). */
+  readonly openGroup: string | null;
 
   /** Starts editing a document (clears history and selection). */
   load(doc: WorkflowInput, from?: { workflowId: string; version: number }): void;
   /**
    * Changes the document and records the change for undo. `recipe` returns a new document
-   * (never mutate the old one); returning the same object records nothing.
+   * (never mutate the old one); returning the same object records nothing. Edits with the same
+   * `group` in a row (the keystrokes of one field) are one undo step until `endGroup`.
    */
-  edit(label: string, recipe: (doc: EditableWorkflow) => EditableWorkflow): void;
+  edit(label: string, recipe: (doc: EditableWorkflow) => EditableWorkflow, group?: string): void;
+  /** Closes the open edit group: the next edit is a step of its own (a field lost focus). */
+  endGroup(): void;
   undo(): void;
   redo(): void;
   /** Marks the current document as saved, as `version` of `workflowId`. */
@@ -78,32 +83,41 @@ export const useDocumentStore = create<DocumentState>()((set, get) => ({
   selectedNodes: [],
   selectedEdges: [],
   focus: null,
+  openGroup: null,
 
   load(input, from) {
     const doc = editable(input);
-    set({ doc, nodeById: indexNodes(doc), saved: doc, past: [], future: [], selectedNodes: [], selectedEdges: [], focus: null, workflowId: from?.workflowId ?? null, version: from?.version ?? null });
+    set({ doc, nodeById: indexNodes(doc), saved: doc, past: [], future: [], selectedNodes: [], selectedEdges: [], focus: null, openGroup: null, workflowId: from?.workflowId ?? null, version: from?.version ?? null });
   },
 
-  edit(label, recipe) {
-    const { doc, past } = get();
+  edit(label, recipe, group) {
+    const { doc, past, openGroup } = get();
     const next = recipe(doc);
     if (next === doc) return;
+    // The next keystroke of the field being edited: the step already recorded (with the document
+    // from before the field was touched) covers it too.
+    const continues = group !== undefined && group === openGroup && past.length > 0;
+    const history = continues ? past : [...past, { doc, label }].slice(-HISTORY_LIMIT);
     // A deleted node or edge leaves the selection with it, so the next click selects one thing.
-    set({ doc: next, nodeById: indexNodes(next, get().nodeById), past: [...past, { doc, label }].slice(-HISTORY_LIMIT), future: [], ...prune(next, get()) });
+    set({ doc: next, nodeById: indexNodes(next, get().nodeById), past: history, future: [], openGroup: group ?? null, ...prune(next, get()) });
+  },
+
+  endGroup() {
+    if (get().openGroup !== null) set({ openGroup: null });
   },
 
   undo() {
     const { doc, past, future } = get();
     const last = past.at(-1);
     if (!last) return;
-    set({ doc: last.doc, nodeById: indexNodes(last.doc, get().nodeById), past: past.slice(0, -1), future: [{ doc, label: last.label }, ...future], ...prune(last.doc, get()) });
+    set({ doc: last.doc, openGroup: null, nodeById: indexNodes(last.doc, get().nodeById), past: past.slice(0, -1), future: [{ doc, label: last.label }, ...future], ...prune(last.doc, get()) });
   },
 
   redo() {
     const { doc, past, future } = get();
     const next = future[0];
     if (!next) return;
-    set({ doc: next.doc, nodeById: indexNodes(next.doc, get().nodeById), past: [...past, { doc, label: next.label }], future: future.slice(1), ...prune(next.doc, get()) });
+    set({ doc: next.doc, openGroup: null, nodeById: indexNodes(next.doc, get().nodeById), past: [...past, { doc, label: next.label }], future: future.slice(1), ...prune(next.doc, get()) });
   },
 
   markSaved(workflowId, version) {
@@ -111,7 +125,7 @@ export const useDocumentStore = create<DocumentState>()((set, get) => ({
   },
 
   select(nodes, edges = []) {
-    set({ selectedNodes: nodes, selectedEdges: edges });
+    set({ selectedNodes: nodes, selectedEdges: edges, openGroup: null });
   },
 
   focusField(nodeId, path) {

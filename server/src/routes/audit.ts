@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { listAudit } from '../db/repositories/audit.repository.js';
+import { tokenNames } from '../db/repositories/token.repository.js';
 import { describe } from '../openapi.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
@@ -15,7 +16,7 @@ const AuditQuery = PageQuery.extend({
   to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Events before this time' }),
 });
 
-const AuditEventView = z.object({ id: z.number(), at: z.string(), actor: z.string(), action: z.string(), target: z.string(), details: z.unknown(), prevHash: z.string(), hash: z.string() });
+const AuditEventView = z.object({ id: z.number(), at: z.string(), actor: z.string(), actorName: z.string().nullable().meta({ description: 'The name of the actor\'s token, when the actor is one' }), action: z.string(), target: z.string(), details: z.unknown(), prevHash: z.string(), hash: z.string() });
 
 /** `GET /api/audit`: the hash-chained audit log, newest first, filtered. Admins only. */
 export function auditRoutes(deps: { db: Db }) {
@@ -37,8 +38,9 @@ export function auditRoutes(deps: { db: Db }) {
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
       });
+      const names = await tokenNames(db, rows.map((r) => r.actor));
       return c.json(
-        toPage(rows, q.limit, (r) => [Number(r.id)], (r) => ({ id: Number(r.id), at: r.at.toISOString(), actor: r.actor, action: r.action, target: r.target, details: r.details, prevHash: r.prev_hash, hash: r.hash })),
+        toPage(rows, q.limit, (r) => [Number(r.id)], (r) => ({ id: Number(r.id), at: r.at.toISOString(), actor: r.actor, actorName: names.get(r.actor) ?? null, action: r.action, target: r.target, details: r.details, prevHash: r.prev_hash, hash: r.hash })),
       );
     },
   );

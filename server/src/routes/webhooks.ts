@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { FINAL_RUN_STATUSES, isBlobRef, type RunStatus } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, isBlobRef, type RunStatus, type Workflow } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
@@ -118,9 +118,18 @@ export interface HookOptions {
 }
 
 /**
+ * The run input of a webhook call, as the workflow's trigger asks: the body (the default; the
+ * headers and query are `$run.request`), or the whole request as `{ headers, body, query }`.
+ */
+export function webhookRunInput(doc: Workflow, request: { headers: Record<string, string>; body: unknown; query: Record<string, string> }): unknown {
+  const trigger = doc.nodes.find((n) => n.type === 'control.trigger');
+  return trigger?.params['webhookInput'] === 'request' ? request : request.body;
+}
+
+/**
  * The public `POST /hooks/:path`: no bearer token, a signature instead. Unknown path 404; a
  * missing, wrong or stale signature 401 with nothing started; otherwise the bound workflow runs
- * with `{ headers, body, query }` as input.
+ * with the body as input (or the whole request, as its trigger says) and the request as `$run.request`.
  */
 export function hookRoutes(o: HookOptions) {
   const { db, runs } = o;
@@ -157,7 +166,8 @@ export function hookRoutes(o: HookOptions) {
       const v = c.req.header(name);
       if (v !== undefined) headers[name] = v;
     }
-    const runId = await runs.start(wf, { headers, body, query: c.req.query() }, { trigger: 'webhook', triggerRef: hook.path, createdBy: null });
+    const query = c.req.query();
+    const runId = await runs.start(wf, webhookRunInput(wf.document, { headers, body, query }), { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query } });
     if (hook.mode !== 'sync') return c.json({ runId }, 202);
 
     const deadline = Date.now() + hook.timeout_ms;

@@ -6,6 +6,7 @@ import type { NodeRegistry } from '@weft/nodes';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { addVersion, createWorkflow, findWorkflow, listVersions, listWorkflows, type StoredWorkflow } from '../db/repositories/workflow.repository.js';
+import { tokenNames } from '../db/repositories/token.repository.js';
 import { apiError } from '../errors.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
 import type { RunStarter } from '../runs.js';
@@ -89,7 +90,18 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       const before = decodeCursor(cursor, 1)?.[0];
       const rows = await listVersions(db, id, { limit: limit + 1, ...(typeof before === 'number' ? { before } : {}) });
       if (rows.length === 0 && !(await findWorkflow(db, id))) return apiError(c, 404, 'not_found', `no workflow ${id}`);
-      return c.json(toPage(rows, limit, (r) => [r.version], (r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at.toISOString(), createdBy: r.created_by, message: r.message })));
+      const names = await tokenNames(db, rows.map((r) => r.created_by));
+      return c.json(
+        toPage(rows, limit, (r) => [r.version], (r) => ({
+          version: r.version,
+          hash: r.hash,
+          createdAt: r.created_at.toISOString(),
+          createdBy: r.created_by,
+          // The token's name, as people read who saved it; null for a token since deleted.
+          createdByName: r.created_by ? (names.get(r.created_by) ?? null) : null,
+          message: r.message,
+        })),
+      );
     })
     .get('/:id/versions/:v', describe({ summary: 'Read one version of a workflow', tags: ['workflows'] }), valid('param', VersionParam), async (c) => {
       const { id, v } = c.req.valid('param');

@@ -41,7 +41,7 @@ interface Completed {
  * policy, or is handled here (approval, wait, sub-workflow, loop). When the run fails or is
  * cancelled, completed nodes that can be undone are compensated, newest first.
  */
-export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput): Promise<unknown> {
+export async function runGraph({ runId, plan, input, request: runRequest, reuse = {} }: RunGraphInput): Promise<unknown> {
   const nodes = new Map(plan.nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, PlanEdge[]>(plan.nodes.map((n) => [n.id, []]));
   const outgoing = new Map<string, PlanEdge[]>(plan.nodes.map((n) => [n.id, []]));
@@ -184,6 +184,7 @@ export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput
         start: 0,
         upstream: request.upstream,
         runInput: input,
+        ...(runRequest ? { runRequest } : {}),
       };
       try {
         await executeChild(RUN_LOOP, { workflowId: `${runId}-${node.id}-loop`, args: [loop] });
@@ -201,7 +202,7 @@ export async function runGraph({ runId, plan, input, reuse = {} }: RunGraphInput
 
   const launch = (node: PlanNode) => {
     status.set(node.id, 'running');
-    const request: NodeRequest = { runId, workflowId: plan.workflowId, node, input: inputOf(node), upstream: upstreamOf(node.id), runInput: input };
+    const request: NodeRequest = { runId, workflowId: plan.workflowId, node, input: inputOf(node), upstream: upstreamOf(node.id), runInput: input, ...(runRequest ? { runRequest } : {}) };
     const reused = reuse[node.id];
     if (reused) {
       // A re-run keeps this node's recorded result instead of running it again.

@@ -1,5 +1,5 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { temporalAttempts, type PlanNode } from '@weft/schemas/plan';
+import { temporalAttempts, type PlanNode, type RunRequest } from '@weft/schemas/plan';
 import type { NodeActivities } from '../activities.js';
 
 /** What a loop's child run needs; `start` moves on with each continue-as-new. */
@@ -15,6 +15,8 @@ export interface LoopInput {
   readonly start: number;
   readonly upstream: Readonly<Record<string, { readonly output: unknown }>>;
   readonly runInput: unknown;
+  /** The webhook request of the run, as `$run.request`. */
+  readonly runRequest?: RunRequest;
 }
 
 /** Items fetched from the database at a time. */
@@ -57,6 +59,7 @@ export async function runLoop(loop: LoopInput): Promise<void> {
             input: null, // the item travels once, as `item`
             upstream: loop.upstream,
             runInput: loop.runInput,
+            ...(loop.runRequest ? { runRequest: loop.runRequest } : {}),
             conditions: [],
             item: { index: base + k, value: items[k] },
           });

@@ -44,3 +44,11 @@ export async function revokeToken(db: Db, id: string): Promise<boolean | undefin
   if (Number(res.numUpdatedRows) > 0) return true;
   return (await db.selectFrom('api_token').select('id').where('id', '=', id).executeTakeFirst()) ? false : undefined;
 }
+
+/** The names of the tokens among `ids` (who did something, as a person reads it), by id. */
+export async function tokenNames(db: Db, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null && id !== ''))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('api_token').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
