@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FakeLlm } from '@weft/nodes/testing/fake-llm';
 import { CHROMIUM } from './playwright.config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,15 +16,38 @@ const cli = join(root, 'server', 'dist', 'cli.js');
 export const PRODUCT_ENV: Readonly<Record<string, string>> = { WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1' };
 
 /**
+ * The LLM provider the product gets (unless the caller's environment sets WEFT_LLM_PROVIDERS): a
+ * local stand-in that answers every prompt with `Noted: <prompt>`, reporting `usage` tokens, which
+ * at `pricing` cost $0.000029 a call.
+ */
+export const FAKE_LLM = {
+  name: 'standin',
+  model: 'standin-small',
+  usage: { input: 50, output: 20 },
+  pricing: { inputPerMTok: 0.1, outputPerMTok: 1.2 },
+} as const;
+
+/**
  * Starts the whole product exactly as `npm start` does (Temporal dev server, PGlite, worker,
- * API, built editor) in a fresh data folder, creates an admin token with the `weft` command,
- * and hands URL and token to the specs. Returns the teardown.
+ * API, built editor) in a fresh data folder, with the stand-in LLM provider, creates an admin
+ * token with the `weft` command, and hands URL and token to the specs. Returns the teardown.
  */
 export default async function startProduct(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   if (!existsSync(cli) || !existsSync(join(root, 'editor', 'dist', 'index.html'))) throw new Error('build first: npm run build');
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...PRODUCT_ENV, ...process.env, WEFT_DATA_DIR: dataDir, WEFT_PORT: '0', WEFT_TEMPORAL_PORT: '0', WEFT_TEMPORAL_UI_PORT: '0' };
+  const llm = await new FakeLlm().start();
+  llm.script((req) => ({ text: `Noted: ${req.prompt}`, usage: FAKE_LLM.usage }));
+  const providers = [{ name: FAKE_LLM.name, type: 'openai', baseUrl: `${llm.url}/v1`, model: FAKE_LLM.model, pricing: { [FAKE_LLM.model]: FAKE_LLM.pricing } }];
+  const env: NodeJS.ProcessEnv = {
+    ...PRODUCT_ENV,
+    WEFT_LLM_PROVIDERS: JSON.stringify(providers),
+    ...process.env,
+    WEFT_DATA_DIR: dataDir,
+    WEFT_PORT: '0',
+    WEFT_TEMPORAL_PORT: '0',
+    WEFT_TEMPORAL_UI_PORT: '0',
+  };
   delete env['DATABASE_URL'];
   delete env['TEMPORAL_ADDRESS'];
   const child = spawn(process.execPath, [cli, 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,6 +73,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
     child.kill('SIGINT');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
+    await llm.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -29,3 +29,28 @@ export function formatJson(value: unknown): string {
     return String(value);
   }
 }
+
+const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * A cost in US dollars with enough digits to tell small sums apart: three significant digits
+ * below a dollar (`$0.000029`, `$0.0123`, `$0.50`), cents from a dollar up (`$1,212.35`), `$0` for nothing.
+ */
+export function formatCost(usd: number): string {
+  if (!Number.isFinite(usd)) return '—';
+  if (usd === 0) return '$0';
+  const sign = usd < 0 ? '-' : '';
+  const abs = Number(Math.abs(usd).toPrecision(3));
+  if (abs >= 1) return `${sign}$${cents.format(Math.abs(usd))}`;
+  const decimals = Math.max(2, 2 - Math.floor(Math.log10(abs)));
+  // Trailing zeros say nothing, but cents keep two digits: $0.5 reads as $0.50.
+  const text = abs.toFixed(decimals).replace(/0+$/, '').replace(/\.(\d)$/, '.$10');
+  return `${sign}$${text}`;
+}
+
+const counts = new Intl.NumberFormat('en-US');
+
+/** A count of things with thousands separated: `12,840 tokens`; the unit in the singular for one. */
+export function formatCount(n: number, unit: string): string {
+  return `${counts.format(n)} ${unit}${n === 1 ? '' : 's'}`;
+}

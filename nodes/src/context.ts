@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ExpressionScope } from '@weft/schemas';
+import type { AttemptDetail, ExpressionScope } from '@weft/schemas';
 import type { NodeDefinition, Routed } from './define-node.js';
 import type { KnowledgeStore } from './retrieval/knowledge.js';
 import type { EmbedderSet, LlmService } from './services.js';
@@ -44,6 +44,14 @@ export interface NodeContext {
   readonly knowledge: KnowledgeStore;
   /** Appends an event to the audit log, as this run. */
   audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
+  /**
+   * Records what this attempt sent or decided (the request, the port chosen and why), shown with
+   * the attempt on the run page; a later note of the same kind replaces the earlier one. Mask
+   * credentials in every form you sent them; the engine also masks every secret read through
+   * `secret`, cuts long strings and writes the note with the attempt's end. Prompts sent
+   * through `llm` are noted by the engine.
+   */
+  note(detail: AttemptDetail): void;
 }
 
 /** Runs one attempt of a node: resolved params and the node's input in, the output out. */

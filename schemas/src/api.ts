@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NodeStatus, RunError, RunStatus } from './run.js';
+import type { HttpRequestSent, NodeStatus, PromptSent, RouteChoice, RunError, RunStatus } from './run.js';
 import type { DynamicOutputs } from './validate.js';
 import type { Workflow } from './workflow.js';
 
@@ -72,14 +72,33 @@ export interface NodeRunView {
   readonly reused?: boolean;
   /** Provider calls of an LLM node, oldest first, over all its attempts. */
   readonly llm?: readonly LlmCallView[];
+  /** What the node got on its input edges (its latest attempt); null when it did not run. */
+  readonly input?: unknown;
+  /** The prompt the node sent to an LLM, rendered (latest attempt). */
+  readonly prompt?: PromptSent;
+  /** The HTTP request the node sent, secrets masked (latest attempt); an error status's answer is in `error.details`. */
+  readonly request?: HttpRequestSent;
+  /** The port a route chose and why. */
+  readonly route?: RouteChoice;
   /** The node's undo during rollback, when it had one. */
   readonly compensation?: {
     readonly status: 'running' | 'succeeded' | 'failed';
     readonly attempts: number;
+    /** What the undo returned: for an HTTP node, the answer to its undo request. */
     readonly output: unknown;
     readonly error: RunError | null;
     readonly finishedAt: string | null;
+    /** The undo request sent, secrets masked (latest attempt). */
+    readonly request?: HttpRequestSent;
   };
+}
+
+/** What a run's LLM calls used, summed over every call (failed ones and loop items included). */
+export interface RunTotals {
+  readonly llmCalls: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
 }
 
 /** What one LLM provider call used: who served it, the tokens, the cost and the time. */
@@ -113,6 +132,8 @@ export interface RunView {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly nodes: readonly NodeRunView[];
+  /** Tokens and cost of the run's LLM calls. */
+  readonly totals?: RunTotals;
   /** What started the run: `manual`, `schedule`, `webhook`, `rerun`, `subworkflow`, with the schedule id or webhook path. */
   readonly trigger?: RunTrigger;
 }

@@ -37,6 +37,45 @@ export interface RunError {
   readonly nodeId?: string;
   /** Whether a retry could help. */
   readonly retryable?: boolean;
+  /**
+   * What the node attached to its error, secrets masked and size bounded: for an HTTP error status,
+   * the answer (`{ status, headers, body }`).
+   */
+  readonly details?: unknown;
+}
+
+/** The prompt a node sent to an LLM, as rendered (its first call, when it made several). */
+export interface PromptSent {
+  /** The system prompt, when there was one. */
+  readonly system?: string;
+  readonly prompt: string;
+  /** Model calls the attempt made (an invalid JSON answer is asked for again, for instance). */
+  readonly calls: number;
+}
+
+/** An HTTP request as a node sent it, every secret replaced by `[secret:<name>]`. */
+export interface HttpRequestSent {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body, as the node's params gave it (absent for GET and HEAD). */
+  readonly body?: unknown;
+}
+
+/** The port a route sent its input out of, and why: a rule's condition held, the LLM chose it, or nothing did (the fallback). */
+export type RouteChoice =
+  | { readonly port: string; readonly by: 'rule'; /** Position of the route in `routes`, from 0. */ readonly index: number; readonly condition: string }
+  | { readonly port: string; readonly by: 'llm'; /** The model's one-sentence reason. */ readonly reason?: string }
+  | { readonly port: string; readonly by: 'fallback' };
+
+/**
+ * What one node attempt sent out and decided, recorded with the attempt for the run view
+ * (secrets masked, long strings cut).
+ */
+export interface AttemptDetail {
+  readonly prompt?: PromptSent;
+  readonly request?: HttpRequestSent;
+  readonly route?: RouteChoice;
 }
 
 /** Phases of a node attempt: running the node, or undoing it during rollback. */

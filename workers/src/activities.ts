@@ -20,12 +20,15 @@ import {
   evaluateExpression,
   isBlobRef,
   resolveParams,
+  type AttemptDetail,
   type BlobRef,
   type ExpressionScope,
   type PlanNode,
   type RunError,
   type RunGraphInput,
+  type RunRequest,
 } from '@weft/schemas';
+import { AttemptNotes, clip, DETAIL_LIMIT_BYTES, ERROR_DETAILS_LIMIT_BYTES, notingPrompts } from './attempt-detail.js';
 import type { AttemptEnd, RunStore, TriggeredRunRequest } from './store.js';
 
 /** Outputs larger than this go to the database, and Temporal history carries a reference. */
@@ -41,6 +44,8 @@ export interface NodeRequest {
   /** Outputs of the node's ancestors, for `$nodes.<id>.output`. */
   readonly upstream: Readonly<Record<string, { readonly output: unknown }>>;
   readonly runInput: unknown;
+  /** The webhook request that started the run, as `$run.request`. */
+  readonly runRequest?: RunRequest;
 }
 
 /** What `runGraph` sends to run one node (or one loop item). */
@@ -121,7 +126,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     return {
       input,
       nodes,
-      run: { id: req.runId, workflowId: req.workflowId, input: await load(req.runInput) },
+      run: { id: req.runId, workflowId: req.workflowId, input: await load(req.runInput), ...(req.runRequest ? { request: req.runRequest } : {}) },
       env: deps.env ?? {},
       ...(item ? { item: item.value, index: item.index } : {}),
     };
@@ -143,8 +148,11 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     }
     return falseEdges;
   };
-  /** What an executor gets for one attempt; `read` collects the secrets it reads, to scrub them after. */
-  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string, read: Map<string, string>, item?: number): NodeContext => {
+  /**
+   * What an executor gets for one attempt; `read` collects the secrets it reads, to scrub them
+   * after, and `notes` what it sent and decided, written with the attempt's end.
+   */
+  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string, read: Map<string, string>, notes: AttemptNotes, item?: number): NodeContext => {
     const secret = async (name: string): Promise<string> => {
       const value = deps.secrets ? await deps.secrets.get(name) : undefined;
       if (value === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
@@ -165,11 +173,12 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       scope,
       secret,
       llm: deps.llm
-        ? deps.llm.forAttempt({ runId: req.runId, nodeId: req.node.id, attempt, ...(item === undefined ? {} : { item }), signal: activity.cancellationSignal, secret, usage: store })
+        ? notingPrompts(deps.llm.forAttempt({ runId: req.runId, nodeId: req.node.id, attempt, ...(item === undefined ? {} : { item }), signal: activity.cancellationSignal, secret, usage: store }), notes)
         : missing<NodeContext['llm']>('LLM providers'),
       embedders: deps.embedders ?? missing<EmbedderSet>('embedders'),
       knowledge: deps.knowledge ?? missing<KnowledgeStore>('knowledge collections'),
       audit: (action, target, details) => (deps.audit ? deps.audit({ actor: `run:${req.runId}`, action, target, ...(details ? { details: scrub(details, read) } : {}) }) : Promise.reject(notConfigured('the audit log'))),
+      note: (detail) => notes.note(detail),
     };
   };
   const definitionOf = (type: string) => {
@@ -197,6 +206,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       const finish = (end: AttemptEnd) => (atOnce ? store.recordAttempt({ ...end, nodeType: node.type, input, startedAt }) : store.finishAttempt(end));
       const stopBeating = heartbeatWhileRunning(activity);
       const read = new Map<string, string>();
+      const notes = new AttemptNotes();
       const started = performance.now();
       const observe = (status: 'succeeded' | 'failed') => deps.onNodeAttempt?.(node.type, status, (performance.now() - started) / 1000);
       try {
@@ -204,21 +214,21 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
         const scope = await scopeOf(req, req.item);
         const params = await resolveNodeParams(executor.definition, node, scope, timeoutMs);
-        const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`, read, item);
+        const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`, read, notes, item);
         const result = await executor.execute(ctx, params, scope.input);
         const output = scrub((result instanceof Routed ? result.output : result) ?? null, read);
         const ports = result instanceof Routed ? result.ports : undefined;
         const falseEdges = await conditionsFalse(req.conditions, scope, output);
         const stored = await offload(runId, node.id, output);
-        await finish({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges } });
+        await finish({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges }, ...recordedDetail(notes, read) });
         observe('succeeded');
         return { output: stored, ...(ports ? { ports } : {}), falseEdges };
       } catch (e) {
         observe('failed');
-        const error = scrub(toRunError(e, node.id), read);
+        const error = recordedError(e, node.id, read);
         // The node's own budget counts attempts that failed with an error, this one included.
         const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
-        await finish({ ...key, status: 'failed', error, willRetry });
+        await finish({ ...key, status: 'failed', error, willRetry, ...recordedDetail(notes, read) });
         throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
       } finally {
         stopBeating();
@@ -235,19 +245,20 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       if (prior) return prior.output;
       const stopBeating = heartbeatWhileRunning(activity);
       const read = new Map<string, string>();
+      const notes = new AttemptNotes();
       try {
         const executor = executors.get(req.node.type);
         if (!executor?.compensate) throw new NodeError('NotCompensable', `node type "${req.node.type}" cannot be undone`, false);
         const scope = await scopeOf(req);
         const params = await resolveNodeParams(executor.definition, req.node, scope, timeoutMs);
-        const ctx = contextFor(activity, req, scope, `${req.runId}:${req.node.id}`, read);
+        const ctx = contextFor(activity, req, scope, `${req.runId}:${req.node.id}`, read, notes);
         const result = scrub((await executor.compensate(ctx, params, output)) ?? null, read);
-        await store.finishAttempt({ ...key, status: 'succeeded', output: result });
+        await store.finishAttempt({ ...key, status: 'succeeded', output: result, ...recordedDetail(notes, read) });
         return result;
       } catch (e) {
-        const error = scrub(toRunError(e, req.node.id), read);
+        const error = recordedError(e, req.node.id, read);
         const willRetry = error.retryable !== false && failures + 1 < compensationAttempts(req.node);
-        await store.finishAttempt({ ...key, status: 'failed', error, willRetry });
+        await store.finishAttempt({ ...key, status: 'failed', error, willRetry, ...recordedDetail(notes, read) });
         throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
       } finally {
         stopBeating();
@@ -381,8 +392,20 @@ function durationMs(d: string): number {
   return ms;
 }
 
+/** What an attempt noted, secrets masked and then cut to size, for its row; nothing when it noted nothing. */
+function recordedDetail(notes: AttemptNotes, secrets: ReadonlyMap<string, string>): { detail?: AttemptDetail } {
+  const detail = notes.value();
+  return detail ? { detail: clip(scrub(detail, secrets), DETAIL_LIMIT_BYTES) as AttemptDetail } : {};
+}
+
+/** An attempt's error as recorded: secrets masked, then what the executor attached cut to size. */
+function recordedError(e: unknown, nodeId: string, secrets: ReadonlyMap<string, string>): RunError {
+  const error = scrub(toRunError(e, nodeId), secrets);
+  return error.details === undefined ? error : { ...error, details: clip(error.details, ERROR_DETAILS_LIMIT_BYTES) };
+}
+
 function toRunError(e: unknown, nodeId: string): RunError {
-  if (e instanceof NodeError) return { type: e.type, message: e.message, nodeId, retryable: e.retryable };
+  if (e instanceof NodeError) return { type: e.type, message: e.message, nodeId, retryable: e.retryable, ...(e.details === undefined ? {} : { details: e.details }) };
   if (e instanceof Error) {
     const cancelled = e.name === 'AbortError' || e.name === 'CancelledFailure';
     return { type: cancelled ? 'Cancelled' : e.name || 'Error', message: e.message, nodeId, retryable: !cancelled };

@@ -1,5 +1,5 @@
 import type { LlmUsageStore } from '@weft/nodes';
-import type { AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
+import type { AttemptDetail, AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
 
 /** Which attempt row: a node's execution or compensation, optionally one loop item. */
 export interface AttemptKey {
@@ -29,6 +29,8 @@ export interface AttemptEnd extends AttemptKey {
   readonly willRetry?: boolean;
   /** Ports fired and edges whose condition was false, for re-runs that reuse this result. */
   readonly routes?: { readonly ports?: readonly string[]; readonly falseEdges: readonly string[] };
+  /** What the attempt sent and decided (request, prompt, route), secrets masked and cut to size. */
+  readonly detail?: AttemptDetail;
 }
 
 /** A whole attempt of a light node, recorded at once after it ran. */

@@ -1,16 +1,20 @@
-import { formatJson } from '../format';
+import type { RunTotals } from '@weft/schemas';
+import { formatCost, formatCount, formatJson } from '../format';
 import { Link } from '../Link';
+import { useWorkflowNames, WorkflowName } from '../operators/WorkflowSelect';
 import { pathFor } from '../router';
 import { RunActions } from '../runs/RunActions';
-import { Collapsible, RunTimeline } from '../runs/RunTimeline';
+import { AnswerView, httpAnswer, JsonValue, RequestView } from '../runs/NodeIo';
+import { RunTimeline } from '../runs/RunTimeline';
 import { NodeStatusBadge, RunStatusBadge } from '../runs/StatusBadge';
 import { compensationOrder } from '../runs/timeline';
 import { useLiveRun } from '../runs/useLiveRun';
 import { Time } from '../Time';
 
-/** One run: its facts, actions, the node timeline and what the rollback undid. */
+/** One run: its facts (LLM tokens and cost among them), actions, the node timeline and what the rollback undid. */
 export function RunPage({ id }: { readonly id: string }) {
   const { run, error, live, reload } = useLiveRun(id);
+  const workflowNames = useWorkflowNames();
 
   return (
     <div className="page run-page">
@@ -37,7 +41,7 @@ export function RunPage({ id }: { readonly id: string }) {
             </dd>
             <dt>Workflow</dt>
             <dd>
-              <Link to={pathFor({ name: 'workflow', id: run.workflowId })}>{run.workflowId}</Link> version {run.version}
+              <WorkflowName id={run.workflowId} names={workflowNames} /> version {run.version}
             </dd>
             <dt>Trigger</dt>
             <dd data-testid="run-trigger">
@@ -57,6 +61,7 @@ export function RunPage({ id }: { readonly id: string }) {
             <dd>
               <Time value={run.finishedAt} />
             </dd>
+            {run.totals && <Totals totals={run.totals} />}
           </dl>
           {run.error && (
             <p className="notice notice--danger" data-testid="run-error">
@@ -74,7 +79,7 @@ export function RunPage({ id }: { readonly id: string }) {
           <section className="section" aria-labelledby="run-io-title">
             <h2 id="run-io-title">Input and output</h2>
             <h3>Input</h3>
-            <Collapsible label="Run input" value={run.input} />
+            <JsonValue label="Run input" value={run.input} />
             <h3>Output</h3>
             {run.output === null || run.output === undefined ? <p className="muted">No output</p> : <pre className="json" data-testid="run-output" tabIndex={0}>{formatJson(run.output)}</pre>}
           </section>
@@ -82,6 +87,29 @@ export function RunPage({ id }: { readonly id: string }) {
         </>
       )}
     </div>
+  );
+}
+
+/** Tokens and cost of the run's LLM calls, as two facts. */
+function Totals({ totals }: { readonly totals: RunTotals }) {
+  return (
+    <>
+      <dt>LLM tokens</dt>
+      <dd data-testid="run-tokens">
+        {totals.llmCalls === 0 ? (
+          <span className="muted">None: no LLM calls</span>
+        ) : (
+          <>
+            {formatCount(totals.inputTokens + totals.outputTokens, 'token')}{' '}
+            <span className="muted">
+              ({formatCount(totals.inputTokens, 'token')} in, {formatCount(totals.outputTokens, 'token')} out, over {formatCount(totals.llmCalls, 'call')})
+            </span>
+          </>
+        )}
+      </dd>
+      <dt>LLM cost</dt>
+      <dd data-testid="run-cost">{formatCost(totals.costUsd)}</dd>
+    </>
   );
 }
 
@@ -104,9 +132,29 @@ function Compensations({ run }: { readonly run: Parameters<typeof compensationOr
               </>
             )}
             {n.compensation!.error && <span className="node-runs__error"> {n.compensation!.error.message}</span>}
+            <UndoExchange node={n} />
           </li>
         ))}
       </ol>
     </section>
+  );
+}
+
+/** The undo request a node sent during rollback, next to the answer it got. */
+function UndoExchange({ node }: { readonly node: ReturnType<typeof compensationOrder>[number] }) {
+  const undo = node.compensation!;
+  const answer = httpAnswer(undo.output) ?? httpAnswer(undo.error?.details);
+  if (!undo.request && (undo.output === null || undo.output === undefined) && !answer) return null;
+  return (
+    <div className="node-io" data-testid={`undo-${node.id}`}>
+      <section className="node-io__side" aria-label={`Undo request of ${node.id}`}>
+        <h3 className="node-io__title">Undo request</h3>
+        {undo.request ? <RequestView label={`Undo request of ${node.id}`} request={undo.request} /> : <p className="muted">None sent</p>}
+      </section>
+      <section className="node-io__side" aria-label={`Answer to the undo of ${node.id}`}>
+        <h3 className="node-io__title">Answer</h3>
+        {answer ? <AnswerView label={`Answer to the undo of ${node.id}`} answer={answer} /> : <JsonValue label={`What the undo of ${node.id} returned`} value={undo.output} />}
+      </section>
+    </div>
   );
 }

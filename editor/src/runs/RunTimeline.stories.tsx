@@ -30,9 +30,17 @@ const completed: RunView = {
   finishedAt: at(9),
   trigger: { type: 'manual' },
   nodes: [
-    node('start', 'control.trigger', 0, 0, { output: { name: 'Grace' } }),
-    node('fetch', 'execution.http', 0, 4, { attempts: 2, output: { status: 200, body: 'x'.repeat(600) } }),
+    node('start', 'control.trigger', 0, 0, { input: { name: 'Grace' }, output: { name: 'Grace' } }),
+    node('fetch', 'execution.http', 0, 4, {
+      attempts: 2,
+      input: { name: 'Grace' },
+      request: { method: 'POST', url: 'https://crm.example.org/people', headers: { authorization: 'Bearer [secret:CRM_TOKEN]', 'content-type': 'application/json' }, body: { name: 'Grace' } },
+      output: { status: 200, body: 'x'.repeat(600) },
+    }),
+    node('pick', 'strategy.route', 4, 4, { input: { name: 'Grace' }, output: { name: 'Grace' }, route: { port: 'known', by: 'rule', index: 0, condition: "name != ''" } }),
     node('summarise', 'analysis.llm', 4, 8, {
+      input: { name: 'Grace' },
+      prompt: { system: 'You write one friendly sentence.', prompt: 'Summarise what we know about Grace.', calls: 1 },
       output: { text: 'A short summary.' },
       llm: [
         { attempt: 1, provider: 'openai', model: 'gpt-4o-mini', inputTokens: 812, outputTokens: 64, costUsd: 0.00016, latencyMs: 3900, error: null, at: at(8) },
@@ -52,7 +60,12 @@ const failed: RunView = {
   finishedAt: at(12),
   nodes: [
     node('start', 'control.trigger', 0, 0),
-    node('fetch', 'execution.http', 0, 12, { status: 'failed', attempts: 3, error: { type: 'HttpStatusError', message: 'POST https://example.org/invoices answered 503' } }),
+    node('fetch', 'execution.http', 0, 12, {
+      status: 'failed',
+      attempts: 3,
+      request: { method: 'POST', url: 'https://example.org/invoices', headers: {}, body: { amount: 42 } },
+      error: { type: 'HttpStatusError', message: 'POST https://example.org/invoices answered 503', details: { status: 503, headers: {}, body: { error: 'try again later' } } },
+    }),
     node('summarise', 'analysis.llm', null, null, { status: 'skipped' }),
   ],
 };
@@ -66,6 +79,6 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Long output collapsed, a reused node, an LLM call table and a retried node. */
+/** Inputs beside outputs, a long output folded, the request and prompt sent, a route's choice, a reused node, an LLM call table. */
 export const Completed: Story = {};
 export const Failed: Story = { args: { run: failed } };

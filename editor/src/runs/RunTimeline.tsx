@@ -1,17 +1,15 @@
 import type { NodeRunView, RunView } from '@weft/schemas';
 import { useEffect, useState } from 'react';
-import { formatJson } from '../format';
+import { formatCost, formatCount } from '../format';
 import { Time } from '../Time';
+import { NodeInputOutput, PromptView, RequestView, RouteView } from './NodeIo';
 import { NodeStatusBadge } from './StatusBadge';
 import { isFinalRunStatus, nodeStatusLook, nodeStatusText } from './status';
 import { timelineBars } from './timeline';
 
-/** Outputs longer than this are collapsed until asked for. */
-const INLINE_OUTPUT_CHARS = 400;
-
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
 
-/** Every node of a run on one time axis, with its attempts, output, error and LLM calls. */
+/** Every node of a run on one time axis, with what it got, sent and gave, its error and its LLM calls. */
 export function RunTimeline({ run }: { readonly run: RunView }) {
   const now = useNow(!isFinalRunStatus(run.status));
   const { bars, spanMs } = timelineBars(run, run.nodes, now);
@@ -63,33 +61,16 @@ function NodeDetails({ node }: { readonly node: NodeRunView }) {
           <strong>{node.error.type}</strong>: {node.error.message}
         </p>
       )}
-      {node.output !== null && node.output !== undefined && <Collapsible label={`Output of ${node.id}`} value={node.output} />}
-      {node.llm && node.llm.length > 0 && <LlmCalls node={node} />}
-    </div>
-  );
-}
-
-/** A JSON value, shown at once when short and behind a "Show" button when long. */
-export function Collapsible({ label, value }: { readonly label: string; readonly value: unknown }) {
-  const [open, setOpen] = useState(false);
-  const text = formatJson(value);
-  if (text.length <= INLINE_OUTPUT_CHARS) {
-    return (
-      <pre className="json" aria-label={label} tabIndex={0}>
-        {text}
-      </pre>
-    );
-  }
-  return (
-    <div>
-      <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        {open ? 'Hide' : 'Show'} {label.toLowerCase()} ({Math.round(text.length / 1024) || 1} KB)
-      </button>
-      {open && (
-        <pre className="json" aria-label={label} tabIndex={0}>
-          {text}
-        </pre>
+      {node.route && <RouteView nodeId={node.id} route={node.route} />}
+      <NodeInputOutput node={node} />
+      {node.prompt && <PromptView nodeId={node.id} prompt={node.prompt} />}
+      {node.request && (
+        <section className="node-sent" aria-label={`Request ${node.id} sent`}>
+          <h3 className="node-io__title">Request sent</h3>
+          <RequestView label={`Request ${node.id} sent`} request={node.request} />
+        </section>
       )}
+      {node.llm && node.llm.length > 0 && <LlmCalls node={node} />}
     </div>
   );
 }
@@ -101,7 +82,7 @@ function LlmCalls({ node }: { readonly node: NodeRunView }) {
     <div className="table-wrap">
       <table className="table table--compact">
         <caption>
-          LLM calls of {node.id}: {total.tokens} tokens, ${total.cost.toFixed(4)}
+          LLM calls of {node.id}: {formatCount(total.tokens, 'token')}, {formatCost(total.cost)}
         </caption>
         <thead>
           <tr>
@@ -110,7 +91,7 @@ function LlmCalls({ node }: { readonly node: NodeRunView }) {
             <th scope="col">Model</th>
             <th scope="col" className="num">Tokens in</th>
             <th scope="col" className="num">Tokens out</th>
-            <th scope="col" className="num">Cost (USD)</th>
+            <th scope="col" className="num">Cost</th>
             <th scope="col" className="num">Latency</th>
             <th scope="col">Error</th>
           </tr>
@@ -123,7 +104,7 @@ function LlmCalls({ node }: { readonly node: NodeRunView }) {
               <td>{c.model}</td>
               <td className="num">{c.inputTokens}</td>
               <td className="num">{c.outputTokens}</td>
-              <td className="num">{c.costUsd.toFixed(4)}</td>
+              <td className="num">{formatCost(c.costUsd)}</td>
               <td className="num">{seconds(c.latencyMs)}</td>
               <td>{c.error ?? '—'}</td>
             </tr>

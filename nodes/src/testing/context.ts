@@ -41,6 +41,7 @@ export function testContext(o: Partial<Omit<NodeContext, 'secret'>> & { readonly
     embedders: absent<EmbedderSet>('embedders'),
     knowledge: absent<KnowledgeStore>('knowledge collections'),
     audit: async () => undefined,
+    note: () => undefined,
     ...rest,
   };
 }

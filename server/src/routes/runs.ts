@@ -4,12 +4,14 @@ import { z } from 'zod';
 import {
   FINAL_RUN_STATUSES,
   isBlobRef,
+  type AttemptDetail,
   type NodeRunView,
   type NodeStatus,
   type LlmCallView,
   type RunError,
   type RunStatus,
   type RunSummary,
+  type RunTotals,
   type RunTrigger,
   type RunView,
   type Workflow,
@@ -19,7 +21,7 @@ import type { Db } from '../db/database.js';
 import { findRun, getBlob, listEvents, listNodeRuns, listRuns } from '../db/repositories/run.repository.js';
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
 import { listLlmCalls } from '../db/repositories/llm.repository.js';
-import type { NodeRunRow } from '../db/tables/index.js';
+import type { LlmCallRow, NodeRunRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
 import type { RunStarter } from '../runs.js';
 import { valid } from '../validation.js';
@@ -83,6 +85,13 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       const wf = await findWorkflow(db, run.workflow_id, run.version);
       const calls = await listLlmCalls(db, id);
       const resolve = (v: unknown) => (isBlobRef(v) ? getBlob(db, v.$weftBlob) : Promise.resolve(v));
+      // An input merged from several edges holds one reference per large upstream output.
+      const resolveInput = async (v: unknown): Promise<unknown> => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v) || isBlobRef(v) || !Object.values(v).some(isBlobRef)) return resolve(v);
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = await resolve(x);
+        return out;
+      };
       const llmOf = (nodeId: string): LlmCallView[] =>
         calls
           .filter((k) => k.node_id === nodeId && k.item === -1)
@@ -100,7 +109,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       const nodes = await Promise.all(
         nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null).map(async (n) => {
           const llm = llmOf(n.id);
-          return { ...n, output: await resolve(n.output), ...(llm.length ? { llm } : {}) };
+          return { ...n, input: await resolveInput(n.input), output: await resolve(n.output), ...(llm.length ? { llm } : {}) };
         }),
       );
       const view: RunView = {
@@ -116,6 +125,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
         startedAt: run.started_at?.toISOString() ?? null,
         finishedAt: run.finished_at?.toISOString() ?? null,
         nodes,
+        totals: runTotals(calls),
         trigger: runTrigger(run),
       };
       return c.json(view);
@@ -184,6 +194,14 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
     });
 }
 
+/** Tokens and cost of every LLM call of a run: failed calls (which cost nothing) and loop items included. */
+export function runTotals(calls: readonly Pick<LlmCallRow, 'input_tokens' | 'output_tokens' | 'cost_usd'>[]): RunTotals {
+  return calls.reduce<RunTotals>(
+    (t, k) => ({ llmCalls: t.llmCalls + 1, inputTokens: t.inputTokens + k.input_tokens, outputTokens: t.outputTokens + k.output_tokens, costUsd: t.costUsd + k.cost_usd }),
+    { llmCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+  );
+}
+
 /** One line per node of the run's version, from its recorded attempts and compensations. */
 export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[], runStatus: RunStatus, runError: RunError | null = null): NodeRunView[] {
   const byNode = new Map<string, { execute: NodeRunRow[]; compensate: NodeRunRow[] }>();
@@ -211,12 +229,18 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
       const retryable = (last.error as RunError | null)?.retryable !== false;
       status = !runEnded && retryable ? 'retrying' : 'failed';
     }
+    const sent = (last?.detail ?? null) as AttemptDetail | null;
+    const undoSent = (lastUndo?.detail ?? null) as AttemptDetail | null;
     return {
       id: n.id,
       type: n.type,
       status,
       attempts: tries.filter((t) => t.attempt > 0).length,
       ...(last?.attempt === 0 ? { reused: true } : {}),
+      input: last?.input ?? null,
+      ...(sent?.prompt ? { prompt: sent.prompt } : {}),
+      ...(sent?.request ? { request: sent.request } : {}),
+      ...(sent?.route ? { route: sent.route } : {}),
       output: last?.output ?? null,
       error: failedUnrecorded ? runError : ((last?.error as RunError | null) ?? null),
       startedAt: tries[0]?.started_at.toISOString() ?? null,
@@ -229,6 +253,7 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
               output: lastUndo.output ?? null,
               error: (lastUndo.error as RunError | null) ?? null,
               finishedAt: lastUndo.finished_at?.toISOString() ?? null,
+              ...(undoSent?.request ? { request: undoSent.request } : {}),
             },
           }
         : {}),

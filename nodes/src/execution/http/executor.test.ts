@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttemptDetail } from '@weft/schemas';
 import { NodeError, type NodeContext } from '../../context.js';
 import { testContext } from '../../testing/context.js';
 import definition from './definition.js';
@@ -161,6 +162,42 @@ describe('execution.http authentication from secrets', () => {
     const undone = await compensate(authCtx(), p, { status: 201, headers: {}, body: {} });
     expect(seen.at(-1)).toMatchObject({ method: 'DELETE', url: '/echo/201', headers: { authorization: `Bearer ${secrets.TOKEN}` } });
     expect(leaks(undone)).toEqual([]);
+  });
+
+  it('notes the request it sent, with the credential masked in every form it took', async () => {
+    const notes: AttemptDetail[] = [];
+    const noted = testContext({ secrets, scope: { input: null, nodes: {}, run: {} }, note: (d) => void notes.push(d) });
+    await execute(noted, params({ method: 'POST', url: `${base}/echo?a=1`, headers: { 'X-Team': 'blue' }, body: { order: 7 }, auth: { type: 'basic', username: 'ada', secret: 'PASSWORD' } }), null);
+    await execute(noted, params({ url: `${base}/echo`, auth: { type: 'query', name: 'api_key', secret: 'PASSWORD' } }), null);
+    expect(notes).toEqual([
+      {
+        request: {
+          method: 'POST',
+          url: `${base}/echo?a=1`,
+          headers: { authorization: 'Basic [secret:PASSWORD]', 'content-type': 'application/json', 'idempotency-key': 'run_test:node', 'x-team': 'blue' },
+          body: { order: 7 },
+        },
+      },
+      { request: { method: 'GET', url: `${base}/echo?api_key=[secret:PASSWORD]`, headers: { 'idempotency-key': 'run_test:node' } } },
+    ]);
+    expect(leaks(notes)).toEqual([]);
+  });
+
+  it('notes a request that failed with an error status, and carries the answer in the error', async () => {
+    const notes: AttemptDetail[] = [];
+    const noted = testContext({ secrets, note: (d) => void notes.push(d) });
+    const e = (await execute(noted, params({ url: `${base}/echo?status=422`, auth: { type: 'bearer', secret: 'TOKEN' } }), null).catch((err: unknown) => err)) as NodeError;
+    expect(notes).toEqual([{ request: { method: 'GET', url: `${base}/echo?status=422`, headers: { authorization: 'Bearer [secret:TOKEN]', 'idempotency-key': 'run_test:node' } } }]);
+    expect(e.details).toMatchObject({ status: 422, body: { url: '/echo?status=422', headers: { authorization: 'Bearer [secret:TOKEN]' } } });
+  });
+
+  it('notes the undo request it sent', async () => {
+    const { compensate } = await import('./executor.js');
+    const notes: AttemptDetail[] = [];
+    const noted = testContext({ runId: 'run_u', nodeId: 'order', secrets, note: (d) => void notes.push(d) });
+    const p = params({ method: 'POST', url: `${base}/orders`, auth: { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' }, compensation: { url: `${base}/echo/{{ $output.body.id }}` } });
+    await compensate(noted, p, { status: 201, headers: {}, body: { id: 'o-1' } });
+    expect(notes).toEqual([{ request: { method: 'DELETE', url: `${base}/echo/o-1`, headers: { 'idempotency-key': 'run_u:order:compensate', 'x-api-key': '[secret:API_KEY]' } } }]);
   });
 
   it('accepts only the known kinds of authentication with valid secret names', () => {

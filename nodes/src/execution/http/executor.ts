@@ -157,6 +157,14 @@ async function sendWith(ctx: NodeContext, params: Params, idempotencyKey: string
     }
   }
 
+  // What was sent, for the run page: the credential in every form it took masked, the body as the params gave it.
+  ctx.note({
+    request: hide(
+      { method: params.method, url: url.toString(), headers: Object.fromEntries(headers), ...(body === undefined ? {} : { body: params.body }) },
+      credential,
+    ),
+  });
+
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(params.timeoutMs)]);
   let res: Response;
   try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { validateWorkflow } from '@weft/schemas';
+import { validateWorkflow, type AttemptDetail } from '@weft/schemas';
 import { Routed } from '../../define-node.js';
 import { NodeRegistry } from '../../registry.js';
 import { FakeLlm, testLlm } from '../../testing/fake-llm.js';
@@ -69,6 +69,20 @@ describe('strategy.route', () => {
 
     fake.reply({ text: { port: 'sales', reason: '?' } }, { text: 'support' });
     await expect(execute(withInput('x'), llmRoutes, 'x')).rejects.toMatchObject({ type: 'InvalidLlmOutput', retryable: false });
+  });
+
+  it('notes the port it chose and why: the rule that held, the fallback, or the LLM with its reason', async () => {
+    const notes: AttemptDetail[] = [];
+    const noting = (input: unknown) => ({ ...withInput(input), note: (d: AttemptDetail) => void notes.push(d) });
+    await execute(noting({ priority: 1, subject: 'invoice 9' }), rules, null);
+    await execute(noting({ priority: 1, subject: 'hello' }), rules, null);
+    fake.reply({ text: { port: 'refund', reason: 'asks for money back' } });
+    await execute(noting('refund me'), llmRoutes, 'refund me');
+    expect(notes).toEqual([
+      { route: { port: 'billing', by: 'rule', index: 1, condition: '$contains(subject, "invoice")' } },
+      { route: { port: 'default', by: 'fallback' } },
+      { route: { port: 'refund', by: 'llm', reason: 'asks for money back' } },
+    ]);
   });
 
   it('is checked by the validator: reserved and repeated ports, missing or broken conditions, unknown fallback', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExpressionError, evaluateExpression } from '@weft/schemas';
+import { ExpressionError, evaluateExpression, type RouteChoice } from '@weft/schemas';
 import { NodeError, type Execute, type NodeContext } from '../../context.js';
 import { routed } from '../../define-node.js';
 import { checkWith, completeJson, question, requestOptions } from '../../llm/structured.js';
@@ -7,31 +7,32 @@ import type definition from './definition.js';
 
 type Params = Parameters<Execute<typeof definition>>[1];
 
-/** Picks the port and sends the input, unchanged, out of it alone. */
+/** Picks the port and sends the input, unchanged, out of it alone; notes the port and why. */
 export const execute: Execute<typeof definition> = async (ctx, params, input) => {
-  const port = params.mode === 'rules' ? await byRules(ctx, params) : await byLlm(ctx, params, input);
-  return routed(port, input);
+  const choice = params.mode === 'rules' ? await byRules(ctx, params) : await byLlm(ctx, params, input);
+  ctx.note({ route: choice });
+  return routed(choice.port, input);
 };
 
 /** The first route whose condition is exactly `true`, else the fallback. */
-async function byRules(ctx: NodeContext, params: Params): Promise<string> {
+async function byRules(ctx: NodeContext, params: Params): Promise<RouteChoice> {
   for (const [i, route] of params.routes.entries()) {
     if (route.when === undefined) throw new NodeError('InvalidParams', `routes.${i}.when: in rules mode every route needs a condition`, false);
     try {
-      if ((await evaluateExpression(route.when, ctx.scope)) === true) return route.port;
+      if ((await evaluateExpression(route.when, ctx.scope)) === true) return { port: route.port, by: 'rule', index: i, condition: route.when };
     } catch (e) {
       if (e instanceof ExpressionError) throw new NodeError('ExpressionError', `route "${route.port}": ${e.message}`, false);
       throw e;
     }
   }
-  return params.default;
+  return { port: params.default, by: 'fallback' };
 }
 
 const ROUTER =
   'You route a request to exactly one of the ports listed below. Answer with the port name that fits best and a one-sentence reason.';
 
 /** Asks the LLM for one port name, constrained to the known ones; anything else is re-asked once. */
-async function byLlm(ctx: NodeContext, params: Params, input: unknown): Promise<string> {
+async function byLlm(ctx: NodeContext, params: Params, input: unknown): Promise<RouteChoice> {
   const choices = params.routes.map((r) => ({ port: r.port, description: r.description ?? r.port }));
   if (!choices.some((c) => c.port === params.default)) choices.push({ port: params.default, description: 'when no other port fits' });
   const ports = choices.map((c) => c.port);
@@ -46,5 +47,5 @@ async function byLlm(ctx: NodeContext, params: Params, input: unknown): Promise<
   const check = checkWith(z.object({ port: z.enum(ports as [string, ...string[]], { error: `port must be one of ${ports.join(', ')}` }), reason: z.string().optional() }));
   const answer = await completeJson(ctx.llm, { ...requestOptions(params), messages: question(system, prompt), json: { name: 'route', schema } }, check);
   ctx.log.info('routed by LLM', { port: answer.value.port, reason: answer.value.reason });
-  return answer.value.port;
+  return { port: answer.value.port, by: 'llm', ...(answer.value.reason ? { reason: answer.value.reason } : {}) };
 }

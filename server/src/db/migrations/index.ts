@@ -6,6 +6,7 @@ import * as retrieval from './2026-11-22T01-00-00-retrieval.js';
 import * as triggers from './2026-11-22T02-00-00-triggers.js';
 import * as versionMessage from './2026-11-22T03-00-00-version-message.js';
 import * as chunkTextIndex from './2026-11-22T04-00-00-chunk-text-index.js';
+import * as attemptDetail from './2026-12-07T00-00-00-attempt-detail.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T02-00-00-triggers': triggers,
   '2026-11-22T03-00-00-version-message': versionMessage,
   '2026-11-22T04-00-00-chunk-text-index': chunkTextIndex,
+  '2026-12-07T00-00-00-attempt-detail': attemptDetail,
 };

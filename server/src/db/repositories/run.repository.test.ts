@@ -26,14 +26,15 @@ describe.each(BACKENDS)('recording node attempts (%s)', (backend) => {
     const key = { runId, nodeId: 'a', attempt: 1 };
     await startNodeAttempt(database.db, { ...key, nodeType: 'analysis.transform', input: { x: 1 } });
     await startNodeAttempt(database.db, { ...key, nodeType: 'analysis.transform', input: { x: 1 } });
-    await finishNodeAttempt(database.db, { ...key, status: 'succeeded', output: { y: 2 }, routes: { falseEdges: [] } });
+    const detail = { request: { method: 'GET', url: 'https://example.org/y', headers: { authorization: 'Bearer [secret:T]' } } };
+    await finishNodeAttempt(database.db, { ...key, status: 'succeeded', output: { y: 2 }, routes: { falseEdges: [] }, detail });
     await finishNodeAttempt(database.db, { ...key, status: 'failed', error: { type: 'Late', message: 'late' } });
     expect(await nodeEvents(runId)).toEqual([
       ['started', 'a', 1, null],
       ['succeeded', 'a', 1, null],
     ]);
     const [row] = await listNodeRuns(database.db, runId);
-    expect(row).toMatchObject({ status: 'succeeded', output: { y: 2 }, error: null });
+    expect(row).toMatchObject({ status: 'succeeded', input: { x: 1 }, output: { y: 2 }, error: null, detail });
   });
 
   it('records a failed loop item with its error in the event', async () => {
@@ -51,7 +52,8 @@ describe.each(BACKENDS)('recording node attempts (%s)', (backend) => {
   it('records a whole attempt at once: the row with its start time, then started and the end in order', async () => {
     const runId = await newRun();
     const startedAt = Date.now() - 1500;
-    const attempt = { runId, nodeId: 'light', attempt: 1, nodeType: 'analysis.transform', input: { x: 1 }, startedAt, status: 'succeeded' as const, output: 42, routes: { falseEdges: ['e2'] } };
+    const detail = { route: { port: 'fast', by: 'rule' as const, index: 0, condition: 'size < 10' } };
+    const attempt = { runId, nodeId: 'light', attempt: 1, nodeType: 'strategy.route', input: { x: 1 }, startedAt, status: 'succeeded' as const, output: 42, routes: { falseEdges: ['e2'] }, detail };
     await recordNodeAttempt(database.db, attempt);
     // A repeated delivery (the workflow task was retried) records nothing more.
     await recordNodeAttempt(database.db, { ...attempt, output: 43 });
@@ -60,7 +62,7 @@ describe.each(BACKENDS)('recording node attempts (%s)', (backend) => {
       ['succeeded', 'light', 1, null],
     ]);
     const [row] = await listNodeRuns(database.db, runId);
-    expect(row).toMatchObject({ status: 'succeeded', output: 42, input: { x: 1 }, routes: { falseEdges: ['e2'] } });
+    expect(row).toMatchObject({ status: 'succeeded', output: 42, input: { x: 1 }, routes: { falseEdges: ['e2'] }, detail });
     expect(Math.abs(new Date(row!.started_at!).getTime() - startedAt)).toBeLessThan(5);
     expect(new Date(row!.finished_at!).getTime()).toBeGreaterThanOrEqual(startedAt + 1400);
   });

@@ -196,7 +196,7 @@ export async function startNodeAttempt(
 /** Records the end of an attempt and its event. */
 export async function finishNodeAttempt(
   db: Db,
-  a: AttemptKey & { status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown },
+  a: AttemptKey & { status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown; detail?: unknown },
 ): Promise<void> {
   const phase = a.phase ?? 'execute';
   const item = a.item ?? -1;
@@ -207,7 +207,7 @@ export async function finishNodeAttempt(
     .with('attempt_row', (q) =>
       q
         .updateTable('node_run')
-        .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), routes: json(a.routes ?? null), finished_at: sql<Date>`now()` })
+        .set({ status: a.status, output: json(a.output ?? null), error: json(a.error ?? null), routes: json(a.routes ?? null), detail: json(a.detail ?? null), finished_at: sql<Date>`now()` })
         .where((eb) => eb.and({ run_id: a.runId, node_id: a.nodeId, phase, item }))
         .where('attempt', '=', a.attempt)
         .where('status', 'in', ['running', 'waiting'])
@@ -233,7 +233,7 @@ export async function finishNodeAttempt(
  */
 export async function recordNodeAttempt(
   db: Db,
-  a: AttemptKey & { nodeType: string; input: unknown; startedAt: number; status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown },
+  a: AttemptKey & { nodeType: string; input: unknown; startedAt: number; status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown; detail?: unknown },
 ): Promise<void> {
   const phase = a.phase ?? 'execute';
   const item = a.item ?? -1;
@@ -242,9 +242,9 @@ export async function recordNodeAttempt(
   // Ids of run_event follow insertion order, so `started` gets the lower one.
   await sql`
     with attempt_row as (
-      insert into node_run (run_id, node_id, node_type, phase, item, attempt, status, input, output, error, routes, started_at, finished_at)
+      insert into node_run (run_id, node_id, node_type, phase, item, attempt, status, input, output, error, routes, detail, started_at, finished_at)
       values (${a.runId}, ${a.nodeId}, ${a.nodeType}, ${phase}, ${item}, ${a.attempt}, ${a.status}, ${json(a.input ?? null)}, ${json(a.output ?? null)},
-              ${json(a.error ?? null)}, ${json(a.routes ?? null)}, cast(${startedAt} as timestamptz), now())
+              ${json(a.error ?? null)}, ${json(a.routes ?? null)}, ${json(a.detail ?? null)}, cast(${startedAt} as timestamptz), now())
       on conflict (run_id, node_id, phase, item, attempt) do nothing
       returning run_id, node_id, attempt, item
     )

@@ -67,6 +67,8 @@ export interface NodeRunTable {
   item: ColumnType<number, number | undefined, never>;
   /** Ports fired and false edges, for re-runs. */
   routes: ColumnType<unknown, string | null | undefined, string | null>;
+  /** What the attempt sent and decided (`AttemptDetail`: HTTP request, rendered prompt, route choice). */
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
 }
 export type NodeRunRow = Selectable<NodeRunTable>;
 
