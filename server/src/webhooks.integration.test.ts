@@ -44,7 +44,7 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
   };
   const runsOf = async (path: string): Promise<RunSummary[]> => (await stack.api('GET', `/api/runs?trigger=webhook&triggerRef=${path}&limit=500`)).json.items;
 
-  it('starts a run for a well-signed call, with the allowed headers, the body and the query as input', async () => {
+  it('starts a run for a well-signed call, with the body as input and the allowed headers and the query as $run.request', async () => {
     const workflowId = await stack.createWorkflow(echo);
     const created = await stack.api('POST', '/api/webhooks', { path: 'orders-async', workflowId, headers: ['X-Shop'] });
     expect(created.status).toBe(201);
