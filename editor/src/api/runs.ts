@@ -1,4 +1,4 @@
-import type { RunSummary } from '@weft/schemas';
+import type { RunMock, RunSummary } from '@weft/schemas';
 import { api, call, type CallOptions, type Ok } from './client';
 
 /** How a run started, as the runs list filters it. */
@@ -44,4 +44,13 @@ export type RerunPlan = Ok<Awaited<ReturnType<typeof api.api.runs[':id']['rerun'
 /** `POST /api/runs/:id/rerun`: plans a re-run from `fromNode` (dry run) or starts it. */
 export function rerunFrom(id: string, fromNode: string, dryRun: boolean, options?: CallOptions): Promise<RerunPlan> {
   return call((o) => api.api.runs[':id'].rerun.$post({ param: { id }, query: dryRun ? { dryRun: '1' } : {}, json: { fromNode } }, o), options);
+}
+
+/**
+ * `POST /api/workflows/:id/runs` with mocks: a test run of the latest saved version in which the
+ * mocked nodes do not run and yield the given output (recorded with the trigger `test`).
+ */
+export async function startTestRun(workflowId: string, input: unknown, mocks: Readonly<Record<string, RunMock>>, options?: CallOptions): Promise<string> {
+  const { runId } = await call((o) => api.api.workflows[':id'].runs.$post({ param: { id: workflowId }, json: { input, mocks } }, o), options);
+  return runId;
 }

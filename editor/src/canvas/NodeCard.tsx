@@ -1,6 +1,8 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { useIsPinned } from '../inspector/sample-store';
 import { NodeStatusBadge } from '../runs/StatusBadge';
+import { useDocumentStore } from '../store/document-store';
 import { useNodeStatus, useRunStore } from '../store/run-store';
 import { useNodeProblemCount, useNodeProblemSeverity } from '../validation/useProblems';
 import type { StepNode } from './to-flow';
@@ -32,6 +34,7 @@ function NodeCard({ id, data, selected }: NodeProps<StepNode>) {
   // Attempts matter only while retrying; other statuses select a constant and do not re-render.
   const attempts = useRunStore((s) => (s.nodeStatus[id] === 'retrying' ? (s.run?.nodes.find((n) => n.id === id)?.attempts ?? null) : null));
   const problems = { count: useNodeProblemCount(id), error: useNodeProblemSeverity(id) === 'error' };
+  const pinned = useIsPinned(useDocumentStore((s) => s.workflowId), id);
   const inputNames = showsPortNames(data.inputs, 'in');
   const outputNames = showsPortNames(data.outputs, 'out');
   const showsId = data.label !== id;
@@ -58,10 +61,15 @@ function NodeCard({ id, data, selected }: NodeProps<StepNode>) {
           {data.typeTitle}
           {showsId && <span className="step__id"> · {id}</span>}
         </div>
-        {(status !== 'none' || problems.count > 0) && (
+        {(status !== 'none' || problems.count > 0 || pinned) && (
           <div className="step__status">
             {status !== 'none' && <NodeStatusBadge status={status} size="small" />}
             {attempts !== null && <span className="step__attempts">attempt {attempts}</span>}
+            {pinned && (
+              <span className="step__pin" title="Pinned output: testing a later step uses it" data-testid={`pinned-${id}`}>
+                pinned
+              </span>
+            )}
             {problems.count > 0 && (
               <span
                 className={`step__problems step__problems--${problems.error ? 'error' : 'warning'}`}

@@ -9,6 +9,7 @@ import type { UpstreamNode } from './completions';
 import { Field, Form, ObjectFields, preloadCodeEditor, type FormContext } from './fields';
 import { idProblem, renameNode } from './rename';
 import { RunInputSection } from './RunInputSection';
+import { TestStepSection } from './TestStepSection';
 import { WorkflowDetails } from './WorkflowDetails';
 import { fieldModel, matchField, setIn, type JsonSchema } from './schema-form';
 
@@ -176,6 +177,7 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
           )}
         </section>
         {view?.trigger && <RunInputSection triggerId={nodeId} />}
+        <TestStepSection nodeId={nodeId} />
         <details className="inspector__section inspector__policy" open={policyOpen} onToggle={(e) => setPolicyOpen(e.currentTarget.open)}>
           <summary>
             Retries and errors

@@ -1,7 +1,8 @@
-import type { Problem } from '@weft/schemas';
+import { hasTemplate, type Problem } from '@weft/schemas';
 import { createContext, lazy, Suspense, useContext, useId, useState, type ReactNode } from 'react';
 import type { CodeLanguage } from './CodeEditor';
 import type { UpstreamNode } from './completions';
+import { ExpressionPreview } from './ExpressionPreview';
 import { fieldModel, fieldPath, initialValue, labelOf, objectFields, type FieldModel, type JsonSchema } from './schema-form';
 import { useSecretNames } from './useSecretNames';
 
@@ -92,6 +93,9 @@ export function Field({ field, path, value }: { readonly field: FieldModel; read
     );
   }
 
+  // Expressions show the value they would have against the sample data as they are typed.
+  const previewMode = field.kind === 'jsonata' && typeof value === 'string' ? 'jsonata' : ['template', 'text', 'json'].includes(field.kind) && typeof value === 'string' && hasTemplate(value) ? 'template' : null;
+
   if (field.kind === 'boolean') {
     return (
       <div className="field field--check" data-field-path={jsonPath}>
@@ -110,6 +114,7 @@ export function Field({ field, path, value }: { readonly field: FieldModel; read
         {field.required && <span className="field__required"> (required)</span>}
       </label>
       <Control field={field} value={value} set={set} a11y={a11y} />
+      {previewMode && <ExpressionPreview nodeId={form.nodeId} text={value as string} mode={previewMode} fieldPath={jsonPath} />}
       {help}
       {errors}
     </div>

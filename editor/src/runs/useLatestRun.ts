@@ -35,9 +35,11 @@ export function useLatestRun(workflowId: string): LatestRun {
   useEffect(() => {
     mounted.current = true;
     const controller = new AbortController();
-    listRuns({ workflowId, limit: 1 }, { signal: controller.signal }).then(
-      ([latest]) => {
+    listRuns({ workflowId, limit: 20 }, { signal: controller.signal }).then(
+      (recent) => {
         if (controller.signal.aborted) return;
+        // Test runs (a step tried with mocked neighbours, `weft test`) are not what the workflow did.
+        const latest = recent.find((r) => r.trigger?.type !== 'test');
         // A run started meanwhile is newer than whatever the list says.
         setRunId((current) => current ?? latest?.id ?? null);
         if (!latest) setLoading(false);
