@@ -93,7 +93,7 @@ test('A person builds trigger → transform → http → output from the palette
   const versions = await request.get(`${url()}/api/workflows/${workflowId}/versions`, { headers: auth() });
   expect(((await versions.json()) as { items: { version: number; message: string | null }[] }).items[0]).toMatchObject({ version: 2, message: 'Order lookup' });
 
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.getByRole('dialog', { name: 'Start a run' }).getByRole('button', { name: 'Start run' }).click();
   for (const id of ['trigger_1', 'transform_1', 'http_1', 'output_1']) {
     await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'succeeded');

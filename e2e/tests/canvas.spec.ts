@@ -97,8 +97,15 @@ test('Undo / redo and copy / paste change the canvas as expected; export then im
   // Import it as a new workflow: the editor opens it, and the stored document is the exported one.
   const before = page.url();
   await page.getByTestId('import-file').setInputFiles(file);
+  // This graph's edits are not saved: opening the new workflow asks first, and the person agrees.
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.accept();
+  });
   await page.getByRole('button', { name: 'Create a new workflow' }).click();
   await page.waitForURL((u) => /\/workflows\/wf_/.test(u.pathname) && u.href !== before);
+  expect(asked).toContain('unsaved changes');
   await expect(page.getByTestId('node-greet_1')).toBeVisible();
   await expect(steps(page)).toHaveCount(5);
   await expect(page.getByText('unsaved changes')).toHaveCount(0);

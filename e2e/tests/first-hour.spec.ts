@@ -1,12 +1,11 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { auth, createWorkflow, EDGE, runStatus, startRun, typeInto, url } from './helpers.js';
 import { signIn } from './sign-in.js';
 
 // What a new user meets in the first hour of building a workflow: every kind of field keeps what
 // is typed, the canvas' shortcuts never take a keystroke from a field, the inspector follows the
 // selection, unsaved edits are not lost, and the pages show what the run did.
 
-const url = () => process.env['WEFT_URL']!;
-const auth = () => ({ authorization: `Bearer ${process.env['WEFT_TOKEN']!}` });
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -14,25 +13,9 @@ interface Doc {
   readonly nodes: { id: string; label?: string; params: Record<string, unknown> }[];
 }
 
-async function createWorkflow(request: APIRequestContext, doc: object): Promise<string> {
-  const res = await request.post(`${url()}/api/workflows`, { headers: auth(), data: doc });
-  expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
 async function savedDoc(request: APIRequestContext, id: string): Promise<Doc> {
   const res = await request.get(`${url()}/api/workflows/${id}`, { headers: auth() });
   return ((await res.json()) as { document: Doc }).document;
-}
-
-async function startRun(request: APIRequestContext, workflowId: string, input: unknown): Promise<string> {
-  const res = await request.post(`${url()}/api/workflows/${workflowId}/runs`, { headers: auth(), data: { input } });
-  expect(res.status(), await res.text()).toBe(202);
-  return ((await res.json()) as { runId: string }).runId;
-}
-
-async function runStatus(request: APIRequestContext, runId: string): Promise<string> {
-  return ((await (await request.get(`${url()}/api/runs/${runId}`, { headers: auth() })).json()) as { status: string }).status;
 }
 
 async function openWorkflow(page: Page, id: string, anyNode: string): Promise<void> {
@@ -40,19 +23,6 @@ async function openWorkflow(page: Page, id: string, anyNode: string): Promise<vo
   await page.goto(`${url()}/workflows/${id}`);
   await expect(page.getByTestId(`node-${anyNode}`)).toBeVisible();
 }
-
-/** Clicks into a Monaco field of the inspector, selects all it holds and types `text` key by key. */
-async function typeInto(page: Page, inspector: Locator, path: string, text: string): Promise<void> {
-  const field = inspector.locator(`[data-field-path="${path}"] .monaco-editor`);
-  await field.click();
-  await expect(field.locator('.native-edit-context, textarea').first()).toBeFocused();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-  // A suggestion list left open is closed the way a person closes it.
-  if (await page.locator('.suggest-widget.visible').count()) await page.keyboard.press('Escape');
-}
-
-const EDGE = (id: string, source: string, target: string, sourcePort = 'out') => ({ id, source, sourcePort, target, targetPort: 'in' });
 
 /** One node of each kind of field: code, JSONata, a prompt, a JSON body and a `{{ }}` template. */
 const FIELDS = {
@@ -287,4 +257,6 @@ test('A paused schedule lists no next runs', async ({ page, request }) => {
   await expect(row).toContainText('paused');
   await expect(row).toContainText('None while paused');
   await page.screenshot({ path: 'artifacts/first-hour-8-paused-schedule.png', fullPage: true });
+  // Other specs count the schedules they make.
+  expect((await request.delete(`${url()}/api/schedules/${scheduleId}`, { headers: auth() })).status()).toBe(204);
 });

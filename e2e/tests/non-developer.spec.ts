@@ -1,11 +1,10 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { auth, createWorkflow, EDGE, url } from './helpers.js';
 import { signIn } from './sign-in.js';
 
 // What a person who never edits JSON does in the editor: name the workflow, declare what a run
 // gets, wire webhooks and schedules to that input, move between pages by clicking, and undo.
 
-const url = () => process.env['WEFT_URL']!;
-const auth = () => ({ authorization: `Bearer ${process.env['WEFT_TOKEN']!}` });
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -14,12 +13,6 @@ interface Stored {
   readonly description?: string;
   readonly inputSchema?: Record<string, unknown>;
   readonly nodes: { id: string; label?: string; params: Record<string, unknown> }[];
-}
-
-async function createWorkflow(request: APIRequestContext, doc: object): Promise<string> {
-  const res = await request.post(`${url()}/api/workflows`, { headers: auth(), data: doc });
-  expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as { id: string }).id;
 }
 
 async function stored(request: APIRequestContext, id: string): Promise<Stored> {
@@ -34,8 +27,6 @@ async function saveWithKeys(page: Page, version: number): Promise<void> {
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`v${version}`);
 }
-
-const EDGE = (id: string, source: string, target: string, sourcePort = 'out') => ({ id, source, sourcePort, target, targetPort: 'in' });
 
 const TICKETS = {
   schemaVersion: 1,

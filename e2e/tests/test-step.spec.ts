@@ -1,13 +1,12 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { auth, createWorkflow, typeInto, url } from './helpers.js';
 import { signIn } from './sign-in.js';
 
 // A person tries one step of a workflow with sample data: pins a node's output from a past run,
 // changes the HTTP step, runs only that step, and watches an expression's value while typing it.
 
-const url = () => process.env['WEFT_URL']!;
-const auth = () => ({ authorization: `Bearer ${process.env['WEFT_TOKEN']!}` });
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -38,12 +37,6 @@ async function startTicketApi(): Promise<{ server: Server; base: string; receive
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
-async function createWorkflow(request: APIRequestContext, doc: object): Promise<string> {
-  const res = await request.post(`${url()}/api/workflows`, { headers: auth(), data: doc });
-  expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
 async function runToEnd(request: APIRequestContext, workflowId: string, input: unknown): Promise<string> {
   const res = await request.post(`${url()}/api/workflows/${workflowId}/runs`, { headers: auth(), data: { input } });
   expect(res.status(), await res.text()).toBe(202);
@@ -52,16 +45,6 @@ async function runToEnd(request: APIRequestContext, workflowId: string, input: u
     .poll(async () => ((await (await request.get(`${url()}/api/runs/${runId}`, { headers: auth() })).json()) as { status: string }).status, { timeout: 30_000 })
     .toBe('completed');
   return runId;
-}
-
-/** Clicks into a Monaco field of the inspector, selects all it holds and types `text` key by key. */
-async function typeInto(page: Page, inspector: Locator, path: string, text: string): Promise<void> {
-  const field = inspector.locator(`[data-field-path="${path}"] .monaco-editor`);
-  await field.click();
-  await expect(field.locator('.native-edit-context, textarea').first()).toBeFocused();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-  if (await page.locator('.suggest-widget.visible').count()) await page.keyboard.press('Escape');
 }
 
 const EDGE = (id: string, source: string, target: string) => ({ id, source, sourcePort: 'out', target, targetPort: 'in' });

@@ -26,6 +26,8 @@ import { LoadError } from './LoadError';
 import { NotFoundPage } from './NotFoundPage';
 
 const NO_TYPES: NodeTypeView[] = [];
+/** What a person leaving unsaved edits is asked. */
+const LEAVE_QUESTION = 'This workflow has unsaved changes. Leave without saving them?';
 
 /** One workflow in the editor: palette, canvas, inspector, issues and its latest run. Key it by id. */
 export function WorkflowPage({ id }: { readonly id: string }) {
@@ -143,7 +145,7 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
     () =>
       setLeaveGuard(() => {
         const { doc, saved } = useDocumentStore.getState();
-        return doc === saved || window.confirm('This workflow has unsaved changes. Leave without saving them?');
+        return doc === saved || window.confirm(LEAVE_QUESTION);
       }),
     [],
   );
@@ -383,11 +385,14 @@ function ImportDialog({ doc, onClose }: { readonly doc: EditableWorkflow; readon
     onClose();
   };
   const create = async () => {
+    // Opening the new workflow leaves this one: its unsaved edits are asked about before anything is created.
+    const { doc: current, saved: stored } = useDocumentStore.getState();
+    if (current !== stored && !window.confirm(LEAVE_QUESTION)) return;
     setBusy(true);
     try {
       const saved = await importWorkflow(doc);
       onClose();
-      navigate(pathFor({ name: 'workflow', id: saved.id }));
+      navigate(pathFor({ name: 'workflow', id: saved.id }), { force: true });
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
       setBusy(false);
