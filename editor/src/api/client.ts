@@ -1,12 +1,11 @@
-import {
-  FINAL_RUN_STATUSES,
-  type ApiError as ApiErrorBody,
-  type ApiIssue,
-  type NodeTypeView,
-  type RunSummary,
-  type RunView,
-  type WorkflowSummary,
-  type WorkflowView,
+import type {
+  ApiError as ApiErrorBody,
+  ApiIssue,
+  NodeTypeView,
+  RunSummary,
+  RunView,
+  WorkflowSummary,
+  WorkflowView,
 } from '@weft/schemas';
 import type { AppType } from '@weft/server';
 import { hc, type ClientRequestOptions, type ClientResponse } from 'hono/client';
@@ -122,14 +121,16 @@ export async function listRuns(query: { workflowId: string; limit?: number }, op
 }
 
 /**
- * `GET /api/runs/:id`: a run with its nodes. While the run goes on, a node with no attempt yet is
+ * `GET /api/runs/:id`: a run with its nodes. While a run waits, a node with no attempt yet is
  * `pending` in the records even when the workflow has already passed it by (an untaken branch of
  * a run waiting for approval); the live state (`GET /api/runs/:id/state`) says which, and those
  * nodes are shown as skipped. Without the live state (no worker answers) the records stand.
  */
 export async function getRun(id: string, options?: CallOptions): Promise<RunView> {
   const run = await call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
-  if (FINAL_RUN_STATUSES.includes(run.status) || !run.nodes.some((n) => n.status === 'pending')) return run;
+  // Only a run that waits (for a person, a timer) holds still long enough for this to matter; a
+  // running one is asked nothing more, so following it costs the workflow no queries.
+  if (run.status !== 'waiting' || !run.nodes.some((n) => n.status === 'pending')) return run;
   const live = await call((o) => api.api.runs[':id'].state.$get({ param: { id } }, o), options).catch(() => null);
   if (!live) return run;
   return { ...run, nodes: run.nodes.map((n) => (n.status === 'pending' && live.nodes[n.id]?.status === 'skipped' ? { ...n, status: 'skipped' as const } : n)) };
