@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findCycle, isUpstream, reachableFrom, topologicalOrder, upstreamOf } from './graph.js';
+import { findCycle, inputOfTaken, isUpstream, reachableFrom, topologicalOrder, upstreamOf } from './graph.js';
 
 const nodes = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
 const edges = [
@@ -63,5 +63,15 @@ describe('graph helpers', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('inputOfTaken', () => {
+  const outputs: Record<string, unknown> = { a: 1, b: 2 };
+  it('builds a node input as the engine does', () => {
+    expect(inputOfTaken([], (id) => outputs[id], { run: true })).toEqual({ run: true });
+    expect(inputOfTaken(['a'], (id) => outputs[id], {})).toBe(1);
+    expect(inputOfTaken(['a', 'b'], (id) => outputs[id], {})).toEqual({ a: 1, b: 2 });
+    expect(inputOfTaken(['b', 'a'], (id) => outputs[id], {}, true)).toBe(2);
   });
 });

@@ -177,3 +177,14 @@ export function reachableFrom(starts: readonly string[], edges: readonly GraphEd
   }
   return seen;
 }
+
+/**
+ * The input a node gets from the edges taken into it, as the engine builds it: the run input when
+ * none was taken, the output of the one source (or of the first, for a node that joins on any),
+ * else an object of the sources' outputs keyed by source id.
+ */
+export function inputOfTaken(sources: readonly string[], outputOf: (id: string) => unknown, runInput: unknown, joinAny = false): unknown {
+  if (sources.length === 0) return runInput;
+  if (sources.length === 1 || joinAny) return outputOf(sources[0]!);
+  return Object.fromEntries(sources.map((id) => [id, outputOf(id)]));
+}

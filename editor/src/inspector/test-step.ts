@@ -1,5 +1,5 @@
 import type { ExpressionScope, NodeRunView, RunMock } from '@weft/schemas';
-import { topologicalOrder, upstreamOf } from '@weft/schemas/graph';
+import { inputOfTaken, topologicalOrder, upstreamOf } from '@weft/schemas/graph';
 
 // "Run this step" and the expression preview, as pure functions of the graph and the sample data
 // (the latest run, pinned outputs, a typed input), so what gets mocked is tested without a browser.
@@ -84,9 +84,13 @@ function inputEdges(edges: readonly TestEdge[], nodeId: string) {
 export function inputFrom(edges: readonly TestEdge[], nodeId: string, outputOf: (id: string) => unknown, has: (id: string) => boolean, runInput: unknown): unknown {
   if (!edges.some((e) => e.target === nodeId)) return runInput;
   const taken = inputEdges(edges, nodeId).filter((e) => has(e.source));
+  // Parents without a sample give nothing (unlike the engine, where no edge taken means the run input).
   if (taken.length === 0) return undefined;
-  if (taken.length === 1) return outputOf(taken[0]!.source);
-  return Object.fromEntries(taken.map((e) => [e.source, outputOf(e.source)]));
+  return inputOfTaken(
+    taken.map((e) => e.source),
+    outputOf,
+    runInput,
+  );
 }
 
 /** The samples of a node's ancestors, with a typed input given to its parents, and the run input. */

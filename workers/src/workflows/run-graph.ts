@@ -13,6 +13,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import { compensationAttempts, durationToMs, temporalAttempts, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
+import { inputOfTaken } from '@weft/schemas/graph';
 import type { NodeStatus, RunError, RunStatus } from '@weft/schemas/run';
 import type { NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
 import { approveSignal, RUN_GRAPH, RUN_LOOP, stateQuery, type ApprovalDecision, type PendingApproval } from './definitions.js';
@@ -99,9 +100,12 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
 
   const inputOf = (node: PlanNode): unknown => {
     const taken = incoming.get(node.id)!.filter((e) => edgeState.get(e.id) === 'taken');
-    if (taken.length === 0) return input;
-    if (taken.length === 1 || node.join === 'any') return outputs[taken[0]!.source]?.output;
-    return Object.fromEntries(taken.map((e) => [e.source, outputs[e.source]?.output]));
+    return inputOfTaken(
+      taken.map((e) => e.source),
+      (id) => outputs[id]?.output,
+      input,
+      node.join === 'any',
+    );
   };
   const upstreamOf = (id: string) => {
     const seen: Record<string, { output: unknown }> = {};
