@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from './client';
 
 /** Where a load stands. */
 export type Resource<T> =
@@ -44,4 +45,12 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
 /** Any thrown value as an Error, for messages. */
 export function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A failure in one line for a person: the message, and each problem the API named with its path. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError && error.issues.length > 0) {
+    return `${error.message} (${error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')})`;
+  }
+  return toError(error).message;
 }

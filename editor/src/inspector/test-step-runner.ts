@@ -1,6 +1,6 @@
 import { ApiError, getRun } from '../api/client';
 import { startTestRun } from '../api/runs';
-import { toError } from '../api/useResource';
+import { describeError } from '../api/useResource';
 import { isFinalRunStatus } from '../runs/status';
 import { useSampleStore } from './sample-store';
 import type { TestStepPlan } from './test-step';
@@ -10,10 +10,6 @@ const POLL_MS = 500;
 /** How long a test run is followed here; past that, the run's page follows it. */
 const FOLLOW_MS = 10 * 60_000;
 
-function describe(e: unknown): string {
-  if (e instanceof ApiError && e.issues.length > 0) return `${e.message} (${e.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')})`;
-  return toError(e).message;
-}
 
 /**
  * Starts a test run of one node as planned and follows it, writing where it is to the sample
@@ -26,7 +22,7 @@ export async function runTestStep(workflowId: string, nodeId: string, plan: Test
   try {
     runId = await startTestRun(workflowId, plan.input, plan.mocks);
   } catch (e) {
-    report({ state: 'failed', message: `Could not start the test run: ${describe(e)}` });
+    report({ state: 'failed', message: `Could not start the test run: ${describeError(e)}` });
     return;
   }
   const until = Date.now() + FOLLOW_MS;
@@ -39,7 +35,7 @@ export async function runTestStep(workflowId: string, nodeId: string, plan: Test
     } catch (e) {
       // A run that is gone, or a token no longer accepted, will not come back; a blip may.
       if (e instanceof ApiError && (e.status === 404 || e.status === 401)) {
-        report({ state: 'failed', runId, message: `Could not follow the test run: ${describe(e)}` });
+        report({ state: 'failed', runId, message: `Could not follow the test run: ${describeError(e)}` });
         return;
       }
     }

@@ -1,15 +1,10 @@
 import type { RunView } from '@weft/schemas';
 import { useId, useState } from 'react';
-import { ApiError } from '../api/client';
 import { cancelRun, decideRun, rerunFrom, type RerunPlan } from '../api/runs';
-import { toError } from '../api/useResource';
+import { describeError } from '../api/useResource';
 import { navigate, pathFor } from '../router';
 import { isFinalRunStatus } from './status';
 
-function describe(e: unknown): string {
-  if (e instanceof ApiError && e.issues.length > 0) return `${e.message} (${e.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})`;
-  return toError(e).message;
-}
 
 /** Cancel, approve or reject, and re-run from a node after seeing what that would do. */
 export function RunActions({ run, onChanged }: { readonly run: RunView; readonly onChanged: () => void }) {
@@ -25,7 +20,7 @@ export function RunActions({ run, onChanged }: { readonly run: RunView; readonly
       await what();
       onChanged();
     } catch (e) {
-      setError(describe(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }
@@ -76,7 +71,7 @@ function Rerun({ run }: { readonly run: RunView }) {
       if (dryRun) setPlan(answer);
       else if (answer.runId) navigate(pathFor({ name: 'run', id: answer.runId }));
     } catch (e) {
-      setError(describe(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getRun, listRuns, startRun } from '../api/client';
-import { toError } from '../api/useResource';
+import { describeError, toError } from '../api/useResource';
 import { useRunStore } from '../store/run-store';
 import { isFinalRunStatus } from './status';
 
@@ -95,7 +95,7 @@ export function useLatestRun(workflowId: string): LatestRun {
       setError(null);
       setRunId(id);
     } catch (e) {
-      if (mounted.current) setError(`Could not start a run: ${describe(e)}`);
+      if (mounted.current) setError(`Could not start a run: ${describeError(e)}`);
     } finally {
       if (mounted.current) setStarting(false);
     }
@@ -104,9 +104,3 @@ export function useLatestRun(workflowId: string): LatestRun {
   return { loading, error, starting, start };
 }
 
-function describe(error: unknown): string {
-  if (error instanceof ApiError && error.issues.length > 0) {
-    return `${error.message} (${error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')})`;
-  }
-  return toError(error).message;
-}
