@@ -31,13 +31,32 @@ export const useApprovalsStore = create<ApprovalsState>()((set) => ({
   },
 }));
 
-/** Keeps the approvals fresh while the caller is mounted and `enabled`: now, then every `everyMs`. */
+/** How often each mounted caller wants the approvals refreshed. */
+const wanted = new Map<symbol, number>();
+let timer: { readonly id: number; readonly everyMs: number } | null = null;
+
+/** One timer for every caller, at the shortest interval any of them asks for. */
+function reschedule(): void {
+  const everyMs = wanted.size > 0 ? Math.min(...wanted.values()) : null;
+  if (timer && timer.everyMs === everyMs) return;
+  if (timer) window.clearInterval(timer.id);
+  timer = everyMs === null ? null : { id: window.setInterval(() => void useApprovalsStore.getState().refresh(), everyMs), everyMs };
+}
+
+/**
+ * Keeps the approvals fresh while the caller is mounted and `enabled`: now, then every `everyMs`.
+ * Callers share one timer (the navigation count and the inbox ask once, not each).
+ */
 export function useApprovalsPolling(enabled: boolean, everyMs: number): void {
   useEffect(() => {
     if (!enabled) return;
-    const refresh = () => void useApprovalsStore.getState().refresh();
-    refresh();
-    const timer = window.setInterval(refresh, everyMs);
-    return () => window.clearInterval(timer);
+    const key = Symbol('approvals poller');
+    wanted.set(key, everyMs);
+    reschedule();
+    void useApprovalsStore.getState().refresh();
+    return () => {
+      wanted.delete(key);
+      reschedule();
+    };
   }, [enabled, everyMs]);
 }
