@@ -21,6 +21,9 @@ describe('objectFields', () => {
     expect(objectFields(params('control.branch'), {})[0]!.kind).toBe('jsonata');
     const url = objectFields(params('execution.http'), { url: 'https://a.test/{{ $input.id }}' }).find((f) => f.name === 'url')!;
     expect(url.kind).toBe('template');
+    // Long text marked multiline (a prompt) is in the code editor from the start, even when empty.
+    expect(fieldModel('prompt', { type: 'string', multiline: true }).kind).toBe('template');
+    expect(fieldModel('model', { type: 'string' }).kind).toBe('text');
   });
 
   it('offers the shapes of a discriminated union and picks secrets out', () => {
