@@ -1,17 +1,16 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
+import { saveHistory, savingHistories } from './testing/histories.js';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 
 const workflowsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'workers', 'src', 'workflows');
 const goldenDir = join(workflowsDir, 'golden');
-const historiesDir = join(workflowsDir, 'histories');
 
 /** A golden graph: a workflow, its input, and the expected status and output of the run and every node. */
 interface Golden {
@@ -51,10 +50,10 @@ describe.each(BACKENDS)('golden graphs on %s', (backend) => {
       if ('output' in want) expect({ id, output: actual[id]!.output }).toEqual({ id, output: want.output });
     }
 
-    // With WEFT_UPDATE_HISTORIES=1 the run's history is saved for the replay tests.
-    if (backend === 'pglite' && process.env['WEFT_UPDATE_HISTORIES'] === '1') {
-      const history = await stack.temporal.client.workflow.getHandle(runId).fetchHistory();
-      writeFileSync(join(historiesDir, `${name}.json`), `${historyToJSON(history)}\n`);
+    // With WEFT_UPDATE_HISTORIES=1 the run's history (and its loops' child histories) is saved for the replay tests.
+    if (savingHistories(backend)) {
+      await saveHistory(stack.temporal.client, runId, name);
+      for (const loop of workflow.nodes.filter((n) => n.type === 'control.loop')) await saveHistory(stack.temporal.client, `${runId}-${loop.id}-loop`, `${name}.run-loop`);
     }
   });
 });

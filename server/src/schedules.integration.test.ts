@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import type { RunSummary, WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from './testing/databases.js';
+import { saveHistory, savingHistories } from './testing/histories.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 
@@ -64,6 +65,12 @@ describe.each(BACKENDS)('schedules on Temporal on %s', (backend) => {
     });
     console.log(`schedule ${id}: ${first.length} completed runs after ${Date.now() - started} ms`);
     const run = await stack.waitForRun(first[0]!.id);
+    // With WEFT_UPDATE_HISTORIES=1 the firing's history is saved for the replay tests.
+    if (savingHistories(backend)) {
+      const firing = (await stack.temporal.client.workflow.getHandle(first[0]!.id).describe()).parentExecution?.workflowId;
+      expect(firing).toBeDefined();
+      await saveHistory(stack.temporal.client, firing!, 'scheduled-run');
+    }
     expect(run).toMatchObject({ status: 'completed', workflowId, input: { who: 'cron' }, output: 'hello cron', trigger: { type: 'schedule', ref: id } });
     expect(first[0]!.trigger).toEqual({ type: 'schedule', ref: id });
     // Manual runs are not schedule runs.

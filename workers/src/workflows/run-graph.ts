@@ -1,38 +1,19 @@
-import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  ChildWorkflowFailure,
-  condition,
-  executeChild,
-  isCancellation,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  sleep,
-} from '@temporalio/workflow';
-import { compensationAttempts, durationToMs, temporalAttempts, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
+import { ActivityCancellationType, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { temporalAttempts, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
 import { inputOfTaken } from '@weft/schemas/graph';
 import type { NodeStatus, RunError, RunStatus } from '@weft/schemas/run';
 import type { NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
-import { approveSignal, RUN_GRAPH, RUN_LOOP, stateQuery, type ApprovalDecision, type PendingApproval } from './definitions.js';
-import type { LoopInput } from './run-loop.js';
-
-/** Recording activities retry until the database answers: a run's record must never be lost. */
-const store = proxyActivities<Pick<NodeActivities, 'setRunStatus' | 'beginNode' | 'endNode' | 'prepareChild' | 'loopOutput'>>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+import { Approvals } from './approval.js';
+import { approveSignal, stateQuery } from './definitions.js';
+import { runLoopNode } from './loop.js';
+import { endings, type HereContext } from './node-context.js';
+import { recording } from './recording.js';
+import { rollback, type Completed } from './rollback.js';
+import { toRunError } from './run-error.js';
+import { runSubworkflow } from './subworkflow.js';
+import { runWait } from './wait.js';
 
 type EdgeState = 'pending' | 'taken' | 'skipped';
-
-/** A completed node rollback may undo, with what its compensation request may read. */
-interface Completed {
-  readonly node: PlanNode;
-  readonly request: NodeRequest;
-  readonly output: unknown;
-}
 
 /**
  * Interprets a compiled workflow version as a DAG. A node runs when its inputs are settled (or
@@ -55,18 +36,6 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
   const queued = new Set<string>();
   const outputs: Record<string, { output: unknown }> = {};
   const completed: Completed[] = [];
-  const decisions = new Map<string, ApprovalDecision>();
-  const pending = new Map<string, PendingApproval>();
-
-  setHandler(stateQuery, () => ({
-    nodes: Object.fromEntries([...status].map(([id, s]) => [id, { status: s }])),
-    approvals: [...pending.values()],
-  }));
-  setHandler(approveSignal, (d) => {
-    const id = d.nodeId ?? (pending.size === 1 ? [...pending.keys()][0] : undefined);
-    // The first decision counts; one for a node that is not an approval is ignored.
-    if (id !== undefined && nodes.get(id)?.mode === 'approval' && !decisions.has(id)) decisions.set(id, d);
-  });
 
   const ready: string[] = [];
   const queue = (id: string) => {
@@ -122,83 +91,38 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
   };
   const conditionsOf = (id: string) => outgoing.get(id)!.filter((e) => e.when !== undefined).map((e) => ({ edgeId: e.id, when: e.when! }));
 
-  let waiting = 0;
+  const approvals = new Approvals(runId, (id) => nodes.get(id)?.mode === 'approval');
+  setHandler(stateQuery, () => ({
+    nodes: Object.fromEntries([...status].map(([id, s]) => [id, { status: s }])),
+    approvals: approvals.pending(),
+  }));
+  setHandler(approveSignal, (d) => approvals.decide(d));
+
   /** Runs a node the workflow handles itself; returns what an activity would. */
   const runHere = async (node: PlanNode, request: NodeRequest): Promise<RunNodeResult> => {
-    const end = (result: { output: unknown; ports?: readonly string[] } | { error: RunError }) => store.endNode({ ...request, conditions: conditionsOf(node.id), result });
-    const fail = async (error: RunError): Promise<never> => {
-      await end({ error });
-      throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
+    const ctx: HereContext = {
+      runId,
+      plan,
+      input,
+      ...(runRequest ? { runRequest } : {}),
+      node,
+      request,
+      setStatus: (s) => status.set(node.id, s),
+      ...endings(request, conditionsOf(node.id)),
     };
-    if (node.mode === 'approval') {
-      const begun = await store.beginNode({ ...request, waiting: true });
-      const timeoutMs = durationToMs(String(begun.params['timeout'])) ?? 86_400_000;
-      status.set(node.id, 'waiting');
-      pending.set(node.id, {
-        nodeId: node.id,
-        title: String(begun.params['title'] ?? 'Approval needed'),
-        ...(typeof begun.params['description'] === 'string' ? { description: begun.params['description'] } : {}),
-        deadline: new Date(Date.now() + timeoutMs).toISOString(),
-      });
-      if (waiting++ === 0) await store.setRunStatus({ runId, status: 'waiting' });
-      let decided: boolean;
-      try {
-        decided = await condition(() => decisions.has(node.id), timeoutMs);
-      } finally {
-        pending.delete(node.id);
-      }
-      if (--waiting === 0) await store.setRunStatus({ runId, status: 'running' });
-      status.set(node.id, 'running');
-      const onTimeout = begun.params['onTimeout'];
-      if (!decided && onTimeout === 'fail') return fail({ type: 'ApprovalTimeout', message: `nobody decided within ${String(begun.params['timeout'])}`, nodeId: node.id, retryable: false });
-      const d = decisions.get(node.id);
-      const approved = d ? d.approved : onTimeout === 'approve';
-      const output = { approved, by: d?.by ?? null, comment: d?.comment ?? null, decidedAt: new Date().toISOString(), timedOut: !decided, input: request.input };
-      return end({ output, ports: [approved ? 'approved' : 'rejected'] });
+    switch (node.mode) {
+      case 'approval':
+        return approvals.run(ctx);
+      case 'wait':
+        return runWait(ctx);
+      case 'subworkflow':
+        return runSubworkflow(ctx);
+      case 'loop':
+        return runLoopNode(ctx);
+      default:
+        await recording.beginNode(request);
+        return ctx.fail({ type: 'UnknownNodeType', message: `the engine cannot run node "${node.id}" (mode ${node.mode})`, nodeId: node.id, retryable: false });
     }
-    const begun = await store.beginNode(request);
-    if (node.mode === 'wait') {
-      await sleep(begun.sleepMs ?? 0);
-      return end({ output: request.input });
-    }
-    if (node.mode === 'subworkflow') {
-      const child = await store.prepareChild({
-        runId,
-        nodeId: node.id,
-        workflowId: String(begun.params['workflowId']),
-        version: Number(begun.params['version']),
-        input: begun.params['input'],
-      });
-      try {
-        return end({ output: await executeChild(RUN_GRAPH, { workflowId: child.runId, args: [child] }) });
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        return fail(toRunError(node.id, err));
-      }
-    }
-    if (node.mode === 'loop' && node.body && begun.items) {
-      const loop: LoopInput = {
-        runId,
-        workflowId: plan.workflowId,
-        loopNodeId: node.id,
-        body: node.body,
-        itemsRef: begun.items.ref,
-        count: begun.items.count,
-        concurrency: Number(begun.params['concurrency'] ?? 4),
-        start: 0,
-        upstream: request.upstream,
-        runInput: input,
-        ...(runRequest ? { runRequest } : {}),
-      };
-      try {
-        await executeChild(RUN_LOOP, { workflowId: `${runId}-${node.id}-loop`, args: [loop] });
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        return fail(toRunError(node.id, err));
-      }
-      return end({ output: await store.loopOutput({ runId, nodeId: node.id, count: loop.count }) });
-    }
-    return fail({ type: 'UnknownNodeType', message: `the engine cannot run node "${node.id}" (mode ${node.mode})`, nodeId: node.id, retryable: false });
   };
 
   const inflight = new Map<string, Promise<void>>();
@@ -241,7 +165,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
     );
   };
 
-  await store.setRunStatus({ runId, status: 'running' });
+  await recording.setRunStatus({ runId, status: 'running' });
   for (const n of plan.nodes) if (incoming.get(n.id)!.length === 0) queue(n.id);
 
   let cancellation: unknown;
@@ -261,26 +185,11 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
     const skipped = [...status].filter(([, s]) => s === 'skipped').map(([id]) => id);
     if (!failure && cancellation === undefined) {
       const output = runOutput(plan.nodes, outputs);
-      await store.setRunStatus({ runId, status: 'completed', output, skipped });
+      await recording.setRunStatus({ runId, status: 'completed', output, skipped });
       return output;
     }
 
-    const undone: string[] = [];
-    const notUndone: { nodeId: string; error: RunError }[] = [];
-    for (const c of [...completed].reverse()) {
-      try {
-        await proxyActivities<Pick<NodeActivities, 'compensateNode'>>({
-          activityId: `${c.node.id}-compensate`,
-          startToCloseTimeout: c.node.startToCloseTimeout,
-          heartbeatTimeout: c.node.heartbeatTimeout,
-          retry: { ...c.node.retry, maximumAttempts: temporalAttempts(compensationAttempts(c.node)), nonRetryableErrorTypes: [...c.node.retry.nonRetryableErrorTypes] },
-        }).compensateNode({ ...c.request, output: c.output });
-        status.set(c.node.id, 'compensated');
-        undone.push(c.node.id);
-      } catch (err) {
-        notUndone.push({ nodeId: c.node.id, error: toRunError(c.node.id, err) });
-      }
-    }
+    const { undone, notUndone } = await rollback(completed, (id) => status.set(id, 'compensated'));
     const base: RunError = failure ?? { type: 'Cancelled', message: 'the run was cancelled', retryable: false };
     const final: RunStatus = notUndone.length > 0 ? 'compensation_failed' : undone.length > 0 ? 'rolled_back' : cancellation !== undefined ? 'cancelled' : 'failed';
     const error: RunError & { compensated?: string[]; notCompensated?: typeof notUndone } = {
@@ -288,7 +197,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
       ...(undone.length ? { compensated: undone } : {}),
       ...(notUndone.length ? { notCompensated: notUndone } : {}),
     };
-    await store.setRunStatus({ runId, status: final, error, skipped });
+    await recording.setRunStatus({ runId, status: final, error, skipped });
     if (cancellation !== undefined) throw cancellation;
     throw ApplicationFailure.create({ type: base.type, message: base.message, nonRetryable: true, details: [error] });
   });
@@ -312,16 +221,4 @@ function runOutput(planNodes: readonly PlanNode[], outputs: Record<string, { out
   if (ran.length === 0) return null;
   if (ran.length === 1) return outputs[ran[0]!.id]!.output ?? null;
   return Object.fromEntries(ran.map((n) => [n.id, outputs[n.id]!.output]));
-}
-
-/** The error behind an activity or child workflow failure. */
-export function toRunError(nodeId: string, err: unknown): RunError {
-  let cause: unknown = err;
-  while ((cause instanceof ActivityFailure || cause instanceof ChildWorkflowFailure) && cause.cause) cause = cause.cause;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message, nodeId, retryable: !cause.nonRetryable };
-  if (cause && typeof cause === 'object' && 'message' in cause) {
-    const name = (cause as { name?: string }).name ?? 'Error';
-    return { type: name === 'TimeoutFailure' ? 'Timeout' : name, message: String((cause as { message: unknown }).message), nodeId };
-  }
-  return { type: 'Error', message: String(err), nodeId };
 }

@@ -1,6 +1,7 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { temporalAttempts, type PlanNode, type RunRequest } from '@weft/schemas/plan';
 import type { NodeActivities } from '../activities.js';
+import { recording } from './recording.js';
 
 /** What a loop's child run needs; `start` moves on with each continue-as-new. */
 export interface LoopInput {
@@ -24,10 +25,6 @@ const WINDOW = 100;
 /** Items one run of this workflow handles before it continues as new (well inside history limits). */
 const ITEMS_PER_RUN = 500;
 
-const store = proxyActivities<Pick<NodeActivities, 'loopItems'>>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
 
 /**
  * Runs a loop's body once per item, `concurrency` at a time, each item one activity with the
@@ -46,7 +43,7 @@ export async function runLoop(loop: LoopInput): Promise<void> {
   let next = loop.start;
   while (next < end && !workflowInfo().continueAsNewSuggested) {
     const base = next;
-    const items = await store.loopItems({ ref: loop.itemsRef, start: base, count: Math.min(WINDOW, end - base) });
+    const items = await recording.loopItems({ ref: loop.itemsRef, start: base, count: Math.min(WINDOW, end - base) });
     let i = 0;
     const worker = async () => {
       while (i < items.length) {

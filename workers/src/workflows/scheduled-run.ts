@@ -1,12 +1,7 @@
-import { ActivityFailure, ApplicationFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
 import type { NodeActivities } from '../activities.js';
+import { recording } from './recording.js';
 import { RUN_GRAPH, type ScheduledRunInput } from './definitions.js';
-
-/** Recording retries until the database answers; a missing or broken workflow fails at once. */
-const store = proxyActivities<Pick<NodeActivities, 'createTriggeredRun'>>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
 
 /**
  * One firing of a schedule: records a run of the workflow's latest version, then runs it as a
@@ -17,7 +12,7 @@ export async function scheduledRun({ scheduleId, workflowId, input }: ScheduledR
   const info = workflowInfo();
   let prepared: Awaited<ReturnType<NodeActivities['createTriggeredRun']>>;
   try {
-    prepared = await store.createTriggeredRun({ firing: info.workflowId, firedAt: info.startTime.getTime(), trigger: 'schedule', ref: scheduleId, workflowId, input });
+    prepared = await recording.createTriggeredRun({ firing: info.workflowId, firedAt: info.startTime.getTime(), trigger: 'schedule', ref: scheduleId, workflowId, input });
   } catch (err) {
     // Fail with the store's own words, not "activity task failed".
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
