@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AttemptDetail, ExpressionScope } from '@weft/schemas';
 import type { NodeDefinition, Routed } from './define-node.js';
 import type { KnowledgeStore } from './retrieval/knowledge.js';
-import type { EmbedderSet, LlmService } from './services.js';
+import type { EmbedderSet, LlmService, McpConnector, ToolSpec } from './services.js';
 
 /** Structured log lines of one node attempt. */
 export interface NodeLogger {
@@ -42,6 +42,13 @@ export interface NodeContext {
   readonly embedders: EmbedderSet;
   /** Knowledge collections (pgvector + full text). */
   readonly knowledge: KnowledgeStore;
+  /** MCP servers: HTTP through the SSRF guard, stdio only for the operator's configured commands. */
+  readonly mcp: McpConnector;
+  /**
+   * Set by the engine when an agent calls this node as a tool: the tool the model chose (one of
+   * those the node's `tools` offered) and the arguments it sent. Absent when the node runs in the flow.
+   */
+  readonly toolCall?: { readonly name: string; readonly arguments: Readonly<Record<string, unknown>> };
   /** Appends an event to the audit log, as this run. */
   audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
   /**
@@ -74,6 +81,8 @@ export interface NodeExecutor<D extends NodeDefinition = NodeDefinition> {
   /** Runs the node; types the engine handles itself (approval, wait, …) have none. */
   readonly execute?: Execute<D>;
   readonly compensate?: Compensate<D>;
+  /** The tools this node offers an agent when wired to its tools port (default: one tool described by the node). */
+  readonly tools?: (ctx: NodeContext, params: z.infer<D['params']>) => Promise<readonly ToolSpec[]>;
 }
 
 /**

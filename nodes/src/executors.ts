@@ -14,6 +14,8 @@ import http from './execution/http/definition.js';
 import * as httpExec from './execution/http/executor.js';
 import code from './execution/code/definition.js';
 import * as codeExec from './execution/code/executor.js';
+import mcp from './execution/mcp/definition.js';
+import * as mcpExec from './execution/mcp/executor.js';
 import llm from './analysis/llm/definition.js';
 import * as llmExec from './analysis/llm/executor.js';
 import plan from './strategy/plan/definition.js';
@@ -45,12 +47,15 @@ export const builtinExecutors: readonly NodeExecutor[] = [
   { definition: policy, ...policyExec },
   { definition: ingest, ...ingestExec },
   { definition: search, ...searchExec },
+  { definition: mcp, ...mcpExec },
 ] as NodeExecutor<NodeDefinition>[];
 
 export { NodeError } from './context.js';
 export { Routed, routed } from './define-node.js';
 export { createGuardedFetch, type GuardedFetchOptions } from './net/guarded-fetch.js';
 export { blockedReason } from './net/address-policy.js';
+export { createMcpConnector, McpCommand, McpCommandList, type McpConnectorOptions } from './execution/mcp/connector.js';
+export { McpServerParams } from './execution/mcp/definition.js';
 export { createLlmGateway, type LlmGatewayOptions, type LlmProviderGateway } from './llm/gateway.js';
 export { LlmProviderConfig, LlmProviderList, LlmModelPrice, type LlmProviderConfigInput } from './llm/config.js';
 export type { BreakerOptions, BreakerState } from './llm/breaker.js';
@@ -67,3 +72,5 @@ export { chunkText, CHUNK_DEFAULTS, type Chunk, type ChunkOptions } from './retr
 export { extractDocument, type ExtractedText, type Heading } from './retrieval/extract.js';
 export { htmlToText } from './retrieval/html.js';
 export * from './retrieval/schemas.js';
+export { agentMessages, approvalReason, checkFinalAnswer, reaskMessage, toolResult, TOOL_RESULT_MAX_CHARS, type CallApprovalRule } from './strategy/agent/conversation.js';
+export { requestOptions } from './llm/structured.js';

@@ -1,4 +1,4 @@
-import type { CompiledPlan, NodePolicy, PlanNode, Workflow, WorkflowNode } from '@weft/schemas';
+import { TOOLS_PORT, type CompiledPlan, type NodePolicy, type PlanNode, type PlanTool, type ToolSettings, type Workflow, type WorkflowNode } from '@weft/schemas';
 import type { NodeRegistry } from './registry.js';
 
 /** Policy used where neither the node nor its type says otherwise. */
@@ -27,14 +27,56 @@ export function compilePlan(
   registry: NodeRegistry,
   options: CompileOptions = {},
 ): CompiledPlan {
-  const nodes: PlanNode[] = doc.nodes.map((n) => compileNode(n, registry, options));
+  // Nodes wired to an agent's tools port leave the flow: they run only when the agent calls them.
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const toolsOf = new Map<string, WorkflowNode[]>();
+  const toolEdges = new Set<string>();
+  for (const e of doc.edges) {
+    const source = byId.get(e.source);
+    if (e.targetPort !== TOOLS_PORT || !source || registry.definition(byId.get(e.target)?.type ?? '')?.mode !== 'agent') continue;
+    toolEdges.add(e.id);
+    toolsOf.set(e.target, [...(toolsOf.get(e.target) ?? []), source]);
+  }
+  const isTool = new Set([...toolsOf.values()].flat().map((n) => n.id));
+  const compile = (n: WorkflowNode): PlanNode => {
+    const node = compileNode(n, registry, options);
+    const tools = toolsOf.get(n.id);
+    return tools ? { ...node, tools: tools.map((t) => compileTool(t, compile)) } : node;
+  };
   return {
     workflowId: version.workflowId,
     version: version.version,
     hash: version.hash,
-    nodes,
-    edges: doc.edges.map((e) => ({ ...e })),
+    nodes: doc.nodes.filter((n) => !isTool.has(n.id)).map(compile),
+    edges: doc.edges.filter((e) => !toolEdges.has(e.id)).map((e) => ({ ...e })),
     concurrency: doc.settings.concurrency,
+  };
+}
+
+/** A tool node as an agent offers it to the model: its name, description and the JSON Schema of its arguments. */
+function compileTool(n: WorkflowNode, compile: (n: WorkflowNode) => PlanNode): PlanTool {
+  const settings = n.tool;
+  const approval = settings?.approval;
+  return {
+    node: compile(n),
+    name: settings?.name ?? n.id,
+    description: settings?.description || n.label || n.id,
+    parameters: toolParameters(settings?.arguments ?? []),
+    ...(approval && approval.require !== 'never'
+      ? { approval: { require: approval.require, ...(approval.when ? { when: approval.when } : {}), ...(approval.detectors ? { detectors: approval.detectors } : {}), timeout: approval.timeout } }
+      : {}),
+  };
+}
+
+/** The JSON Schema sent to the model for a tool's declared arguments. */
+export function toolParameters(args: ToolSettings['arguments']): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      args.map((a) => [a.name, { type: a.type, ...(a.description ? { description: a.description } : {}), ...(a.enum ? { enum: a.enum } : {}) }]),
+    ),
+    required: args.filter((a) => a.required).map((a) => a.name),
+    additionalProperties: false,
   };
 }
 

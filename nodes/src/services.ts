@@ -6,11 +6,34 @@
 
 import type { LlmCallFigures } from '@weft/schemas';
 
-/** One message of a chat exchange. */
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
+/** A tool the model may call. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the arguments (an object schema). */
+  readonly parameters: Readonly<Record<string, unknown>>;
 }
+
+/** A call the model asked for. `arguments` is the parsed object; when the model sent arguments that are not a JSON object, `arguments` is `{}` and `invalidArguments` holds the raw text. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+  readonly invalidArguments?: string;
+}
+
+/**
+ * One message of a chat exchange, provider-neutral (nothing in it belongs to one wire format, so
+ * a conversation begun on one provider can go on at another): system and user text, the
+ * assistant's answers with the tool calls it asked for, and the results of those calls.
+ */
+export type ChatMessage =
+  | { readonly role: 'system' | 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly content: string; readonly isError?: boolean };
+
+/** Why the model stopped: it finished, it asked for tools, it hit the token limit, or anything else. */
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'other';
 
 /** A completion request, provider-neutral. */
 export interface LlmRequest {
@@ -25,11 +48,24 @@ export interface LlmRequest {
   readonly json?: { readonly name: string; readonly schema: Readonly<Record<string, unknown>> };
   /** Time limit of one provider call. */
   readonly timeoutMs?: number;
+  /** Tools the model may call; the calls it asks for come back in {@link LlmResult.toolCalls}. */
+  readonly tools?: readonly ToolSpec[];
+  /** Whether the model may (`auto`, the providers' default), must not or must call a tool; sent only with tools. */
+  readonly toolChoice?: 'auto' | 'none' | 'required';
+  /**
+   * Streams the answer: each piece of text is passed here as it arrives. The result is the same
+   * as without it. When a provider fails mid-stream and another one answers, the text already
+   * passed came from the failed one; the result holds the answering provider's text.
+   */
+  readonly onText?: (delta: string) => void;
 }
 
 /** The answer of the provider that served a request. */
 export interface LlmResult extends LlmCallFigures {
   readonly text: string;
+  /** The tools the model asked to call, in its order; empty when none. */
+  readonly toolCalls: readonly ToolCall[];
+  readonly finishReason: FinishReason;
 }
 
 /** LLM completions with failover, circuit breakers and the run's budget applied. */
@@ -104,4 +140,31 @@ export type AuditWriter = (entry: {
 /** Reads decrypted secrets; only activities hold one. */
 export interface SecretReader {
   get(name: string): Promise<string | undefined>;
+}
+
+// Imported here, beside its only use, so the LLM types above stay as they are.
+import type { McpServerParams } from './execution/mcp/definition.js';
+
+/** MCP servers a node may reach: HTTP URLs through the SSRF-guarded fetch, stdio commands only from the operator's list. */
+export interface McpConnector {
+  /** Opens a session with a server; fails with `McpUnavailable` (retryable) or `McpCommandNotAllowed`. Close it when done. */
+  connect(server: McpServerParams, options: { signal: AbortSignal; secret: (name: string) => Promise<string> }): Promise<McpSession>;
+}
+
+/** An open session with one MCP server. */
+export interface McpSession {
+  /** Every tool the server offers (all pages). */
+  listTools(): Promise<McpToolInfo[]>;
+  /** Calls a tool; an unknown tool fails with `McpToolNotFound`, a tool's own failure comes back with `isError`. */
+  callTool(name: string, args: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<{ content: unknown[]; structuredContent?: unknown; isError: boolean }>;
+  /** Ends the session (and stops a stdio server's process); safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** One tool of an MCP server. */
+export interface McpToolInfo {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the tool's arguments. */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
 }

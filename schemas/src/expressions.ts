@@ -78,6 +78,8 @@ export interface ExpressionScope {
   /** `$item` and `$index`: the current item inside a loop body. */
   readonly item?: unknown;
   readonly index?: number;
+  /** `$tool`: the arguments an agent called this node with, when it runs as a tool. */
+  readonly tool?: Readonly<Record<string, unknown>>;
 }
 
 /** Raised when an expression fails to parse, to evaluate, or runs past its time limit. */
@@ -115,6 +117,7 @@ export async function evaluateExpression(source: string, scope: ExpressionScope,
       env: scope.env ?? {},
       ...(scope.output === undefined ? {} : { output: scope.output }),
       ...(scope.index === undefined ? {} : { item: scope.item, index: scope.index }),
+      ...(scope.tool === undefined ? {} : { tool: scope.tool }),
     });
     return toJson(value);
   } catch (e) {
@@ -182,6 +185,8 @@ export interface ExpressionAnalysis {
   readonly references: readonly NodeReference[];
   /** Whether the expression certainly yields a boolean (comparisons, `and`/`or`, `$not`, …). */
   readonly boolean: boolean;
+  /** Whether it reads `$tool` (a tool's arguments), and the argument names it reads as `$tool.<name>`. */
+  readonly tool?: { readonly args: readonly string[] };
 }
 
 interface AstNode {
@@ -235,7 +240,12 @@ function analyse(source: string): ExpressionAnalysis {
     return { error: { message: err.message ?? String(e), ...(err.position === undefined ? {} : { position: err.position }) }, references: [], boolean: false };
   }
   const references: NodeReference[] = [];
+  let tool: string[] | undefined;
   walkAst(ast, (node) => {
+    if (node.type === 'variable' && node.value === 'tool') tool ??= [];
+    if (node.type === 'path' && node.steps?.[0]?.type === 'variable' && node.steps[0].value === 'tool' && node.steps[1]?.type === 'name') {
+      (tool ??= []).push(String(node.steps[1].value));
+    }
     const steps = node.type === 'path' ? node.steps : undefined;
     const [head, id, output] = steps ?? [];
     if (!steps || head?.type !== 'variable' || head.value !== 'nodes' || id?.type !== 'name') return;
@@ -249,7 +259,7 @@ function analyse(source: string): ExpressionAnalysis {
     }
     references.push({ nodeId: String(id.value), fields });
   });
-  return { references, boolean: isBoolean(ast) };
+  return { references, boolean: isBoolean(ast), ...(tool ? { tool: { args: [...new Set(tool)] } } : {}) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -16,7 +16,7 @@ export interface PlanRetry {
  * How the engine runs a node: most are one activity; a few are handled by the workflow itself
  * (waiting on a signal or a timer, starting a child workflow).
  */
-export type PlanNodeMode = 'activity' | 'approval' | 'wait' | 'subworkflow' | 'loop';
+export type PlanNodeMode = 'activity' | 'approval' | 'wait' | 'subworkflow' | 'loop' | 'agent';
 
 /** One node as the engine runs it. */
 export interface PlanNode {
@@ -43,6 +43,26 @@ export interface PlanNode {
   readonly isOutput: boolean;
   /** For a loop: the node run for each item. */
   readonly body?: PlanNode;
+  /** For an agent: the nodes wired to its `tools` port, which run only when the model calls them. */
+  readonly tools?: readonly PlanTool[];
+}
+
+/** A node an agent may call, as the engine runs it. */
+export interface PlanTool {
+  /** The tool node, compiled like any node (its own retries and timeouts). */
+  readonly node: PlanNode;
+  /** The name the model calls it by (the node id unless set). */
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the arguments, generated from the declared arguments. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** When a call waits for a person; absent: never. */
+  readonly approval?: {
+    readonly require: 'always' | 'when';
+    readonly when?: string;
+    readonly detectors?: readonly string[];
+    readonly timeout: string;
+  };
 }
 
 /** One edge as the engine runs it. */

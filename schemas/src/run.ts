@@ -82,7 +82,7 @@ export interface AttemptDetail {
 export type AttemptPhase = 'execute' | 'compensate';
 
 /** Kinds of run events, streamed to clients and kept in order. */
-export const RUN_EVENT_TYPES = ['run', 'started', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed'] as const;
+export const RUN_EVENT_TYPES = ['run', 'started', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed', 'agent', 'agent_text'] as const;
 /** Kind of a run event. */
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
@@ -97,4 +97,82 @@ export interface RunEvent {
   /** Status (for `run` events), error, or decision details. */
   readonly data: unknown;
   readonly at: string;
+}
+
+/** Kinds of steps in an agent's transcript. */
+export type AgentStepKind = 'task' | 'turn' | 'call' | 'reask';
+
+/** Status of a step: a turn or call under way, waiting for a person, or ended. */
+export type AgentStepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'rejected';
+
+/** A tool call the model asked for. */
+export interface AgentToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+  /** The raw text, when the model's arguments were not a JSON object. */
+  readonly invalidArguments?: string;
+}
+
+/** The system prompt and task an agent started from (step 0). */
+export interface AgentTaskData {
+  readonly instructions: string;
+  readonly task: string;
+  /** The tools offered to the model. */
+  readonly tools: readonly { readonly name: string; readonly description: string; readonly node: string }[];
+}
+
+/** One model turn: what it wrote and the calls it asked for, with the figures of the call. */
+export interface AgentTurnData {
+  readonly text: string;
+  readonly toolCalls: readonly AgentToolCall[];
+  readonly provider: string;
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  readonly finishReason: string;
+}
+
+/** A person's decision on a tool call that needed approval. */
+export interface AgentCallApproval {
+  readonly status: 'waiting' | 'approved' | 'edited' | 'rejected' | 'timed_out';
+  /** Why the call needed approval (the rule, or what a detector found). */
+  readonly reason: string;
+  readonly by?: string;
+  readonly comment?: string;
+  readonly at?: string;
+  /** The arguments the approver ran the tool with, when edited. */
+  readonly arguments?: Readonly<Record<string, unknown>>;
+}
+
+/** One tool call and its result (or error) as the model was told. */
+export interface AgentCallData {
+  readonly callId: string;
+  readonly name: string;
+  /** The tool node that ran. */
+  readonly tool: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+  readonly output?: unknown;
+  readonly error?: RunError;
+  readonly approval?: AgentCallApproval;
+  /** The idempotency key the tool ran with: `<runId>:<agentNodeId>:<turn>:<callId>`. */
+  readonly key: string;
+}
+
+/** One step of an agent's transcript, as the API returns it. */
+export interface AgentStep {
+  /** Which conversation: the agent node's id, or a path for an agent called as a tool. */
+  readonly agent: string;
+  /** The agent node (for a call, the tool node is in `data.tool`). */
+  readonly nodeId: string;
+  readonly turn: number;
+  /** 0 for the turn itself; 1… for its calls in order; a re-ask follows the calls. */
+  readonly part: number;
+  readonly kind: AgentStepKind;
+  readonly status: AgentStepStatus;
+  readonly data: AgentTaskData | AgentTurnData | AgentCallData | { readonly message: string };
+  readonly startedAt: string;
+  readonly endedAt: string | null;
 }

@@ -50,6 +50,9 @@ export type ValidationResult =
   | { readonly ok: true; readonly document: Workflow; readonly problems: readonly Problem[]; readonly upgradedFrom?: number }
   | { readonly ok: false; readonly kind: 'shape' | 'graph'; readonly document?: Workflow; readonly problems: readonly Problem[] };
 
+/** The input port agents take their tools on. */
+export const TOOLS_PORT = 'tools';
+
 /** Formats path segments as a JSON path: `['nodes', 2, 'params']` → `$.nodes[2].params`. */
 export function jsonPath(segments: readonly PropertyKey[]): string {
   let out = '$';
@@ -171,6 +174,27 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
     if (ok) validEdges.push({ source: e.source, target: e.target });
   });
 
+  // Nodes wired to an agent's `tools` port run only when the agent calls them: no other connections.
+  const toolOf = new Map<string, string>();
+  doc.edges.forEach((e) => {
+    if (e.targetPort === TOOLS_PORT && specs.get(e.target)?.inputs.includes(TOOLS_PORT) && nodeIndex.has(e.source) && !toolOf.has(e.source)) toolOf.set(e.source, e.target);
+  });
+  doc.edges.forEach((e, i) => {
+    for (const end of [e.source, e.target]) {
+      const agent = toolOf.get(end);
+      if (agent === undefined || (e.source === end && e.target === agent && e.targetPort === TOOLS_PORT)) continue;
+      const message = e.targetPort === TOOLS_PORT && e.source === end
+        ? `node "${end}" is already a tool of "${agent}": a node can be the tool of one agent only`
+        : `node "${end}" is a tool of "${agent}": it runs only when the agent calls it, so it can have no other connections`;
+      add({ severity: 'error', code: 'tool_connection', path: jsonPath(['edges', i]), message, nodeId: end });
+    }
+  });
+  for (const [id] of toolOf) {
+    if (specs.get(id)?.trigger) add({ severity: 'error', code: 'tool_connection', path: jsonPath(['nodes', nodeIndex.get(id)!]), message: `a trigger cannot be a tool: "${id}" starts runs`, nodeId: id });
+  }
+  // What a tool reads is resolved when the agent calls it: as seen from the agent.
+  const flowEdges = validEdges.filter((e) => toolOf.get(e.source) !== e.target);
+
   const uniqueNodes = [...nodeIndex.keys()].map((id) => ({ id }));
   const cycle = findCycle(uniqueNodes, validEdges);
   if (cycle) {
@@ -190,7 +214,7 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
   } else {
     const reached = reachableFrom(triggers, validEdges);
     doc.nodes.forEach((n, i) => {
-      if (!reached.has(n.id) && nodeIndex.get(n.id) === i) {
+      if (!reached.has(n.id) && !toolOf.has(n.id) && nodeIndex.get(n.id) === i) {
         add({ severity: 'warning', code: 'unreachable', path: jsonPath(['nodes', i]), message: `node "${n.id}" cannot be reached from a trigger and will never run`, nodeId: n.id });
       }
     });
@@ -205,7 +229,9 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
     for (const ref of refs) {
       if (!nodeIndex.has(ref.nodeId)) {
         add({ severity: 'error', code: 'bad_reference', path: jsonPath(at), message: `expression refers to node "${ref.nodeId}", which is not a node of this workflow`, ...(nodeId ? { nodeId } : {}) });
-      } else if (!(self && ref.nodeId === readerId) && !(upstream ??= isUpstream(uniqueNodes, validEdges))(ref.nodeId, readerId)) {
+      } else if (toolOf.has(ref.nodeId)) {
+        add({ severity: 'error', code: 'bad_reference', path: jsonPath(at), message: `expression refers to node "${ref.nodeId}", a tool of "${toolOf.get(ref.nodeId)}": its results go to the agent only`, ...(nodeId ? { nodeId } : {}) });
+      } else if (!(self && ref.nodeId === readerId) && !(upstream ??= isUpstream(uniqueNodes, flowEdges))(ref.nodeId, readerId)) {
         add({ severity: 'error', code: 'bad_reference', path: jsonPath(at), message: `expression refers to node "${ref.nodeId}", which is not upstream of this node`, ...(nodeId ? { nodeId } : {}) });
       } else {
         const source = specs.get(ref.nodeId);
@@ -245,7 +271,19 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
         const a = analyseExpression(p.source);
         if (a.error) {
           add({ severity: 'error', code: 'expression_syntax', path: jsonPath(path), message: `expression "${p.source}" does not parse: ${a.error.message}`, nodeId: n.id });
-        } else checkReferences(a.references, n.id, false, path, n.id);
+          continue;
+        }
+        const agent = toolOf.get(n.id);
+        checkReferences(a.references, agent ?? n.id, false, path, n.id);
+        if (a.tool && agent === undefined) {
+          add({ severity: 'error', code: 'tool_outside_tool', path: jsonPath(path), message: '$tool is only set in a node wired to an agent\'s tools port (the arguments of the call)', nodeId: n.id });
+        } else if (a.tool) {
+          const declared = new Set((n.tool?.arguments ?? []).map((x) => x.name));
+          for (const arg of a.tool.args.filter((x) => !declared.has(x))) {
+            const known = [...declared];
+            add({ severity: 'error', code: 'unknown_tool_argument', path: jsonPath(path), message: `$tool.${arg}: the tool declares no argument "${arg}" (${known.length ? `arguments: ${known.join(', ')}` : 'it declares none: add it under "As a tool"'})`, nodeId: n.id });
+          }
+        }
       }
     });
   });

@@ -38,6 +38,44 @@ export type NodePolicy = z.infer<typeof NodePolicy>;
 export const Position = z.object({ x: z.number(), y: z.number() }).strict();
 export type Position = z.infer<typeof Position>;
 
+/** One argument an agent passes to a tool node, read in its params as `$tool.<name>`. */
+export const ToolArgument = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'Letters, digits and _, starting with a letter or _ (at most 64)').meta({ title: 'Name' }),
+    type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array']).default('string').meta({ title: 'Type' }),
+    description: z.string().max(1000).default('').meta({ title: 'Description', description: 'What the model should pass' }),
+    required: z.boolean().default(true).meta({ title: 'Required' }),
+    enum: z.array(z.string()).min(1).max(100).optional().meta({ title: 'Allowed values' }),
+  })
+  .strict();
+export type ToolArgument = z.infer<typeof ToolArgument>;
+
+/** When a tool call waits for a person before it runs. */
+export const ToolApproval = z
+  .object({
+    require: z.enum(['never', 'always', 'when']).default('never').meta({ title: 'Needs approval', description: 'never, always, or when the rule holds' }),
+    when: z.string().max(10_000).optional().meta({ title: 'Rule', description: 'JSONata over the call\'s arguments (also `$tool.<arg>`) and the run (`$run`, `$nodes`), e.g. `amount > 100`' }),
+    detectors: z
+      .array(z.enum(['email', 'phone', 'card', 'secret']))
+      .max(4)
+      .optional()
+      .meta({ title: 'Personal data', description: 'Also ask when the arguments contain any of these' }),
+    timeout: Duration.default('24h').meta({ title: 'Decide within', description: 'Undecided calls are rejected after this long' }),
+  })
+  .strict();
+export type ToolApproval = z.infer<typeof ToolApproval>;
+
+/** How a node wired to an agent's `tools` port is offered to the model. */
+export const ToolSettings = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Letters, digits, _ and - (at most 64)').optional().meta({ title: 'Tool name', description: 'Default: the node id' }),
+    description: z.string().max(4000).default('').meta({ title: 'Description', description: 'What the tool does and when to use it; the model reads this' }),
+    arguments: z.array(ToolArgument).max(32).default([]).meta({ title: 'Arguments' }),
+    approval: ToolApproval.optional().meta({ title: 'Approval' }),
+  })
+  .strict();
+export type ToolSettings = z.infer<typeof ToolSettings>;
+
 /** One node of a workflow: an instance of a node type with its params. */
 export const WorkflowNode = z
   .object({
@@ -47,6 +85,7 @@ export const WorkflowNode = z
     params: z.record(z.string(), z.unknown()).default({}).meta({ title: 'Parameters' }),
     position: Position.default({ x: 0, y: 0 }).meta({ title: 'Position', description: 'Layout only: never changes behaviour or the hash' }),
     policy: NodePolicy.optional(),
+    tool: ToolSettings.optional().meta({ title: 'As a tool', description: 'How an agent sees this node when it is wired to the agent\'s tools port' }),
   })
   .strict();
 export type WorkflowNode = z.infer<typeof WorkflowNode>;

@@ -250,8 +250,10 @@ describe('versions, diff, export and import', () => {
       'analysis.llm',
       'strategy.plan',
       'strategy.route',
+      'strategy.agent',
       'retrieval.ingest',
       'retrieval.search',
+      'execution.mcp',
     ]);
     for (const t of items) expect(t).toMatchObject({ title: expect.any(String), description: expect.any(String), category: expect.any(String), params: expect.any(Object), output: expect.any(Object) });
     expect(items.find((t) => t.type === 'execution.http').output.properties.status.type).toBe('number');

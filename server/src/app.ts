@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { NodeRegistry } from '@weft/nodes';
-import { createEmbedders, type EmbedderSet } from '@weft/nodes/executors';
+import { createEmbedders, createGuardedFetch, createMcpConnector, type EmbedderSet, type McpConnector } from '@weft/nodes/executors';
 import { bearerAuth, type AuthEnv, type Caller } from './auth/bearer-auth.js';
 import { tokenCache } from './auth/token-cache.js';
 import { createToken, ROLES } from './auth/tokens.js';
@@ -14,6 +14,7 @@ import type { Db } from './db/database.js';
 import { apiError, HttpError } from './errors.js';
 import { verifyAuditChain } from './db/repositories/audit.repository.js';
 import { collectionRoutes } from './routes/collections.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { auditRoutes } from './routes/audit.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { describe, DOCS_HTML, openApiDocument } from './openapi.js';
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** Requests per minute of one API token (token bucket); 0 turns the limit off. */
   readonly rateLimitPerMinute?: number;
+  /** MCP servers for `/api/mcp` (as the workers reach them); HTTP through the default SSRF guard and no stdio commands unless given. */
+  readonly mcp?: McpConnector;
 }
 
 const LocalTokenBody = z.object({ role: z.enum(ROLES), name: z.string().max(200).optional() }).strict();
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps) {
     .route('/webhooks', webhookRoutes(deps))
     .route('/collections', collectionRoutes({ db: deps.db, embedders: deps.embedders ?? createEmbedders() }))
     .route('/tokens', tokenRoutes({ db: deps.db, tokens }))
+    .route('/mcp', mcpRoutes({ db: deps.db, mcp: deps.mcp ?? createMcpConnector({ fetch: createGuardedFetch(), commands: {} }), ...(deps.secretKey ? { secretKey: deps.secretKey } : {}) }))
     .route('/audit', auditRoutes(deps));
 
   const metrics = deps.metrics ?? createMetrics({ db: deps.db });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './secrets/crypto.js';
-import { LlmProviderList } from '@weft/nodes/executors';
+import { LlmProviderList, McpCommandList } from '@weft/nodes/executors';
 
 /** A secret key, checked for shape and strength; empty counts as unset. Messages never quote it. */
 const SecretKeyText = z
@@ -90,6 +90,8 @@ export const Config = z.object({
     .describe('LLM providers in failover order, a JSON array of { name, type: "openai" | "anthropic", baseUrl, model, apiKeySecret?, timeoutMs?, pricing? }'),
   WEFT_EMBEDDERS: jsonSetting(EmbeddersSetting, '{}', 'a JSON object of embedders')
     .describe('Embedders besides the local one: { "default"?: name, "openai"?: { <name>: { baseUrl, model, dimensions, apiKeyEnv?, requestDimensions? } } }'),
+  WEFT_MCP_COMMANDS: jsonSetting(McpCommandList, '{}', 'a JSON object of MCP server commands')
+    .describe('MCP servers nodes may start over stdio, by name: a JSON object { <name>: { command, args?, env?, cwd? } } (a program and its arguments, never a shell line); a node names one, never a command line'),
   WEFT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WEFT_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('Port on which `weft worker` serves /metrics (0 = off); the API serves /metrics on its own port'),
   WEFT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600).describe('API requests per minute of one token, with bursts up to that many (0 = no limit)'),

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { compilePlan, NodeRegistry, type CompileOptions } from '@weft/nodes';
 import type { RunStore } from '@weft/workers';
 import type { Db } from './db/database.js';
-import { findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, recordNodeAttempt, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
+import { appendEvent, findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, recordNodeAttempt, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
 import { llmUsage, recordLlmCall } from './db/repositories/llm.repository.js';
+import { listAgentSteps, putAgentStep } from './db/repositories/agent.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
 import { newRunId } from './runs.js';
 
@@ -17,6 +18,9 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
     putBlob: (runId, nodeId, value) => putBlob(db, runId, nodeId, value),
     getBlob: (id) => getBlob(db, id),
     loopOutputs: (runId, nodeId, count) => loopOutputs(db, runId, nodeId, count),
+    putAgentStep: (step) => putAgentStep(db, step),
+    agentSteps: (runId, agent) => listAgentSteps(db, runId, agent),
+    agentText: (t) => appendEvent(db, { runId: t.runId, type: 'agent_text', nodeId: t.nodeId, data: { agent: t.agent, turn: t.turn, delta: t.delta } }),
     recordLlmCall: (c) => recordLlmCall(db, c),
     llmUsage: (runId) => llmUsage(db, runId),
     async createChildRun(p) {

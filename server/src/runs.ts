@@ -24,7 +24,7 @@ export interface RunStarter {
   /** Asks the run to stop; it rolls back what it can. */
   cancel(runId: string, actor: Actor): Promise<void>;
   /** Approves or rejects a waiting approval node. */
-  decide(runId: string, d: { nodeId?: string; approved: boolean; comment?: string }, actor: Actor): Promise<{ nodeId: string }>;
+  decide(runId: string, d: { nodeId?: string; call?: string; arguments?: Record<string, unknown>; approved: boolean; comment?: string }, actor: Actor): Promise<{ nodeId: string; call?: string }>;
   /** The run's live per-node state and pending approvals, from the workflow itself. */
   state(runId: string): Promise<LiveRunState>;
   /**
@@ -118,20 +118,44 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
     async decide(runId, d, actor) {
       await active(runId);
       const live = await state(runId);
-      const waiting = live.approvals.map((a) => a.nodeId);
-      const nodeId = d.nodeId ?? (waiting.length === 1 ? waiting[0] : undefined);
-      if (nodeId === undefined) {
-        throw waiting.length === 0
-          ? new HttpError(409, 'not_waiting', `run ${runId} is not waiting for an approval`)
-          : new HttpError(400, 'node_required', `run ${runId} waits on several approvals; say which`, [{ path: '$.nodeId', message: `one of: ${waiting.join(', ')}` }]);
+      const nodes = live.approvals.filter((a) => !a.call).map((a) => a.nodeId);
+      const calls = live.approvals.flatMap((a) => (a.call ? [a.call.key] : []));
+      const describeWaiting = () => [...nodes, ...calls.map((k) => `call ${k}`)].join(', ') || 'none';
+      if (d.arguments !== undefined && (d.call === undefined || !d.approved)) {
+        throw new HttpError(400, 'invalid_request', 'arguments can be changed only when approving a tool call', [{ path: '$.arguments', message: d.call === undefined ? 'name the call (`call`)' : 'leave it out when rejecting' }]);
       }
-      if (!waiting.includes(nodeId)) throw new HttpError(409, 'not_waiting', `node ${nodeId} of run ${runId} is not waiting for an approval`, [{ path: '$.nodeId', message: `waiting: ${waiting.join(', ') || 'none'}` }]);
+      let target: { nodeId: string; call?: string; tool?: string; proposed?: unknown };
+      if (d.call !== undefined) {
+        const waiting = live.approvals.find((a) => a.call?.key === d.call);
+        if (!waiting) throw new HttpError(409, 'not_waiting', `call ${d.call} of run ${runId} is not waiting for an approval`, [{ path: '$.call', message: `waiting: ${describeWaiting()}` }]);
+        target = { nodeId: waiting.nodeId, call: d.call, tool: waiting.call!.tool, proposed: waiting.call!.arguments };
+      } else {
+        const single = live.approvals.length === 1 ? live.approvals[0]! : undefined;
+        const nodeId = d.nodeId ?? (single && !single.call ? single.nodeId : undefined);
+        if (nodeId === undefined) {
+          if (single?.call) throw new HttpError(400, 'call_required', `run ${runId} waits on a tool call; name it`, [{ path: '$.call', message: `one of: ${calls.join(', ')}` }]);
+          throw live.approvals.length === 0
+            ? new HttpError(409, 'not_waiting', `run ${runId} is not waiting for an approval`)
+            : new HttpError(400, 'node_required', `run ${runId} waits on several approvals; say which`, [{ path: '$.nodeId', message: `one of: ${describeWaiting()}` }]);
+        }
+        if (!nodes.includes(nodeId)) throw new HttpError(409, 'not_waiting', `node ${nodeId} of run ${runId} is not waiting for an approval`, [{ path: '$.nodeId', message: `waiting: ${describeWaiting()}` }]);
+        target = { nodeId };
+      }
       await client.workflow
         .getHandle(runId)
-        .signal(approveSignal, { nodeId, approved: d.approved, by: actor.name, ...(d.comment ? { comment: d.comment } : {}) })
+        .signal(approveSignal, {
+          nodeId: target.nodeId,
+          approved: d.approved,
+          by: actor.name,
+          ...(d.comment ? { comment: d.comment } : {}),
+          ...(target.call ? { call: target.call } : {}),
+          ...(d.arguments ? { arguments: d.arguments } : {}),
+        })
         .catch(temporalError);
-      await appendAudit(db, { actor: actor.id, action: d.approved ? 'run.approve' : 'run.reject', target: runId, details: { nodeId, by: actor.name, comment: d.comment ?? null } });
-      return { nodeId };
+      const action = target.call ? (d.approved ? 'run.approve_call' : 'run.reject_call') : d.approved ? 'run.approve' : 'run.reject';
+      const call = target.call ? { call: target.call, tool: target.tool, arguments: target.proposed, ...(d.arguments ? { editedArguments: d.arguments } : {}) } : {};
+      await appendAudit(db, { actor: actor.id, action, target: runId, details: { nodeId: target.nodeId, by: actor.name, comment: d.comment ?? null, ...call } });
+      return { nodeId: target.nodeId, ...(target.call ? { call: target.call } : {}) };
     },
 
     state,

@@ -1,5 +1,5 @@
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
-import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, type EmbedderSet, type NodeExecutor } from '@weft/nodes/executors';
+import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, createMcpConnector, type EmbedderSet, type McpConnector, type NodeExecutor } from '@weft/nodes/executors';
 import type { NodeActivityDeps } from '@weft/workers';
 import { ConfigError, type Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -45,12 +45,14 @@ export function allowedEnv(config: Config): Record<string, string> {
 
 /** Everything the node activities of a worker need, built from the configuration. */
 export function activityDeps(config: Config, db: Db, types: NodeTypes, metrics?: Pick<Metrics, 'onNodeAttempt'>): NodeActivityDeps {
+  const fetch = createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS });
   return {
     ...(metrics ? { onNodeAttempt: metrics.onNodeAttempt } : {}),
     store: createRunStore(db, types.registry, { localActivities: config.WEFT_LOCAL_ACTIVITIES }),
     executors: types.executors,
     registry: types.registry,
-    fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }),
+    fetch,
+    mcp: createMcpConnector({ fetch, commands: config.WEFT_MCP_COMMANDS }),
     env: allowedEnv(config),
     expressionTimeoutMs: config.WEFT_EXPRESSION_TIMEOUT_MS,
     llm: createLlmGateway({ providers: config.WEFT_LLM_PROVIDERS }),
@@ -59,6 +61,14 @@ export function activityDeps(config: Config, db: Db, types: NodeTypes, metrics?:
     embedders: configuredEmbedders(config),
     knowledge: knowledgeStore(db),
   };
+}
+
+/**
+ * MCP servers as a process reaches them: HTTP through the SSRF guard (with `WEFT_HTTP_ALLOW_HOSTS`),
+ * stdio only for `WEFT_MCP_COMMANDS`. The API (tool lists for the editor) and the workers build the same.
+ */
+export function configuredMcp(config: Config): McpConnector {
+  return createMcpConnector({ fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }), commands: config.WEFT_MCP_COMMANDS });
 }
 
 /**

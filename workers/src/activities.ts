@@ -9,6 +9,7 @@ import {
   type EmbedderSet,
   type KnowledgeStore,
   type LlmGateway,
+  type McpConnector,
   type NodeContext,
   type NodeExecutor,
   type NodeLogger,
@@ -30,6 +31,7 @@ import {
 } from '@weft/schemas';
 import { AttemptNotes, clip, DETAIL_LIMIT_BYTES, ERROR_DETAILS_LIMIT_BYTES, notingPrompts } from './attempt-detail.js';
 import type { AttemptEnd, RunStore, TriggeredRunRequest } from './store.js';
+import { createAgentActivities } from './agent-activities.js';
 
 /** Outputs larger than this go to the database, and Temporal history carries a reference. */
 export const INLINE_LIMIT_BYTES = 64 * 1024;
@@ -46,6 +48,8 @@ export interface NodeRequest {
   readonly runInput: unknown;
   /** The webhook request that started the run, as `$run.request`. */
   readonly runRequest?: RunRequest;
+  /** When an agent calls the node as a tool: the call's arguments, as `$tool`. */
+  readonly toolArgs?: Readonly<Record<string, unknown>>;
 }
 
 /** What `runGraph` sends to run one node (or one loop item). */
@@ -95,6 +99,8 @@ export interface NodeActivityDeps {
   readonly embedders?: EmbedderSet;
   /** Knowledge collections for `ctx.knowledge`. */
   readonly knowledge?: KnowledgeStore;
+  /** MCP servers for `ctx.mcp`. */
+  readonly mcp?: McpConnector;
   /** The audit log for `ctx.audit`. */
   readonly audit?: AuditWriter;
   /** Observes each node attempt run by `runNode` (for metrics): node type, outcome and seconds taken. */
@@ -129,6 +135,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       run: { id: req.runId, workflowId: req.workflowId, input: await load(req.runInput), ...(req.runRequest ? { request: req.runRequest } : {}) },
       env: deps.env ?? {},
       ...(item ? { item: item.value, index: item.index } : {}),
+      ...(req.toolArgs ? { tool: req.toolArgs } : {}),
     };
   };
   /** Keeps a large output in the database and hands back a reference. */
@@ -152,7 +159,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
    * What an executor gets for one attempt; `read` collects the secrets it reads, to scrub them
    * after, and `notes` what it sent and decided, written with the attempt's end.
    */
-  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string, read: Map<string, string>, notes: AttemptNotes, item?: number): NodeContext => {
+  const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string, read: Map<string, string>, notes: AttemptNotes, item?: number, toolCall?: NodeContext['toolCall']): NodeContext => {
     const secret = async (name: string): Promise<string> => {
       const value = deps.secrets ? await deps.secrets.get(name) : undefined;
       if (value === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
@@ -177,8 +184,10 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         : missing<NodeContext['llm']>('LLM providers'),
       embedders: deps.embedders ?? missing<EmbedderSet>('embedders'),
       knowledge: deps.knowledge ?? missing<KnowledgeStore>('knowledge collections'),
+      mcp: deps.mcp ?? missing<McpConnector>('MCP servers'),
       audit: (action, target, details) => (deps.audit ? deps.audit({ actor: `run:${req.runId}`, action, target, ...(details ? { details: scrub(details, read) } : {}) }) : Promise.reject(notConfigured('the audit log'))),
       note: (detail) => notes.note(detail),
+      ...(toolCall ? { toolCall } : {}),
     };
   };
   const definitionOf = (type: string) => {
@@ -187,7 +196,24 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     return def;
   };
 
+  const agent = createAgentActivities({
+    deps,
+    store,
+    executors,
+    definitionOf: (type) => definitionOf(type),
+    timeoutMs,
+    scopeOf: (req) => scopeOf(req),
+    resolveParams: (def, node, scope) => resolveNodeParams(def, node, scope, timeoutMs),
+    contextFor: (activity, req, scope, key, read, notes, toolCall) => contextFor(activity, req, scope, key, read, notes, undefined, toolCall),
+    newNotes: () => new AttemptNotes(),
+    scrub,
+    recordedError,
+    heartbeat: heartbeatWhileRunning,
+  });
+
   return {
+    ...agent,
+
     /** Runs one attempt of one node (or loop item) and records it. */
     async runNode(req: RunNodeRequest): Promise<RunNodeResult> {
       const activity = Context.current();

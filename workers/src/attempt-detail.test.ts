@@ -40,7 +40,7 @@ describe('AttemptNotes', () => {
 
   it('keeps the first LLM call\'s system prompt and prompt, counts the calls, and lets later notes replace earlier ones', async () => {
     const notes = new AttemptNotes();
-    const answer: LlmResult = { text: 'ok', provider: 'p', model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0, latencyMs: 1 };
+    const answer: LlmResult = { text: 'ok', toolCalls: [], finishReason: 'stop', provider: 'p', model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0, latencyMs: 1 };
     const sent: LlmRequest[] = [];
     const llm = notingPrompts({ complete: async (r) => (sent.push(r), answer) }, notes);
     const first: LlmRequest = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Summarise: a parcel is late' }] };

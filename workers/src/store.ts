@@ -1,5 +1,5 @@
 import type { LlmUsageStore } from '@weft/nodes';
-import type { AttemptDetail, AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
+import type { AgentStep, AgentStepKind, AgentStepStatus, AttemptDetail, AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
 
 /** Which attempt row: a node's execution or compensation, optionally one loop item. */
 export interface AttemptKey {
@@ -95,6 +95,19 @@ export interface AttemptHistory {
   readonly failures: number;
 }
 
+/** One step of an agent's transcript as the worker writes it (written again, it replaces the first). */
+export interface AgentStepWrite {
+  readonly runId: string;
+  /** Which conversation: the agent node id, or a path for an agent called as a tool. */
+  readonly agent: string;
+  readonly nodeId: string;
+  readonly turn: number;
+  readonly part: number;
+  readonly kind: AgentStepKind;
+  readonly status: AgentStepStatus;
+  readonly data: unknown;
+}
+
 export interface RunStore extends LlmUsageStore {
   /**
    * Records the start of an attempt, unless an earlier attempt of the same node already
@@ -122,4 +135,13 @@ export interface RunStore extends LlmUsageStore {
   createTriggeredRun(request: TriggeredRunRequest): Promise<TriggeredRun>;
   /** Outputs of a loop's items, in item order (the latest successful attempt of each). */
   loopOutputs(runId: string, nodeId: string, count: number): Promise<unknown[]>;
+  /**
+   * Records a step of an agent's transcript (the same turn and part again replaces it; it ends
+   * when its status is no longer `running` or `waiting`) and appends an `agent` run event.
+   */
+  putAgentStep(step: AgentStepWrite): Promise<void>;
+  /** The steps of one conversation, in order. */
+  agentSteps(runId: string, agent: string): Promise<AgentStep[]>;
+  /** Appends text the model is writing in a turn as an `agent_text` run event (streamed to viewers). */
+  agentText(text: { readonly runId: string; readonly agent: string; readonly nodeId: string; readonly turn: number; readonly delta: string }): Promise<void>;
 }

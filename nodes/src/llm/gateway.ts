@@ -34,7 +34,9 @@ const CLIENTS: Record<LlmProviderConfig['type'], ProviderClient> = { openai: ope
  * connection moves on to the next provider; a refused request (400, 401, …) fails at once.
  * Breakers are shared by every attempt of the process, so a provider that keeps failing is
  * skipped until it has had time to recover. The run's budget is checked before every call, and
- * every call is recorded, failed ones included.
+ * every call is recorded, failed ones included. Conversations with tool calls stay
+ * provider-neutral, so failing over mid-conversation hands the whole transcript to the next
+ * provider in its own wire format.
  */
 export function createLlmGateway(options: LlmGatewayOptions): LlmProviderGateway {
   const providers = LlmProviderList.parse(options.providers);
@@ -97,6 +99,9 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmProviderGateway
               ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
               ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
               ...(request.json ? { json: request.json } : {}),
+              ...(request.tools?.length ? { tools: request.tools } : {}),
+              ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
+              ...(request.onText ? { onText: request.onText } : {}),
               ...(apiKey === undefined ? {} : { apiKey }),
               signal,
               timeoutMs,
@@ -122,7 +127,7 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmProviderGateway
           breaker.success();
           const costUsd = costOf(p, model, answer.inputTokens, answer.outputTokens) || (answer.model ? costOf(p, answer.model, answer.inputTokens, answer.outputTokens) : 0);
           await record(p, model, latencyMs, { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, costUsd });
-          return { text: answer.text, provider: p.name, model, inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, costUsd, latencyMs };
+          return { text: answer.text, toolCalls: answer.toolCalls, finishReason: answer.finishReason, provider: p.name, model, inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, costUsd, latencyMs };
         }
         throw new NodeError('LlmUnavailable', `no LLM provider could answer: ${failures.join('; ')}`, true, { failures });
       },

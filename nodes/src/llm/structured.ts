@@ -52,7 +52,7 @@ export async function completeJson<T>(llm: LlmService, request: LlmRequest & { r
 }
 
 /** Parses an answer as JSON (tolerating a code fence around it) and checks it. */
-function parseAnswer<T>(text: string, check: AnswerCheck<T>): ReturnType<AnswerCheck<T>> {
+export function parseAnswer<T>(text: string, check: AnswerCheck<T>): ReturnType<AnswerCheck<T>> {
   const fenced = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
   let value: unknown;
   try {

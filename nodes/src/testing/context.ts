@@ -1,7 +1,7 @@
 import type { NodeContext } from '../context.js';
 import { NodeError } from '../context.js';
 import type { KnowledgeStore } from '../retrieval/knowledge.js';
-import type { EmbedderSet, LlmService } from '../services.js';
+import type { EmbedderSet, LlmService, McpConnector } from '../services.js';
 
 /** A service a test did not provide: using it fails with a clear error. */
 function absent<T extends object>(what: string): T {
@@ -14,7 +14,8 @@ function absent<T extends object>(what: string): T {
 
 /**
  * A `NodeContext` for unit tests of executors (Weft's and plugins'): quiet logger, the global
- * `fetch`, no secrets. Pass what the executor under test needs.
+ * `fetch`, no secrets, no LLMs, embedders, collections or MCP servers. Pass what the executor
+ * under test needs (`mcp: createMcpConnector({ fetch, commands })` for MCP nodes).
  * @example const out = await execute(testContext({ secrets: { TOKEN: 't' } }), params, input);
  */
 export function testContext(o: Partial<Omit<NodeContext, 'secret'>> & { readonly secrets?: Readonly<Record<string, string>> } = {}): NodeContext {
@@ -40,6 +41,7 @@ export function testContext(o: Partial<Omit<NodeContext, 'secret'>> & { readonly
     llm: absent<LlmService>('LLM providers'),
     embedders: absent<EmbedderSet>('embedders'),
     knowledge: absent<KnowledgeStore>('knowledge collections'),
+    mcp: absent<McpConnector>('MCP servers'),
     audit: async () => undefined,
     note: () => undefined,
     ...rest,

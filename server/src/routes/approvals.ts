@@ -17,6 +17,18 @@ const ApprovalView = z.object({
   description: z.string().nullable().meta({ description: 'As the run rendered it (expressions evaluated)' }),
   waitingSince: z.string().nullable(),
   deadline: z.string().nullable().meta({ description: 'When the node\'s timeout outcome applies' }),
+  call: z
+    .object({
+      key: z.string().meta({ description: 'What a decision names (`call` in the approve and reject bodies)' }),
+      agent: z.string(),
+      turn: z.number(),
+      tool: z.string(),
+      toolNode: z.string(),
+      arguments: z.record(z.string(), z.unknown()),
+      reason: z.string(),
+    })
+    .nullable()
+    .meta({ description: 'For an agent\'s tool call: the call, its arguments and why it needs approval; the transcript shows the conversation so far' }),
 });
 
 /**
@@ -51,6 +63,13 @@ export function approvalRoutes(deps: { db: Db; runs: Pick<RunStarter, 'state'> }
         .where('item', '=', -1)
         .execute();
       const startedAt = new Map(since.map((s) => [`${s.run_id}:${s.node_id}`, s.started_at.toISOString()]));
+      const calls = await db
+        .selectFrom('agent_step')
+        .select(['run_id', 'data', 'started_at'])
+        .where('run_id', 'in', waiting.map((r) => r.id))
+        .where('status', '=', 'waiting')
+        .execute();
+      for (const s of calls) startedAt.set(`${s.run_id}:${String((s.data as { key?: unknown }).key)}`, s.started_at.toISOString());
       const states = await Promise.all(waiting.map((r) => runs.state(r.id).catch(() => null)));
       const items: z.infer<typeof ApprovalView>[] = [];
       waiting.forEach((r, i) => {
@@ -62,8 +81,9 @@ export function approvalRoutes(deps: { db: Db; runs: Pick<RunStarter, 'state'> }
             nodeId: a.nodeId,
             title: a.title,
             description: a.description ?? null,
-            waitingSince: startedAt.get(`${r.id}:${a.nodeId}`) ?? null,
+            waitingSince: startedAt.get(`${r.id}:${a.call ? a.call.key : a.nodeId}`) ?? null,
             deadline: a.deadline ?? null,
+            call: a.call ? { ...a.call } : null,
           });
         }
       });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { listAgentSteps } from '../db/repositories/agent.repository.js';
 import { z } from 'zod';
 import {
   FINAL_RUN_STATUSES,
@@ -39,9 +40,12 @@ const ListQuery = z.object({
 const DecisionBody = z
   .object({
     nodeId: z.string().min(1).max(64).optional().meta({ description: 'The approval node; needed only when several wait' }),
-    comment: z.string().max(5000).optional(),
+    call: z.string().min(1).max(1000).optional().meta({ description: 'An agent\'s tool call waiting for approval (its key, from the approvals list)' }),
+    arguments: z.record(z.string(), z.unknown()).optional().meta({ description: 'When approving a tool call: run it with these arguments instead of the model\'s' }),
+    comment: z.string().max(5000).optional().meta({ description: 'Why; when rejecting a tool call, the agent\'s model reads it' }),
   })
   .strict();
+const TranscriptQuery = z.object({ agent: z.string().min(1).max(1000).optional().meta({ description: 'One conversation: the agent node id, or the path of an agent called as a tool' }) });
 const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
 const RerunBody = z
   .object({
@@ -139,14 +143,14 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
     .post('/:id/approve', describe({ summary: 'Approve a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
-      const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: true }, { id: caller.tokenId, name: caller.name });
-      return c.json({ runId: id, nodeId, approved: true }, 202);
+      const decided = await runs.decide(id, { ...c.req.valid('json'), approved: true }, { id: caller.tokenId, name: caller.name });
+      return c.json({ runId: id, ...decided, approved: true }, 202);
     })
     .post('/:id/reject', describe({ summary: 'Reject a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
-      const { nodeId } = await runs.decide(id, { ...c.req.valid('json'), approved: false }, { id: caller.tokenId, name: caller.name });
-      return c.json({ runId: id, nodeId, approved: false }, 202);
+      const decided = await runs.decide(id, { ...c.req.valid('json'), approved: false }, { id: caller.tokenId, name: caller.name });
+      return c.json({ runId: id, ...decided, approved: false }, 202);
     })
     .post('/:id/rerun', describe({ summary: 'Re-run from a node (or plan it with ?dryRun=1)', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('query', RerunQuery), valid('json', RerunBody), async (c) => {
       const { id } = c.req.valid('param');
@@ -154,6 +158,11 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       const caller = c.get('caller');
       const plan = await runs.rerun(id, { ...c.req.valid('json'), dryRun: dry === '1' || dry === 'true' }, { id: caller.tokenId, name: caller.name });
       return c.json(plan, plan.runId ? 202 : 200);
+    })
+    .get('/:id/transcript', describe({ summary: 'The transcripts of the run\'s agents: task, turns and tool calls, in order', tags: ['runs'] }), valid('param', RunIdParam), valid('query', TranscriptQuery), async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
+      return c.json({ steps: await listAgentSteps(db, id, c.req.valid('query').agent) });
     })
     .get('/:id/state', describe({ summary: 'Query the live state of a run from Temporal', tags: ['runs'] }), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');

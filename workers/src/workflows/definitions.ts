@@ -13,6 +13,22 @@ export interface PendingApproval {
   readonly description?: string;
   /** When the node's timeout outcome applies (ISO 8601). */
   readonly deadline: string;
+  /** For a tool call an agent wants to make: which call, and what it would do. */
+  readonly call?: PendingCall;
+}
+
+/** A tool call waiting for a person: the approver sees the tool, its arguments and why it needs approval. */
+export interface PendingCall {
+  /** The call's key, `<runId>:<agent>:<turn>:<callId>`: what a decision names. */
+  readonly key: string;
+  /** The conversation (the agent node id, or a path for an agent called as a tool). */
+  readonly agent: string;
+  readonly turn: number;
+  /** The tool's name as the model called it, and its node. */
+  readonly tool: string;
+  readonly toolNode: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+  readonly reason: string;
 }
 
 /** Live state of a run, from the `state` query. */
@@ -28,6 +44,10 @@ export interface ApprovalDecision {
   readonly approved: boolean;
   readonly by: string;
   readonly comment?: string;
+  /** For an agent's tool call: its key (`PendingCall.key`). */
+  readonly call?: string;
+  /** For an agent's tool call: the arguments to run it with instead of the model's. */
+  readonly arguments?: Readonly<Record<string, unknown>>;
 }
 
 /** Per-node status of a running graph, and the approvals it waits on. */
@@ -35,6 +55,15 @@ export const stateQuery = defineQuery<LiveRunState>('state');
 
 /** Approves or rejects a waiting approval node. */
 export const approveSignal = defineSignal<[ApprovalDecision]>('approve');
+
+/** What an agent tells its run about a tool call waiting for a person (and when it stops waiting). */
+export type AgentApprovalNotice = { readonly waiting: PendingApproval; readonly workflowId: string } | { readonly done: string };
+
+/** Sent by an agent to its run's workflow, which lists its waiting calls and forwards decisions. */
+export const agentApprovalSignal = defineSignal<[AgentApprovalNotice]>('agentApproval');
+
+/** The workflow type of an agent's loop, a child of the run (or of the agent that called it as a tool). */
+export const RUN_AGENT = 'runAgent';
 
 /** The workflow type name clients start. */
 export const RUN_GRAPH = 'runGraph';

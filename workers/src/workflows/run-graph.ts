@@ -4,7 +4,8 @@ import { inputOfTaken } from '@weft/schemas/graph';
 import type { NodeStatus, RunError, RunStatus } from '@weft/schemas/run';
 import type { NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
 import { Approvals } from './approval.js';
-import { approveSignal, stateQuery } from './definitions.js';
+import { agentApprovalSignal, approveSignal, stateQuery } from './definitions.js';
+import { runAgentNode } from './agent.js';
 import { runLoopNode } from './loop.js';
 import { endings, type HereContext } from './node-context.js';
 import { recording } from './recording.js';
@@ -64,8 +65,9 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
       }
     }
   };
+  // The error port fires only when a node sends out of it by name (an agent at its limit).
   const fired = (result: { ports?: readonly string[]; falseEdges: readonly string[] }) => (e: PlanEdge) =>
-    e.sourcePort !== 'error' && (result.ports ? result.ports.includes(e.sourcePort) : true) && !result.falseEdges.includes(e.id);
+    (result.ports ? result.ports.includes(e.sourcePort) : e.sourcePort !== 'error') && !result.falseEdges.includes(e.id);
 
   const inputOf = (node: PlanNode): unknown => {
     const taken = incoming.get(node.id)!.filter((e) => edgeState.get(e.id) === 'taken');
@@ -97,6 +99,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
     approvals: approvals.pending(),
   }));
   setHandler(approveSignal, (d) => approvals.decide(d));
+  setHandler(agentApprovalSignal, (n) => approvals.notice(n));
 
   /** Runs a node the workflow handles itself; returns what an activity would. */
   const runHere = async (node: PlanNode, request: NodeRequest): Promise<RunNodeResult> => {
@@ -119,6 +122,8 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
         return runSubworkflow(ctx);
       case 'loop':
         return runLoopNode(ctx);
+      case 'agent':
+        return runAgentNode(ctx);
       default:
         await recording.beginNode(request);
         return ctx.fail({ type: 'UnknownNodeType', message: `the engine cannot run node "${node.id}" (mode ${node.mode})`, nodeId: node.id, retryable: false });

@@ -7,6 +7,7 @@ import * as triggers from './2026-11-22T02-00-00-triggers.js';
 import * as versionMessage from './2026-11-22T03-00-00-version-message.js';
 import * as chunkTextIndex from './2026-11-22T04-00-00-chunk-text-index.js';
 import * as attemptDetail from './2026-12-07T00-00-00-attempt-detail.js';
+import * as agentStep from './2026-12-08T00-00-00-agent-step.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T03-00-00-version-message': versionMessage,
   '2026-11-22T04-00-00-chunk-text-index': chunkTextIndex,
   '2026-12-07T00-00-00-attempt-detail': attemptDetail,
+  '2026-12-08T00-00-00-agent-step': agentStep,
 };

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AgentStepKind, AgentStepStatus } from '@weft/schemas';
 
 /** A workflow: a name and a pointer to its newest version. */
 export interface WorkflowTable {
@@ -84,6 +85,23 @@ export interface RunEventTable {
   at: ColumnType<Date, Date | string | undefined, never>;
 }
 export type RunEventRow = Selectable<RunEventTable>;
+
+/** One step of an agent's transcript: its task, a model turn, or a tool call. */
+export interface AgentStepTable {
+  id: Generated<number>;
+  run_id: string;
+  /** Which conversation: the agent node id, or a path for an agent called as a tool. */
+  agent: string;
+  node_id: string;
+  turn: number;
+  part: number;
+  kind: AgentStepKind;
+  status: AgentStepStatus;
+  data: ColumnType<unknown, string, string>;
+  started_at: ColumnType<Date, Date | string | undefined, never>;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+export type AgentStepRow = Selectable<AgentStepTable>;
 
 /** One provider call of an LLM node attempt. */
 export interface LlmCallTable {
@@ -229,6 +247,7 @@ export interface Database {
   node_run: NodeRunTable;
   api_token: ApiTokenTable;
   run_event: RunEventTable;
+  agent_step: AgentStepTable;
   blob: BlobTable;
   audit_event: AuditEventTable;
   llm_call: LlmCallTable;

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { AgentStep } from '@weft/schemas';
+import { json, type Db } from '../database.js';
+import type { AgentStepRow } from '../tables/index.js';
+import { appendEvent } from './run.repository.js';
+
+/** A transcript step as the worker writes it. */
+export interface AgentStepInput {
+  readonly runId: string;
+  readonly agent: string;
+  readonly nodeId: string;
+  readonly turn: number;
+  readonly part: number;
+  readonly kind: AgentStep['kind'];
+  readonly status: AgentStep['status'];
+  readonly data: unknown;
+}
+
+const OPEN: readonly string[] = ['running', 'waiting'];
+
+/**
+ * Records a step of an agent's transcript: the same turn and part again replaces it (a retried
+ * call, a decision on a waiting one), but a step that has ended is never reopened. An `agent`
+ * event tells viewers what changed.
+ */
+export async function putAgentStep(db: Db, s: AgentStepInput): Promise<void> {
+  const ended = !OPEN.includes(s.status);
+  await db.transaction().execute(async (tx) => {
+    const written = await tx
+      .insertInto('agent_step')
+      .values({ run_id: s.runId, agent: s.agent, node_id: s.nodeId, turn: s.turn, part: s.part, kind: s.kind, status: s.status, data: json(s.data), ended_at: ended ? sql<Date>`now()` : null })
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'agent', 'turn', 'part'])
+          .doUpdateSet({ status: s.status, data: json(s.data), node_id: s.nodeId, kind: s.kind, ended_at: ended ? sql<Date>`now()` : null })
+          .where('agent_step.ended_at', 'is', null),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    if (!written) return;
+    const tool = s.kind === 'call' ? (s.data as { tool?: unknown; name?: unknown }) : undefined;
+    await appendEvent(tx, {
+      runId: s.runId,
+      type: 'agent',
+      nodeId: s.nodeId,
+      data: { agent: s.agent, turn: s.turn, part: s.part, kind: s.kind, status: s.status, ...(tool ? { tool: tool.tool, name: tool.name } : {}) },
+    });
+  });
+}
+
+/** The steps of one conversation (or of every conversation of the run), in order. */
+export async function listAgentSteps(db: Db, runId: string, agent?: string): Promise<AgentStep[]> {
+  let q = db.selectFrom('agent_step').selectAll().where('run_id', '=', runId);
+  if (agent !== undefined) q = q.where('agent', '=', agent);
+  const rows = await q.orderBy('agent').orderBy('turn').orderBy('part').execute();
+  return rows.map(toStep);
+}
+
+function toStep(r: AgentStepRow): AgentStep {
+  return {
+    agent: r.agent,
+    nodeId: r.node_id,
+    turn: r.turn,
+    part: r.part,
+    kind: r.kind,
+    status: r.status,
+    data: r.data as AgentStep['data'],
+    startedAt: r.started_at.toISOString(),
+    endedAt: r.ended_at ? r.ended_at.toISOString() : null,
+  };
+}

@@ -1,0 +1,58 @@
+import { executeChild, isCancellation } from '@temporalio/workflow';
+import type { RunNodeResult } from '../activities.js';
+import type { AgentSettings } from '../agent-activities.js';
+import { RUN_AGENT } from './definitions.js';
+import type { HereContext } from './node-context.js';
+import { recording } from './recording.js';
+import { toRunError } from './run-error.js';
+import type { runAgent } from './run-agent.js';
+
+/**
+ * An agent node: resolves its params and runs its loop as a `runAgent` child workflow (its own
+ * history, continued as new past a bound). At a limit it fails, or sends the outcome out of its
+ * `error` port when `onLimit` is `route`.
+ */
+export async function runAgentNode(ctx: HereContext): Promise<RunNodeResult> {
+  const { node, runId, request } = ctx;
+  const begun = await recording.beginNode(request);
+  try {
+    const result = await executeChild<typeof runAgent>(RUN_AGENT, {
+      workflowId: `${runId}-${node.id}-agent`,
+      args: [
+        {
+          runId,
+          workflowId: ctx.plan.workflowId,
+          node,
+          agent: node.id,
+          settings: agentSettings(begun.params),
+          context: { input: request.input, upstream: request.upstream, runInput: ctx.input, ...(ctx.runRequest ? { runRequest: ctx.runRequest } : {}) },
+          root: runId,
+        },
+      ],
+    });
+    if (result.limit) return ctx.end({ output: { ...result.output, error: result.limit }, ports: ['error'] });
+    return ctx.end({ output: result.output });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return ctx.fail(toRunError(node.id, err));
+  }
+}
+
+/** An agent's resolved params as the loop reads them (checked by the node's schema when they were resolved). */
+export function agentSettings(p: Readonly<Record<string, unknown>>): AgentSettings {
+  const opt = <T>(k: string, v: T | undefined) => (v === undefined ? {} : { [k]: v });
+  return {
+    instructions: typeof p['instructions'] === 'string' ? p['instructions'] : '',
+    task: String(p['task'] ?? ''),
+    ...opt('model', p['model'] as string | undefined),
+    ...opt('providers', p['providers'] as string[] | undefined),
+    ...opt('temperature', p['temperature'] as number | undefined),
+    ...opt('maxTokens', p['maxTokens'] as number | undefined),
+    ...opt('timeoutMs', p['timeoutMs'] as number | undefined),
+    maxTurns: Number(p['maxTurns'] ?? 10),
+    ...opt('budget', p['budget'] as AgentSettings['budget']),
+    toolConcurrency: Number(p['toolConcurrency'] ?? 4),
+    ...opt('outputSchema', p['outputSchema'] as AgentSettings['outputSchema']),
+    onLimit: p['onLimit'] === 'route' ? 'route' : 'fail',
+  };
+}
