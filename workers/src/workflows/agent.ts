@@ -16,8 +16,9 @@ export async function runAgentNode(ctx: HereContext): Promise<RunNodeResult> {
   const { node, runId, request } = ctx;
   const begun = await recording.beginNode(request);
   try {
+    const self = `${runId}-${node.id}-agent`;
     const result = await executeChild<typeof runAgent>(RUN_AGENT, {
-      workflowId: `${runId}-${node.id}-agent`,
+      workflowId: self,
       args: [
         {
           runId,
@@ -27,6 +28,7 @@ export async function runAgentNode(ctx: HereContext): Promise<RunNodeResult> {
           settings: agentSettings(begun.params),
           context: { input: request.input, upstream: request.upstream, runInput: ctx.input, ...(ctx.runRequest ? { runRequest: ctx.runRequest } : {}) },
           root: runId,
+          self,
         },
       ],
     });

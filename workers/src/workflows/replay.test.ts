@@ -16,7 +16,7 @@ describe('replaying saved run histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(7);
     // Each workflow type the worker hosts has a history of its own.
     const types = files.map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[] }).events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name);
-    expect(new Set(types)).toEqual(new Set(['runGraph', 'runLoop', 'scheduledRun']));
+    expect(new Set(types)).toEqual(new Set(['runAgent', 'runGraph', 'runLoop', 'scheduledRun']));
   });
 
   it.each(files)('%s replays without a determinism error', async (file) => {

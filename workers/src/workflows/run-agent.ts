@@ -31,6 +31,8 @@ export interface AgentInput {
   readonly context: ToolContext;
   /** The run's workflow id: waiting tool calls are announced there. */
   readonly root: string;
+  /** This loop's own workflow id (from the input, so that replays under another id stay the same). */
+  readonly self: string;
   readonly progress?: AgentProgress;
 }
 
@@ -199,8 +201,8 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
       if (tool.node.mode === 'agent') {
         const resolved = await steps.agentResolve({ runId, workflowId: input.workflowId, node: tool.node, context, arguments: args });
         const nested = await executeChild(runAgent, {
-          workflowId: `${workflowInfo().workflowId}-${turn}-${part}`,
-          args: [{ runId, workflowId: input.workflowId, node: tool.node, agent: `${agent}/${turn}.${part}`, settings: agentSettings(resolved), context, root: input.root }],
+          workflowId: `${input.self}-${turn}-${part}`,
+          args: [{ runId, workflowId: input.workflowId, node: tool.node, agent: `${agent}/${turn}.${part}`, settings: agentSettings(resolved), context, root: input.root, self: `${input.self}-${turn}-${part}` }],
         });
         await record(nested.limit ? { ok: false, error: nested.limit } : { ok: true, output: nested.output.answer });
       } else if (tool.node.mode === 'subworkflow') {
@@ -223,7 +225,7 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
     const root = getExternalWorkflowHandle(input.root);
     waiting.add(key);
     await root.signal(agentApprovalSignal, {
-      workflowId: workflowInfo().workflowId,
+      workflowId: input.self,
       waiting: {
         nodeId: node.id,
         title: `${call.name}: approve this call?`,
