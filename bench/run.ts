@@ -13,6 +13,7 @@ const SUITE: Record<string, () => Promise<{ default: Benchmark }>> = {
   validation: () => import('./validation.js'),
   api: () => import('./api.js'),
   engine: () => import('./engine.js'),
+  agent: () => import('./agent.js'),
   throughput: () => import('./throughput.js'),
   retrieval: () => import('./retrieval.js'),
   editor: () => import('./editor.js'),

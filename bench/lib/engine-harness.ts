@@ -32,6 +32,8 @@ export interface HarnessOptions {
   readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
   /** SQLite pragmas of the dev server's file; Weft's by default, `{}` for SQLite's defaults. */
   readonly sqlitePragmas?: Readonly<Record<string, string>>;
+  /** More configuration for Weft's worker (e.g. `WEFT_LLM_PROVIDERS`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Harness {
@@ -66,7 +68,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     const temporal: TemporalConnections = await connectTemporal(dev.address, 'default', { worker: true });
     cleanup.push(() => temporal.close());
 
-    const config = loadConfig({ WEFT_LOG_LEVEL: 'warn', WEFT_SECRET_KEY: randomBytes(32).toString('base64') });
+    const config = loadConfig({ WEFT_LOG_LEVEL: 'warn', WEFT_SECRET_KEY: randomBytes(32).toString('base64'), ...o.env });
     const executors: NodeExecutor[] = [...builtinExecutors, fibNode];
     const definitions: NodeDefinition[] = [...new NodeRegistry().all(), fibNode.definition];
     const types: NodeTypes = { registry: new NodeRegistry(definitions), executors };

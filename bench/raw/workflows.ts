@@ -3,7 +3,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { RawActivities } from './activities.js';
 
-const { fib } = proxyActivities<RawActivities>({ startToCloseTimeout: '1m' });
+const { fib, chat, double } = proxyActivities<RawActivities>({ startToCloseTimeout: '1m' });
 const local = proxyLocalActivities<RawActivities>({ startToCloseTimeout: '1m' });
 
 /** `count` activities one after another, each computing fib(n). */
@@ -17,4 +17,22 @@ export async function rawSequential(count: number, n: number, useLocal = false):
 export async function rawFanout(count: number, n: number): Promise<number> {
   const all = await Promise.all(Array.from({ length: count }, () => fib(n)));
   return all.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * A hand-written durable agent: each model turn one activity, each tool call one activity, the
+ * conversation kept in the workflow. Nothing is recorded outside Temporal.
+ */
+export async function rawAgent(url: string, task: string, maxTurns: number): Promise<string> {
+  const messages: unknown[] = [{ role: 'user', content: task }];
+  for (let turn = 0; turn < maxTurns; turn++) {
+    const answer = await chat(url, messages);
+    if (answer.toolCalls.length === 0) return answer.content;
+    messages.push({ role: 'assistant', content: answer.content, tool_calls: answer.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) });
+    for (const c of answer.toolCalls) {
+      const result = await double(Number((JSON.parse(c.arguments) as { n: number }).n));
+      messages.push({ role: 'tool', tool_call_id: c.id, content: JSON.stringify(result) });
+    }
+  }
+  return 'max turns';
 }
