@@ -40,3 +40,49 @@ describe('compiling light nodes', () => {
     expect(Object.values(local({ localActivities: false })).some(Boolean)).toBe(false);
   });
 });
+
+describe('compiling an agent and its tools', () => {
+  const agentDoc = Workflow.parse({
+    schemaVersion: 1,
+    name: 'agent',
+    nodes: [
+      { id: 'start', type: 'control.trigger' },
+      { id: 'agent', type: 'strategy.agent', params: { task: 'help' } },
+      {
+        id: 'refund',
+        type: 'execution.http',
+        label: 'Refund an order',
+        params: { method: 'POST', url: 'https://shop.example/refund/{{ $tool.order }}' },
+        tool: { arguments: [{ name: 'order', description: 'Order id' }, { name: 'amount', type: 'number', required: false }], approval: { require: 'when', when: 'amount > 100' } },
+      },
+      { id: 'out', type: 'control.output' },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'agent' },
+      { id: 't1', source: 'refund', target: 'agent', targetPort: 'tools' },
+      { id: 'e2', source: 'agent', target: 'out' },
+    ],
+  });
+
+  it('takes tool nodes and their edges out of the flow and hands them to the agent with a schema of their arguments', () => {
+    const plan = compilePlan(agentDoc, version, registry);
+    expect(plan.nodes.map((n) => n.id)).toEqual(['start', 'agent', 'out']);
+    expect(plan.edges.map((e) => e.id)).toEqual(['e1', 'e2']);
+    const agent = plan.nodes.find((n) => n.id === 'agent')!;
+    expect(agent.mode).toBe('agent');
+    expect(agent.tools).toEqual([
+      {
+        node: expect.objectContaining({ id: 'refund', type: 'execution.http', sideEffects: true }),
+        name: 'refund',
+        description: 'Refund an order',
+        parameters: {
+          type: 'object',
+          properties: { order: { type: 'string', description: 'Order id' }, amount: { type: 'number' } },
+          required: ['order'],
+          additionalProperties: false,
+        },
+        approval: { require: 'when', when: 'amount > 100', timeout: '24h' },
+      },
+    ]);
+  });
+});

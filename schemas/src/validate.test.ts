@@ -16,6 +16,8 @@ const catalog = new Map<string, NodeTypeSpec>([
     },
   ],
   ['control.output', { params: z.object({ value: z.unknown().optional() }).strict(), inputs: ['in'], outputs: [] }],
+  ['strategy.agent', { params: z.object({ task: z.string() }).strict(), inputs: ['in', 'tools'], outputs: ['out', 'error'], mode: 'agent', output: z.object({ answer: z.unknown() }) }],
+  ['control.wait', { params: z.object({}).strict(), inputs: ['in'], outputs: ['out'], mode: 'wait' }],
 ]);
 
 function doc(over: Record<string, unknown> = {}) {
@@ -343,6 +345,72 @@ const arbitraryDocument = fc.record({
     { maxLength: 10 },
   ),
 }, { requiredKeys: ['schemaVersion', 'name', 'nodes'] });
+
+describe('tools wired to an agent', () => {
+  const agentDoc = (over: { nodes?: unknown[]; edges?: unknown[] } = {}) => ({
+    schemaVersion: 1,
+    name: 'w',
+    nodes: [
+      { id: 'start', type: 'control.trigger' },
+      { id: 'agent', type: 'strategy.agent', params: { task: '{{ $input.q }}' } },
+      { id: 'lookup', type: 'execution.http', params: { url: 'https://example.org/{{ $tool.sku }}?q={{ $nodes.start.output.q }}' }, tool: { arguments: [{ name: 'sku' }] } },
+      { id: 'out', type: 'control.output', params: { value: '{{ $nodes.agent.output.answer }}' } },
+      ...(over.nodes ?? []),
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'agent' },
+      { id: 't1', source: 'lookup', target: 'agent', targetPort: 'tools' },
+      { id: 'e2', source: 'agent', target: 'out' },
+      ...(over.edges ?? []),
+    ],
+  });
+
+  it('accepts a tool that reads its arguments as $tool and what is upstream of its agent', () => {
+    expect(validateWorkflow(agentDoc(), catalog).problems).toEqual([]);
+  });
+
+  it('refuses $tool outside a tool, and arguments the tool does not declare', () => {
+    const bad = agentDoc({ nodes: [{ id: 'stray', type: 'analysis.transform', params: { expression: '$tool.sku' } }], edges: [{ id: 'e3', source: 'agent', target: 'stray' }] });
+    (bad.nodes[2] as { params: { url: string } }).params.url = 'https://example.org/{{ $tool.id }}';
+    expect(validateWorkflow(bad, catalog).problems).toEqual([
+      expect.objectContaining({ code: 'unknown_tool_argument', path: '$.nodes[2].params.url', message: expect.stringContaining('declares no argument "id" (arguments: sku)') }),
+      expect.objectContaining({ code: 'tool_outside_tool', path: '$.nodes[4].params.expression' }),
+    ]);
+  });
+
+  it('refuses a tool with other connections, a tool of two agents, and nodes that cannot be tools', () => {
+    const bad = agentDoc({
+      nodes: [
+        { id: 'agent2', type: 'strategy.agent', params: { task: 'x' } },
+        { id: 'nap', type: 'control.wait' },
+      ],
+      edges: [
+        { id: 'e3', source: 'lookup', target: 'out' },
+        { id: 't2', source: 'lookup', target: 'agent2', targetPort: 'tools' },
+        { id: 'e4', source: 'start', target: 'agent2' },
+        { id: 't3', source: 'nap', target: 'agent2', targetPort: 'tools' },
+      ],
+    });
+    expect(validateWorkflow(bad, catalog).problems.filter((p) => p.code === 'tool_connection').map((p) => [p.path, p.message])).toEqual([
+      ['$.edges[3]', 'node "lookup" is a tool of "agent": it runs only when the agent calls it, so it can have no other connections'],
+      ['$.edges[4]', 'node "lookup" is already a tool of "agent": a node can be the tool of one agent only'],
+      ['$.nodes[5]', '"nap" cannot be a tool: a wait works on the flow, not on a call'],
+    ]);
+  });
+
+  it('checks the approval rule of a tool', () => {
+    const bad = agentDoc();
+    (bad.nodes[2] as { tool: Record<string, unknown> }).tool['approval'] = { require: 'when', when: 'amount >' };
+    expect(validateWorkflow(bad, catalog).problems).toEqual([expect.objectContaining({ code: 'expression_syntax', path: '$.nodes[2].tool.approval.when' })]);
+  });
+
+  it('refuses reading a tool\'s output from the flow, and does not call tools unreachable', () => {
+    const bad = agentDoc();
+    (bad.nodes[3] as { params: { value: string } }).params.value = '{{ $nodes.lookup.output }}';
+    expect(validateWorkflow(bad, catalog).problems).toEqual([expect.objectContaining({ code: 'bad_reference', message: expect.stringContaining('a tool of "agent": its results go to the agent only') })]);
+    expect(validateWorkflow(agentDoc(), catalog).problems.filter((p) => p.code === 'unreachable')).toEqual([]);
+  });
+});
 
 describe('validateWorkflow on generated input', () => {
   it('never throws and always gives the same answer for the same input', () => {

@@ -183,6 +183,8 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
     for (const end of [e.source, e.target]) {
       const agent = toolOf.get(end);
       if (agent === undefined || (e.source === end && e.target === agent && e.targetPort === TOOLS_PORT)) continue;
+      // An agent called as a tool has tools of its own, wired to its tools port.
+      if (e.target === end && e.targetPort === TOOLS_PORT && toolOf.get(e.source) === end) continue;
       const message = e.targetPort === TOOLS_PORT && e.source === end
         ? `node "${end}" is already a tool of "${agent}": a node can be the tool of one agent only`
         : `node "${end}" is a tool of "${agent}": it runs only when the agent calls it, so it can have no other connections`;
@@ -190,7 +192,9 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
     }
   });
   for (const [id] of toolOf) {
-    if (specs.get(id)?.trigger) add({ severity: 'error', code: 'tool_connection', path: jsonPath(['nodes', nodeIndex.get(id)!]), message: `a trigger cannot be a tool: "${id}" starts runs`, nodeId: id });
+    const spec = specs.get(id);
+    const why = spec?.trigger ? 'it starts runs' : spec?.mode === 'loop' || spec?.mode === 'wait' ? `a ${spec.mode} works on the flow, not on a call` : undefined;
+    if (why) add({ severity: 'error', code: 'tool_connection', path: jsonPath(['nodes', nodeIndex.get(id)!]), message: `"${id}" cannot be a tool: ${why}`, nodeId: id });
   }
   // What a tool reads is resolved when the agent calls it: as seen from the agent.
   const flowEdges = validEdges.filter((e) => toolOf.get(e.source) !== e.target);
@@ -286,6 +290,12 @@ function validate(input: unknown, catalog: NodeCatalog, upgrades: UpgradeRegistr
         }
       }
     });
+  });
+
+  doc.nodes.forEach((n, i) => {
+    const when = n.tool?.approval?.when;
+    const error = when === undefined ? undefined : analyseExpression(when).error;
+    if (error) add({ severity: 'error', code: 'expression_syntax', path: jsonPath(['nodes', i, 'tool', 'approval', 'when']), message: `approval rule "${when}" does not parse: ${error.message}`, nodeId: n.id });
   });
 
   const errors = problems.some((p) => p.severity === 'error');
