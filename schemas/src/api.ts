@@ -72,6 +72,8 @@ export interface NodeRunView {
   readonly reused?: boolean;
   /** Provider calls of an LLM node, oldest first, over all its attempts. */
   readonly llm?: readonly LlmCallView[];
+  /** For a tool of an agent: how many times the agent called it (its status is that of the latest call; the transcript has each). */
+  readonly toolCalls?: number;
   /** What the node got on its input edges (its latest attempt); null when it did not run. */
   readonly input?: unknown;
   /** The prompt the node sent to an LLM, rendered (latest attempt). */

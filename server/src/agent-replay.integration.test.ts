@@ -59,6 +59,8 @@ describe.each(BACKENDS)('agent histories on %s', (backend) => {
     expect(run.status).toBe('completed');
     expect(run.output).toBe('took 120 steps');
     expect((run.nodes.find((n) => n.id === 'agent')?.output as { turns: number }).turns).toBe(121);
+    // The tool shows as called, not as skipped.
+    expect(run.nodes.find((n) => n.id === 'step')).toMatchObject({ status: 'succeeded', toolCalls: 120 });
     // The child's first history ends in continue-as-new; the latest one finishes the loop.
     const chain = await stack.temporal.client.workflow.list({ query: `WorkflowId = "${runId}-agent-agent"` });
     let runs = 0;

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { listAgentSteps } from '../db/repositories/agent.repository.js';
 import { z } from 'zod';
 import {
   FINAL_RUN_STATUSES,
+  type AgentStepStatus,
   isBlobRef,
   type AttemptDetail,
   type NodeRunView,
@@ -19,6 +19,7 @@ import {
 } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
+import { listAgentSteps, listToolCalls } from '../db/repositories/agent.repository.js';
 import { findRun, getBlob, listEvents, listNodeRuns, listRuns } from '../db/repositories/run.repository.js';
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
 import { listLlmCalls } from '../db/repositories/llm.repository.js';
@@ -110,8 +111,9 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
             error: k.error,
             at: k.at.toISOString(),
           }));
+      const toolCalls = await listToolCalls(db, id);
       const nodes = await Promise.all(
-        nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null).map(async (n) => {
+        nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null, toolCalls).map(async (n) => {
           const llm = llmOf(n.id);
           return { ...n, input: await resolveInput(n.input), output: await resolve(n.output), ...(llm.length ? { llm } : {}) };
         }),
@@ -212,7 +214,13 @@ export function runTotals(calls: readonly Pick<LlmCallRow, 'input_tokens' | 'out
 }
 
 /** One line per node of the run's version, from its recorded attempts and compensations. */
-export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[], runStatus: RunStatus, runError: RunError | null = null): NodeRunView[] {
+export function nodeViews(
+  doc: Workflow | undefined,
+  rows: readonly NodeRunRow[],
+  runStatus: RunStatus,
+  runError: RunError | null = null,
+  toolCalls: ReadonlyMap<string, { readonly count: number; readonly last: AgentStepStatus }> = new Map(),
+): NodeRunView[] {
   const byNode = new Map<string, { execute: NodeRunRow[]; compensate: NodeRunRow[] }>();
   for (const r of rows) {
     let entry = byNode.get(r.node_id);
@@ -222,6 +230,12 @@ export function nodeViews(doc: Workflow | undefined, rows: readonly NodeRunRow[]
   const runEnded = FINAL_RUN_STATUSES.includes(runStatus);
   const nodes = doc?.nodes ?? [...byNode.keys()].map((id) => ({ id, type: byNode.get(id)!.execute[0]?.node_type ?? '' }));
   return nodes.map((n) => {
+    const calls = toolCalls.get(n.id);
+    if (calls && !byNode.has(n.id)) {
+      // A tool of an agent: it ran once per call, recorded in the transcript.
+      const status: NodeStatus = calls.last === 'succeeded' ? 'succeeded' : calls.last === 'running' || calls.last === 'waiting' ? (runEnded ? 'failed' : calls.last) : 'failed';
+      return { id: n.id, type: n.type, status, attempts: 0, toolCalls: calls.count, input: null, output: null, error: null, startedAt: null, finishedAt: null };
+    }
     const tries = byNode.get(n.id)?.execute ?? [];
     const undo = byNode.get(n.id)?.compensate ?? [];
     const last = tries[tries.length - 1];

@@ -69,3 +69,18 @@ function toStep(r: AgentStepRow): AgentStep {
     endedAt: r.ended_at ? r.ended_at.toISOString() : null,
   };
 }
+
+/** For each tool node of a run's agents: how many calls it had and the status of the latest. */
+export async function listToolCalls(db: Db, runId: string): Promise<Map<string, { count: number; last: AgentStep['status'] }>> {
+  const rows = await db
+    .selectFrom('agent_step')
+    .select(['status', sql<string>`data->>'tool'`.as('tool')])
+    .where('run_id', '=', runId)
+    .where('kind', '=', 'call')
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
+  const out = new Map<string, { count: number; last: AgentStep['status'] }>();
+  for (const r of rows) if (r.tool) out.set(r.tool, { count: (out.get(r.tool)?.count ?? 0) + 1, last: r.status });
+  return out;
+}
