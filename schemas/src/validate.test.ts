@@ -369,6 +369,22 @@ describe('tools wired to an agent', () => {
     expect(validateWorkflow(agentDoc(), catalog).problems).toEqual([]);
   });
 
+  it('accepts an agent called as a tool with tools of its own, and nothing else wired to it', () => {
+    const nested = agentDoc({
+      nodes: [
+        { id: 'specialist', type: 'strategy.agent', params: { task: '{{ $tool.question }}' }, tool: { arguments: [{ name: 'question' }] } },
+        { id: 'invoice', type: 'execution.http', params: { url: 'https://example.org/{{ $tool.number }}' }, tool: { arguments: [{ name: 'number' }] } },
+      ],
+      edges: [
+        { id: 't2', source: 'specialist', target: 'agent', targetPort: 'tools' },
+        { id: 't3', source: 'invoice', target: 'specialist', targetPort: 'tools' },
+      ],
+    });
+    expect(validateWorkflow(nested, catalog).problems).toEqual([]);
+    nested.edges.push({ id: 'e3', source: 'start', target: 'specialist' });
+    expect(validateWorkflow(nested, catalog).problems.map((p) => [p.code, p.path])).toEqual([['tool_connection', '$.edges[5]']]);
+  });
+
   it('refuses $tool outside a tool, and arguments the tool does not declare', () => {
     const bad = agentDoc({ nodes: [{ id: 'stray', type: 'analysis.transform', params: { expression: '$tool.sku' } }], edges: [{ id: 'e3', source: 'agent', target: 'stray' }] });
     (bad.nodes[2] as { params: { url: string } }).params.url = 'https://example.org/{{ $tool.id }}';

@@ -38,7 +38,9 @@ export class Approvals {
   decide(d: ApprovalDecision): void {
     if (d.call !== undefined) {
       const target = this.#calls.get(d.call);
-      if (target) void getExternalWorkflowHandle(target.workflowId).signal(approveSignal, d);
+      // The agent may have stopped waiting (timed out) and ended meanwhile: the decision then counts for nothing, and a
+      // rejected signal left unhandled would fail every workflow task of the run.
+      if (target) getExternalWorkflowHandle(target.workflowId).signal(approveSignal, d).catch(() => undefined);
       return;
     }
     const id = d.nodeId ?? (this.#pending.size === 1 && this.#calls.size === 0 ? [...this.#pending.keys()][0] : undefined);

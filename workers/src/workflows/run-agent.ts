@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   executeChild,
@@ -174,10 +175,28 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
             : `every call of ${call.name} needs approval`
           : await steps.agentApproval({ runId, workflowId: input.workflowId, tool: tool.node, name: call.name, rule, arguments: args, context: input.context });
       if (reason !== undefined) {
-        const decision = await awaitDecision(tool, key, turn, part, call, reason, data);
-        approval = decision.approval;
+        // An approval node asks with its own title and text (rendered with the call's arguments) and keeps its own time limit.
+        let ask: Ask | undefined;
         if (asks) {
-          const answer = { approved: approval.status !== 'rejected' && approval.status !== 'timed_out', by: approval.by ?? null, comment: approval.comment ?? null, timedOut: approval.status === 'timed_out' };
+          try {
+            ask = askOf(await steps.agentResolve({ runId, workflowId: input.workflowId, node: tool.node, context: input.context, arguments: args }));
+          } catch (err) {
+            if (isCancellation(err)) throw err;
+            await steps.agentStep({ ...base, status: 'failed', data: { ...data, error: toRunError(tool.node.id, err) } });
+            return;
+          }
+        }
+        const decision = await awaitDecision(tool, key, turn, part, call, reason, data, ask);
+        approval = decision.approval;
+        if (ask) {
+          const timedOut = approval.status === 'timed_out';
+          if (timedOut && ask.onTimeout === 'fail') {
+            const error: RunError = { type: 'ApprovalTimeout', message: `nobody decided within ${ask.timeout}`, nodeId: tool.node.id, retryable: false };
+            await steps.agentStep({ ...base, status: 'failed', data: { ...data, approval, error } });
+            return;
+          }
+          const approved = timedOut ? ask.onTimeout === 'approve' : approval.status !== 'rejected';
+          const answer = { approved, by: approval.by ?? null, comment: approval.comment ?? null, timedOut };
           await steps.agentStep({ ...base, status: 'succeeded', data: { ...data, approval, output: answer } });
           return;
         }
@@ -218,24 +237,38 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
     }
   }
 
-  /** Records the call as waiting, tells the run, and waits for a person (or the tool's time limit). */
-  async function awaitDecision(tool: PlanTool, key: string, turn: number, part: number, call: AgentToolCall, reason: string, data: AgentCallData): Promise<{ approval: AgentCallApproval }> {
-    const timeoutMs = durationToMs(tool.approval?.timeout ?? '24h') ?? DEFAULT_APPROVAL_MS;
-    await steps.agentStep({ runId, agent, nodeId: node.id, turn, part, kind: 'call', status: 'waiting', data: { ...data, approval: { status: 'waiting', reason } } });
+  /**
+   * Records the call as waiting, tells the run, and waits for a person (or the tool's time limit).
+   * Cancelled meanwhile, the call ends failed, so the transcript shows nothing still waiting.
+   */
+  async function awaitDecision(tool: PlanTool, key: string, turn: number, part: number, call: AgentToolCall, reason: string, data: AgentCallData, ask?: Ask): Promise<{ approval: AgentCallApproval }> {
+    const timeoutMs = ask?.timeoutMs ?? durationToMs(tool.approval?.timeout ?? '24h') ?? DEFAULT_APPROVAL_MS;
+    const step = { runId, agent, nodeId: node.id, turn, part, kind: 'call' as const };
+    await steps.agentStep({ ...step, status: 'waiting', data: { ...data, approval: { status: 'waiting', reason } } });
     const root = getExternalWorkflowHandle(input.root);
     waiting.add(key);
-    await root.signal(agentApprovalSignal, {
-      workflowId: input.self,
-      waiting: {
-        nodeId: node.id,
-        title: `${call.name}: approve this call?`,
-        description: reason,
-        deadline: new Date(Date.now() + timeoutMs).toISOString(),
-        call: { key, agent, turn, tool: call.name, toolNode: tool.node.id, arguments: call.arguments, reason },
-      },
-    });
-    const decided = await condition(() => decisions.has(key), timeoutMs);
-    waiting.delete(key);
+    let decided: boolean;
+    try {
+      await root.signal(agentApprovalSignal, {
+        workflowId: input.self,
+        waiting: {
+          nodeId: node.id,
+          title: ask?.title ?? `${call.name}: approve this call?`,
+          description: ask?.description ?? reason,
+          deadline: new Date(Date.now() + timeoutMs).toISOString(),
+          call: { key, agent, turn, tool: call.name, toolNode: tool.node.id, arguments: call.arguments, reason },
+        },
+      });
+      decided = await condition(() => decisions.has(key), timeoutMs);
+    } catch (err) {
+      if (isCancellation(err)) {
+        const error: RunError = { type: 'Cancelled', message: `the run was cancelled while the call waited for a person (${reason})`, nodeId: tool.node.id, retryable: false };
+        await CancellationScope.nonCancellable(() => steps.agentStep({ ...step, status: 'failed', data: { ...data, error } }));
+      }
+      throw err;
+    } finally {
+      waiting.delete(key);
+    }
     await root.signal(agentApprovalSignal, { done: key });
     const d = decisions.get(key);
     const at = new Date().toISOString();
@@ -244,6 +277,28 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
     if (!d.approved) return { approval: { status: 'rejected', reason, ...who } };
     return { approval: d.arguments ? { status: 'edited', reason, ...who, arguments: d.arguments } : { status: 'approved', reason, ...who } };
   }
+}
+
+/** How an approval node wired as a tool asks: its params, resolved with the call's arguments. */
+interface Ask {
+  readonly title: string;
+  readonly description?: string;
+  readonly timeout: string;
+  readonly timeoutMs: number;
+  readonly onTimeout: 'reject' | 'approve' | 'fail';
+}
+
+/** An approval node's resolved params as a tool call's question (checked by the node's schema when they were resolved). */
+function askOf(p: Readonly<Record<string, unknown>>): Ask {
+  const timeout = typeof p['timeout'] === 'string' ? p['timeout'] : '24h';
+  const onTimeout = p['onTimeout'] === 'approve' || p['onTimeout'] === 'fail' ? p['onTimeout'] : 'reject';
+  return {
+    title: typeof p['title'] === 'string' ? p['title'] : 'Approval needed',
+    ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}),
+    timeout,
+    timeoutMs: durationToMs(timeout) ?? DEFAULT_APPROVAL_MS,
+    onTimeout,
+  };
 }
 
 /** A tool node's activity, with the node's own timeouts and retries. */
