@@ -53,6 +53,9 @@ export interface TurnResult {
 /** How a tool call ended, as the model will be told. */
 export type CallResult = { readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly error: RunError };
 
+/** How a tool call ended, as the workflow hears it: the output stays in the transcript, out of Temporal history. */
+export type CallOutcome = { readonly ok: true } | { readonly ok: false; readonly error: RunError };
+
 /** What the agent activities borrow from the node activities. */
 export interface NodeRuntime {
   readonly deps: NodeActivityDeps;
@@ -238,10 +241,10 @@ export function createAgentActivities(rt: NodeRuntime) {
       readonly remote?: string;
       readonly context: ToolContext;
       readonly approval?: AgentCallApproval;
-    }): Promise<CallResult> {
+    }): Promise<CallOutcome> {
       const activity = Context.current();
       const prior = await stepAt(req.runId, req.agent, req.turn, req.part);
-      if (prior && prior.status !== 'running' && prior.status !== 'waiting') return callResult(prior);
+      if (prior && prior.status !== 'running' && prior.status !== 'waiting') return outcome(prior);
       const key = `${req.runId}:${req.agent}:${req.turn}:${req.call.id}`;
       const data = { callId: req.call.id, name: req.call.name, tool: req.tool.id, arguments: req.arguments, key, ...(req.approval ? { approval: req.approval } : {}) } satisfies AgentCallData;
       const base = { runId: req.runId, agent: req.agent, nodeId: req.nodeId, turn: req.turn, part: req.part, kind: 'call' as const };
@@ -262,7 +265,7 @@ export function createAgentActivities(rt: NodeRuntime) {
         const ctx = rt.contextFor(activity, request, scope, key, read, rt.newNotes(), { name: req.remote ?? req.call.name, arguments: req.arguments });
         const result = await executor.execute(ctx, params, scope.input);
         const output = rt.scrub((result !== null && typeof result === 'object' && 'ports' in result && 'output' in result ? (result as { output: unknown }).output : result) ?? null, read);
-        return callResult(await end({ status: 'succeeded', data: { ...data, output } }));
+        return outcome(await end({ status: 'succeeded', data: { ...data, output } }));
       } catch (e) {
         const error = rt.recordedError(e, req.tool.id, read);
         const willRetry = error.retryable !== false && activity.info.attempt < req.tool.retry.maximumAttempts && !req.tool.retry.nonRetryableErrorTypes.includes(error.type);
@@ -270,7 +273,7 @@ export function createAgentActivities(rt: NodeRuntime) {
           await store.putAgentStep({ ...base, status: 'running', data: { ...data, error } });
           throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: false });
         }
-        return callResult(await end({ status: 'failed', data: { ...data, error } }));
+        return outcome(await end({ status: 'failed', data: { ...data, error } }));
       } finally {
         stopBeating();
       }
@@ -319,8 +322,8 @@ function turnResult(d: AgentTurnData, settings: AgentSettings): TurnResult {
   return { text: d.text, toolCalls: d.toolCalls, inputTokens: d.inputTokens, outputTokens: d.outputTokens, costUsd: d.costUsd, finishReason: d.finishReason, ...final };
 }
 
-function callResult(step: { readonly status: AgentStep['status']; readonly data: unknown }): CallResult {
+function outcome(step: { readonly status: AgentStep['status']; readonly data: unknown }): CallOutcome {
   const d = step.data as AgentCallData;
-  if (step.status === 'succeeded') return { ok: true, output: d.output ?? null };
+  if (step.status === 'succeeded') return { ok: true };
   return { ok: false, error: d.error ?? { type: step.status === 'rejected' ? 'Rejected' : 'Error', message: step.status === 'rejected' ? 'a person rejected the call' : 'the call failed' } };
 }

@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -85,6 +86,7 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
     startToCloseTimeout: node.startToCloseTimeout,
     heartbeatTimeout: node.heartbeatTimeout,
     retry: { ...node.retry, maximumAttempts: temporalAttempts(node.retry.maximumAttempts), nonRetryableErrorTypes: [...node.retry.nonRetryableErrorTypes] },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const decisions = new Map<string, ApprovalDecision>();
   const waiting = new Set<string>();
@@ -307,6 +309,8 @@ function toolActivity(tool: PlanNode): Pick<NodeActivities, 'agentCall'> {
     startToCloseTimeout: tool.startToCloseTimeout,
     heartbeatTimeout: tool.heartbeatTimeout,
     retry: { ...tool.retry, maximumAttempts: temporalAttempts(tool.retry.maximumAttempts), nonRetryableErrorTypes: [...tool.retry.nonRetryableErrorTypes] },
+    // On cancel, wait for the call to end: the transcript then says what it did.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 }
 
