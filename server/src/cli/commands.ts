@@ -1,20 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FINAL_RUN_STATUSES, jsonPath, validateWorkflow, type RunEvent, type RunSummary, type RunView, type WorkflowSummary } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, jsonPath, validateWorkflow, type AgentStep, type RunEvent, type RunSummary, type RunView, type WorkflowSummary } from '@weft/schemas';
 import { loadConfig } from '../config.js';
+import type { LiveRunState } from '@weft/workers/definitions';
 import type { RerunPlan } from '../runs.js';
 import { loadNodeTypes } from '../services.js';
+import { agentLines } from './agent-lines.js';
 import { ApiClient, ApiFailure, DEFAULT_URL, UsageError } from './client.js';
-import { apiMocks, checkRun, WorkflowTestFile } from './workflow-tests.js';
+import { startPrivateWeft, type PrivateWeft } from './private-weft.js';
+import { apiMocks, checkCalls, checkRun, fileProblems, needsPrivateWeft, WorkflowTestFile, type TestCase } from './workflow-tests.js';
 
 /** Help lines of the client commands, for `weft help`. */
 export const CLIENT_HELP = `API client (finds Weft at WEFT_URL, else the running \`weft start\`, else ${DEFAULT_URL}; token in WEFT_TOKEN):
   validate <file>               check a workflow file locally, every problem with its JSON path (no server needed)
   push <file>                   store a workflow: a new version of the one with the same name, else a new workflow
   run <workflow> [--input <file>|-] [--follow]
-                                start a run (workflow id or name); --follow prints each node's progress and the
-                                result, exit 0 when the run completes
+                                start a run (workflow id or name); --follow prints each node's progress, each
+                                agent's turns and tool calls, and the result, exit 0 when the run completes
   runs list [--workflow <w>] [--status <s>] [--limit <n>]
   runs show <runId>             a run and its nodes
   runs logs <runId>             a run's event log (follows a run that has not ended)
@@ -24,7 +27,9 @@ export const CLIENT_HELP = `API client (finds Weft at WEFT_URL, else the running
   rerun <runId> --from <node> [--dry-run]
   export <workflow> [--out <file>]
   import <file>
-  test <file> [--timeout <s>]   run workflow tests: cases with input, mocked nodes and expected results
+  test <file>… [--timeout <s>]  run workflow tests: cases with input, mocked nodes, recorded LLM answers,
+                                approval decisions and expected results (files with recorded answers run
+                                on a private Weft this command starts and stops)
 `;
 
 type Out = (line: string) => void;
@@ -173,27 +178,39 @@ async function run(args: string[]): Promise<number> {
 
 const ms = (from: string, to: string) => `${Math.max(0, Date.parse(to) - Date.parse(from))} ms`;
 
-/** Prints each node event of the run as it happens, then the run's status and output. */
+/** Prints each node event and each agent step of the run as it happens, then the run's status and output. */
 async function follow(api: ApiClient, runId: string): Promise<RunView> {
   const started = new Map<string, string>();
   const width = 16;
+  const nodeLine = (e: RunEvent): string | undefined => {
+    if (!e.nodeId) return undefined;
+    const key = `${e.nodeId}#${e.attempt ?? 0}`;
+    if (e.type === 'started' || e.type === 'waiting' || e.type === 'compensating') started.set(key, e.at);
+    if (e.type === 'started') return undefined; // the line comes when the attempt ends, with its duration
+    const since = started.get(key);
+    const reused = (e.data as { reused?: boolean } | null)?.reused;
+    const error = (e.data as { error?: { message?: string } } | null)?.error?.message;
+    const parts = [`  ${e.nodeId.padEnd(width)}`, e.type.padEnd(12), reused ? 'mocked/reused' : `attempt ${e.attempt ?? '-'}`];
+    if (since && e.type !== 'waiting') parts.push(ms(since, e.at));
+    if (error) parts.push(`— ${error}`);
+    return parts.join('  ');
+  };
+  // Agent lines need the step's details from the transcript: events are handled one after another, so lines keep their order.
+  let printing = Promise.resolve();
   await api.events(
     runId,
     (e) => {
-      if (!e.nodeId) return;
-      const key = `${e.nodeId}#${e.attempt ?? 0}`;
-      if (e.type === 'started' || e.type === 'waiting' || e.type === 'compensating') started.set(key, e.at);
-      if (e.type === 'started') return; // the line comes when the attempt ends, with its duration
-      const since = started.get(key);
-      const reused = (e.data as { reused?: boolean } | null)?.reused;
-      const error = (e.data as { error?: { message?: string } } | null)?.error?.message;
-      const parts = [`  ${e.nodeId.padEnd(width)}`, e.type.padEnd(12), reused ? 'mocked/reused' : `attempt ${e.attempt ?? '-'}`];
-      if (since && e.type !== 'waiting') parts.push(ms(since, e.at));
-      if (error) parts.push(`— ${error}`);
-      out(parts.join('  '));
+      printing = printing
+        .then(async () => {
+          if (e.type === 'agent_text') return;
+          const lines = e.type === 'agent' ? await agentLines(api, runId, e) : [nodeLine(e)];
+          for (const l of lines) if (l !== undefined) out(l);
+        })
+        .catch(() => undefined);
     },
     async () => FINAL_RUN_STATUSES.includes((await api.request<RunView>('GET', `/api/runs/${runId}`)).status),
   );
+  await printing;
   const view = await api.request<RunView>('GET', `/api/runs/${runId}`);
   out(`run ${runId} ${view.status}${view.startedAt && view.finishedAt ? ` in ${ms(view.startedAt, view.finishedAt)}` : ''}`);
   if (view.error) out(`error: ${view.error.nodeId ? `node ${view.error.nodeId}: ` : ''}${view.error.message}`);
@@ -321,6 +338,60 @@ async function importWorkflow(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Waits for a case's run to end, deciding each approval it waits on as the case says (a tool
+ * call by its tool's name, an approval node by its id). A case that expects `waiting` ends when
+ * the run waits on something the case does not decide; the run is then cancelled.
+ */
+async function settleRun(api: ApiClient, runId: string, c: TestCase, timeoutMs: number): Promise<{ view: RunView; steps: AgentStep[]; problems: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  const decided = new Set<string>();
+  const used = new Set<string>();
+  const problems: string[] = [];
+  const transcript = async () => (c.expect.calls ? (await api.request<{ steps: AgentStep[] }>('GET', `/api/runs/${runId}/transcript`)).steps : []);
+  const cancel = async () => {
+    await api.request('POST', `/api/runs/${runId}/cancel`).catch(() => undefined);
+    await waitForRun(api, runId, timeoutMs);
+  };
+  for (;;) {
+    const view = await api.request<RunView>('GET', `/api/runs/${runId}`);
+    if (FINAL_RUN_STATUSES.includes(view.status)) {
+      const unused = Object.keys(c.approvals ?? {}).filter((name) => !used.has(name));
+      problems.push(...unused.map((name) => `approvals.${name}: nothing named ${name} waited for approval`));
+      return { view, steps: await transcript(), problems };
+    }
+    if (view.status === 'waiting') {
+      const { approvals } = await api.request<LiveRunState>('GET', `/api/runs/${runId}/state`);
+      const open = approvals.filter((a) => !decided.has(a.call?.key ?? a.nodeId));
+      const undecided = open.filter((a) => !c.approvals?.[a.call?.tool ?? a.nodeId]);
+      for (const a of open.filter((x) => !undecided.includes(x))) {
+        const name = a.call?.tool ?? a.nodeId;
+        const d = c.approvals![name]!;
+        const body = { ...(a.call ? { call: a.call.key } : { nodeId: a.nodeId }), ...(d.comment ? { comment: d.comment } : {}), ...(d.arguments ? { arguments: d.arguments } : {}) };
+        await api.request('POST', `/api/runs/${runId}/${d.decision}`, body);
+        decided.add(a.call?.key ?? a.nodeId);
+        used.add(name);
+      }
+      if (open.length > 0 && undecided.length === open.length) {
+        if (c.expect.status === 'waiting') {
+          // What the run looks like while it waits is what the case checks.
+          const steps = await transcript();
+          await cancel();
+          return { view, steps, problems };
+        }
+        for (const a of undecided) {
+          const what = a.call ? `${a.call.tool} ${JSON.stringify(a.call.arguments)} (${a.call.reason})` : `node ${a.nodeId}`;
+          problems.push(`waits for approval of ${what}, and the case's approvals decide nothing for ${a.call?.tool ?? a.nodeId}`);
+        }
+        await cancel();
+        return { view: await api.request<RunView>('GET', `/api/runs/${runId}`), steps: await transcript(), problems };
+      }
+    }
+    if (Date.now() > deadline) throw new ApiFailure(0, 'timeout', `run ${runId} is still ${view.status} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function waitForRun(api: ApiClient, runId: string, timeoutMs: number): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -331,37 +402,69 @@ async function waitForRun(api: ApiClient, runId: string, timeoutMs: number): Pro
   }
 }
 
-async function test(args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, strict: true, options: { timeout: { type: 'string' } } });
-  const file = one(positionals, 'test <file> [--timeout <seconds>]');
-  const timeoutMs = (values.timeout === undefined ? 60 : Number(values.timeout)) * 1000;
-  if (!(timeoutMs > 0)) throw new UsageError('--timeout must be a number of seconds');
+/** A test file, read and checked against its workflow before anything runs. */
+function readTestFile(file: string): { spec: WorkflowTestFile; workflow: unknown } {
   const parsed = WorkflowTestFile.safeParse(readJson(file));
   if (!parsed.success) {
     throw new ApiFailure(0, 'invalid_test_file', `${file} is not a workflow test file`, parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })));
   }
-  const spec = parsed.data;
-  const workflowFile = resolve(dirname(file), spec.workflow);
-  const api = client();
-  // Tests run again and again: an unchanged workflow is not stored as yet another version.
-  const saved = await pushDocument(api, readJson(workflowFile), { unlessSame: true });
-  out(`${spec.workflow}: ${saved.id} version ${saved.version}`);
+  const workflow = readJson(resolve(dirname(file), parsed.data.workflow));
+  const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+  const ids = Array.isArray(nodes) ? nodes.map((n) => String((n as { id?: unknown }).id)) : [];
+  const problems = fileProblems(parsed.data, ids);
+  if (problems.length) throw new ApiFailure(0, 'invalid_test_file', `${file} does not fit ${parsed.data.workflow}`, problems);
+  return { spec: parsed.data, workflow };
+}
+
+async function test(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, strict: true, options: { timeout: { type: 'string' } } });
+  if (positionals.length === 0) throw new UsageError('usage: weft test <file>… [--timeout <seconds>]');
+  const timeoutMs = (values.timeout === undefined ? 60 : Number(values.timeout)) * 1000;
+  if (!(timeoutMs > 0)) throw new UsageError('--timeout must be a number of seconds');
+  // Every file is checked first: a mistake in the last one stops the run before the first case.
+  const files = positionals.map(readTestFile);
+  let shared: ApiClient | undefined;
+  let offline: PrivateWeft | undefined;
   let failed = 0;
-  for (const c of spec.cases) {
-    const mocks = apiMocks(c);
-    const started = Date.now();
-    const { runId } = await api.request<{ runId: string }>('POST', `/api/workflows/${saved.id}/runs`, { input: c.input, ...(mocks ? { mocks } : {}) });
-    const view = await waitForRun(api, runId, timeoutMs);
-    const problems = checkRun(c, view);
-    const took = `${Date.now() - started} ms`;
-    if (problems.length === 0) out(`PASS  ${c.name}  (${took})`);
-    else {
-      failed++;
-      out(`FAIL  ${c.name}  (${took}, ${runId})`);
-      for (const p of problems) out(`      ${p}`);
+  let total = 0;
+  try {
+    for (const { spec, workflow } of files) {
+      let api: ApiClient;
+      let recorded: PrivateWeft | undefined;
+      if (needsPrivateWeft(spec)) {
+        if (!offline) {
+          out('starting a private Weft for recorded answers (Temporal dev server and database in memory)…');
+          offline = await startPrivateWeft();
+        }
+        recorded = offline;
+        api = offline.api;
+        await offline.prepare(spec);
+      } else api = shared ??= client();
+      // Tests run again and again: an unchanged workflow is not stored as yet another version.
+      const saved = await pushDocument(api, workflow, { unlessSame: true });
+      out(`${spec.workflow}: ${saved.id} version ${saved.version}`);
+      for (const c of spec.cases) {
+        total++;
+        const mocks = apiMocks(c);
+        const started = Date.now();
+        recorded?.play(c.llm ?? {});
+        const { runId } = await api.request<{ runId: string }>('POST', `/api/workflows/${saved.id}/runs`, { input: c.input, ...(mocks ? { mocks } : {}) });
+        recorded?.play(c.llm ?? {}, runId);
+        const { view, steps, problems } = await settleRun(api, runId, c, timeoutMs);
+        problems.push(...checkRun(c, view));
+        if (c.expect.calls) problems.push(...checkCalls(c.expect.calls, steps));
+        const took = `${Date.now() - started} ms`;
+        if (problems.length === 0) out(`PASS  ${c.name}  (${took})`);
+        else {
+          failed++;
+          out(`FAIL  ${c.name}  (${took}, ${runId})`);
+          for (const p of problems) out(`      ${p}`);
+        }
+      }
     }
+  } finally {
+    await offline?.stop();
   }
-  const passed = spec.cases.length - failed;
-  out(`${passed} passed, ${failed} failed, ${spec.cases.length} total`);
+  out(`${total - failed} passed, ${failed} failed, ${total} total`);
   return failed === 0 ? 0 : 1;
 }

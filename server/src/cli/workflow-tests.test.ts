@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunView } from '@weft/schemas';
-import { apiMocks, checkRun, describeDifferences, differences, WorkflowTestFile } from './workflow-tests.js';
+import type { AgentStep, RunView } from '@weft/schemas';
+import { apiMocks, checkCalls, checkRun, describeDifferences, differences, fileProblems, needsPrivateWeft, WorkflowTestFile } from './workflow-tests.js';
 
 const run = (over: Partial<RunView>): RunView => ({
   id: 'run_1',
@@ -51,5 +51,65 @@ describe('checkRun', () => {
   it('passes a run that meets every expectation', () => {
     const c = WorkflowTestFile.parse({ workflow: 'a.json', cases: [{ name: 'x', expect: { output: { n: [1] } } }] }).cases[0]!;
     expect(checkRun(c, run({ output: { n: [1] } }))).toEqual([]);
+  });
+});
+
+describe('recorded answers, approvals and fixtures in test files', () => {
+  const parse = (c: Record<string, unknown>, file: Record<string, unknown> = {}) => WorkflowTestFile.parse({ workflow: 'a.json', ...file, cases: [{ name: 'x', ...c }] });
+
+  it('reads a bare string as a text answer and a bare word as a decision', () => {
+    const spec = parse({ llm: { agent: [{ toolCalls: [{ name: 'lookup', arguments: { sku: 'A1' } }] }, 'done'] }, approvals: { refund: 'approve', manager: { decision: 'reject', comment: 'no' } } });
+    const c = spec.cases[0]!;
+    expect(c.llm).toEqual({ agent: [{ toolCalls: [{ name: 'lookup', arguments: { sku: 'A1' } }] }, { text: 'done' }] });
+    expect(c.approvals).toEqual({ refund: { decision: 'approve' }, manager: { decision: 'reject', comment: 'no' } });
+  });
+
+  it('refuses changed arguments on a rejection, and an HTTP answer without an absolute URL', () => {
+    expect(WorkflowTestFile.safeParse({ workflow: 'a.json', cases: [{ name: 'x', approvals: { refund: { decision: 'reject', arguments: { amount: 1 } } } }] }).success).toBe(false);
+    expect(WorkflowTestFile.safeParse({ workflow: 'a.json', http: [{ url: '/relative' }], cases: [{ name: 'x' }] }).success).toBe(false);
+  });
+
+  it('runs a file on a private Weft only when it records answers or brings fixtures', () => {
+    expect(needsPrivateWeft(parse({}))).toBe(false);
+    expect(needsPrivateWeft(parse({ approvals: { refund: 'approve' }, expect: { calls: [] } }))).toBe(false);
+    expect(needsPrivateWeft(parse({ llm: { agent: ['hi'] } }))).toBe(true);
+    expect(needsPrivateWeft(parse({}, { http: [{ url: 'https://example.com/a' }] }))).toBe(true);
+    expect(needsPrivateWeft(parse({}, { secrets: { API_KEY: 'k' } }))).toBe(true);
+  });
+
+  it('names recorded answers for nodes the workflow lacks by their JSON path', () => {
+    expect(fileProblems(parse({ llm: { agent: ['hi'], ghost: ['boo'] } }), ['start', 'agent'])).toEqual([{ path: '$.cases[0].llm.ghost', message: 'the workflow has no node "ghost"' }]);
+  });
+});
+
+describe('checkCalls', () => {
+  const step = (agent: string, turn: number, part: number, status: AgentStep['status'], data: Record<string, unknown>): AgentStep => ({
+    agent,
+    nodeId: 'agent',
+    turn,
+    part,
+    kind: 'call',
+    status,
+    data: { callId: `c${part}`, tool: data['name'], key: 'k', arguments: {}, ...data } as never,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: null,
+  });
+  const steps: AgentStep[] = [
+    { agent: 'agent', nodeId: 'agent', turn: 1, part: 0, kind: 'turn', status: 'succeeded', data: { text: '', toolCalls: [] } as never, startedAt: '', endedAt: null },
+    step('agent', 1, 1, 'succeeded', { name: 'lookup', arguments: { sku: 'A1' } }),
+    step('agent', 2, 1, 'rejected', { name: 'refund', arguments: { amount: 250 }, approval: { status: 'rejected', reason: 'r' } }),
+  ];
+
+  it('compares only the fields a case gives, in transcript order', () => {
+    expect(checkCalls([{ tool: 'lookup' }, { tool: 'refund', status: 'rejected', approval: 'rejected' }], steps)).toEqual([]);
+    expect(checkCalls([{ tool: 'lookup', approval: null, arguments: { sku: 'A1' } }, { agent: 'agent', tool: 'refund' }], steps)).toEqual([]);
+  });
+
+  it('names each differing field by its path, or the calls made when their number differs', () => {
+    expect(checkCalls([{ tool: 'lookup', status: 'failed' }, { tool: 'refund', approval: 'approved' }], steps)).toEqual([
+      '$.calls[0].status: expected "failed", got "succeeded"',
+      '$.calls[1].approval: expected "approved", got "rejected"',
+    ]);
+    expect(checkCalls([{ tool: 'lookup' }], steps)).toEqual(['calls: expected 1, got 2 (agent: lookup succeeded, agent: refund rejected)']);
   });
 });
