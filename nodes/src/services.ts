@@ -4,7 +4,7 @@
  * worker wires implementations in, so plugins see the same services as the built-ins.
  */
 
-import type { LlmCallFigures } from '@weft/schemas';
+import type { AgentToolCall, LlmCallFigures } from '@weft/schemas';
 
 /** A tool the model may call. */
 export interface ToolSpec {
@@ -15,12 +15,7 @@ export interface ToolSpec {
 }
 
 /** A call the model asked for. `arguments` is the parsed object; when the model sent arguments that are not a JSON object, `arguments` is `{}` and `invalidArguments` holds the raw text. */
-export interface ToolCall {
-  readonly id: string;
-  readonly name: string;
-  readonly arguments: Readonly<Record<string, unknown>>;
-  readonly invalidArguments?: string;
-}
+export type ToolCall = AgentToolCall;
 
 /**
  * One message of a chat exchange, provider-neutral (nothing in it belongs to one wire format, so

@@ -1,3 +1,5 @@
+import type { LlmCallFigures } from './api.js';
+
 /**
  * Run and node statuses shared by the API, the worker and the editor. Plain constants (no zod)
  * so the Temporal workflow bundle may import them.
@@ -123,15 +125,9 @@ export interface AgentTaskData {
 }
 
 /** One model turn: what it wrote and the calls it asked for, with the figures of the call. */
-export interface AgentTurnData {
+export interface AgentTurnData extends LlmCallFigures {
   readonly text: string;
   readonly toolCalls: readonly AgentToolCall[];
-  readonly provider: string;
-  readonly model: string;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly costUsd: number;
-  readonly latencyMs: number;
   readonly finishReason: string;
 }
 
@@ -159,6 +155,12 @@ export interface AgentCallData {
   readonly approval?: AgentCallApproval;
   /** The idempotency key the tool ran with: `<runId>:<agentNodeId>:<turn>:<callId>`. */
   readonly key: string;
+}
+
+/** One step of an agent's transcript as the worker writes it (written again, it replaces the first). */
+export interface AgentStepWrite extends Pick<AgentStep, 'agent' | 'nodeId' | 'turn' | 'part' | 'kind' | 'status'> {
+  readonly runId: string;
+  readonly data: unknown;
 }
 
 /** One step of an agent's transcript, as the API returns it. */

@@ -1,5 +1,7 @@
 import type { LlmUsageStore } from '@weft/nodes';
-import type { AgentStep, AgentStepKind, AgentStepStatus, AttemptDetail, AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
+
+export type { AgentStepWrite } from '@weft/schemas';
+import type { AgentStep, AgentStepWrite, AttemptDetail, AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
 
 /** Which attempt row: a node's execution or compensation, optionally one loop item. */
 export interface AttemptKey {
@@ -93,19 +95,6 @@ export interface AttemptHistory {
   readonly prior?: PriorSuccess;
   /** Earlier attempts that failed with an error (lost attempts not counted). */
   readonly failures: number;
-}
-
-/** One step of an agent's transcript as the worker writes it (written again, it replaces the first). */
-export interface AgentStepWrite {
-  readonly runId: string;
-  /** Which conversation: the agent node id, or a path for an agent called as a tool. */
-  readonly agent: string;
-  readonly nodeId: string;
-  readonly turn: number;
-  readonly part: number;
-  readonly kind: AgentStepKind;
-  readonly status: AgentStepStatus;
-  readonly data: unknown;
 }
 
 export interface RunStore extends LlmUsageStore {

@@ -1,20 +1,8 @@
 import { sql } from 'kysely';
-import type { AgentStep } from '@weft/schemas';
+import type { AgentStep, AgentStepWrite } from '@weft/schemas';
 import { json, type Db } from '../database.js';
 import type { AgentStepRow } from '../tables/index.js';
 import { appendEvent } from './run.repository.js';
-
-/** A transcript step as the worker writes it. */
-export interface AgentStepInput {
-  readonly runId: string;
-  readonly agent: string;
-  readonly nodeId: string;
-  readonly turn: number;
-  readonly part: number;
-  readonly kind: AgentStep['kind'];
-  readonly status: AgentStep['status'];
-  readonly data: unknown;
-}
 
 const OPEN: readonly string[] = ['running', 'waiting'];
 
@@ -23,7 +11,7 @@ const OPEN: readonly string[] = ['running', 'waiting'];
  * call, a decision on a waiting one), but a step that has ended is never reopened. An `agent`
  * event tells viewers what changed.
  */
-export async function putAgentStep(db: Db, s: AgentStepInput): Promise<void> {
+export async function putAgentStep(db: Db, s: AgentStepWrite): Promise<void> {
   const ended = !OPEN.includes(s.status);
   await db.transaction().execute(async (tx) => {
     const written = await tx
