@@ -14,7 +14,7 @@ import { scaffoldPlugin } from './scaffold.js';
 import { formatSecretKey, SecretDecryptError } from './secrets/crypto.js';
 import { configuredSecretKey, withSecretKey } from './secrets/key.js';
 import { planRotation, rotateSecrets } from './secrets/rotate.js';
-import { configuredEmbedders, loadNodeTypes } from './services.js';
+import { configuredEmbedders, configuredMcp, loadNodeTypes } from './services.js';
 import { buildWorker, EDITOR_DIR, listen, openConfiguredDatabase, quietTemporalLogs, runningInstance, startEmbedded } from './runtime.js';
 import { connectTemporal } from './temporal/connect.js';
 
@@ -125,6 +125,7 @@ async function server(config: Config): Promise<number> {
     rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE,
     secretKey: configuredSecretKey(config),
     embedders: configuredEmbedders(config),
+    mcp: configuredMcp(config),
   });
   const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
   process.stdout.write(`${http.url}\n`);

@@ -19,7 +19,7 @@ import { log } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { workflowHash } from './routes/workflows.js';
 import { createRunStarter } from './runs.js';
-import { activityDeps, configuredEmbedders, loadNodeTypes, type NodeTypes } from './services.js';
+import { activityDeps, configuredEmbedders, configuredMcp, loadNodeTypes, type NodeTypes } from './services.js';
 import { configuredSecretKey, withSecretKey } from './secrets/key.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
 import { findTemporalCli, freePort, NO_TEMPORAL_CLI, startDevServer, type DevServer } from './temporal/dev-server.js';
@@ -209,7 +209,7 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
 
     const controlKey = randomBytes(32).toString('hex');
     const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES });
-    const app = createApp({ db: database.db, registry, runs, controlKey, temporal: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, metrics, rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
+    const app = createApp({ db: database.db, registry, runs, controlKey, temporal: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, metrics, rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), mcp: configuredMcp(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
     cleanup.push(() => http.close(config.WEFT_SHUTDOWN_GRACE_MS));
