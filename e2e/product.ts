@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FakeLlm } from '@weft/nodes/testing/fake-llm';
+import { FakeLlm, type FakeLlmReply, type FakeLlmRequest } from '@weft/nodes/testing/fake-llm';
 import { CHROMIUM } from './playwright.config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +28,35 @@ export const FAKE_LLM = {
 } as const;
 
 /**
+ * What the stand-in LLM does for an agent whose task starts with `OFFSITE.task` (agent.spec.ts):
+ * turn 1 writes `OFFSITE.thinking` slowly (a word every 150 ms, so a viewer sees it grow) and
+ * calls `weather` and `headcount`; turn 2 calls `book_venue` for `OFFSITE.guests` people; turn 3
+ * answers with `OFFSITE.answer(guests)`, reading the guests from the booking's result (so an
+ * approver's edit shows in the answer). Other prompts are not affected.
+ */
+export const OFFSITE = {
+  task: 'Plan the team offsite',
+  venue: 'Casa do Mar',
+  guests: 15,
+  thinking: Array.from({ length: 4 }, (_, i) => `Step ${i + 1} of the plan: check what the team needs, compare the options we have, and write down what we learn before we decide.`).join(' '),
+  answer: (guests: number) => `Booked Casa do Mar for ${guests} people. Expect sunshine in Lisbon.`,
+} as const;
+
+/** The reply to one turn of the offsite agent, or undefined for any other request. */
+function offsiteReply(req: FakeLlmRequest): FakeLlmReply | undefined {
+  if (!req.messages.some((m) => m.role === 'user' && m.content.startsWith(OFFSITE.task))) return undefined;
+  const turn = req.messages.filter((m) => m.role === 'assistant').length + 1;
+  const usage = { input: 120 * turn, output: 40 };
+  if (turn === 1) {
+    return { text: OFFSITE.thinking, toolCalls: [{ name: 'weather', arguments: { city: 'Lisbon' } }, { name: 'headcount', arguments: { team: 'platform' } }], chunkDelayMs: 150, usage };
+  }
+  if (turn === 2) return { text: 'Sunny and warm, and the whole team is coming. Booking the venue.', toolCalls: [{ name: 'book_venue', arguments: { venue: OFFSITE.venue, guests: OFFSITE.guests } }], chunkDelayMs: 30, usage };
+  const booked = [...req.messages].reverse().find((m): m is Extract<FakeLlmRequest['messages'][number], { role: 'tool' }> => m.role === 'tool');
+  const guests = /"guests":\s*"?(\d+)/.exec(booked?.content ?? '');
+  return { text: guests && !booked?.isError ? OFFSITE.answer(Number(guests[1])) : `I could not book the venue: ${booked?.content ?? 'no answer'}`, chunkDelayMs: 30, usage };
+}
+
+/**
  * Starts the whole product exactly as `npm start` does (Temporal dev server, PGlite, worker,
  * API, built editor) in a fresh data folder, with the stand-in LLM provider, creates an admin
  * token with the `weft` command, and hands URL and token to the specs. Returns the teardown.
@@ -37,7 +66,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
   if (!existsSync(cli) || !existsSync(join(root, 'editor', 'dist', 'index.html'))) throw new Error('build first: npm run build');
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
   const llm = await new FakeLlm().start();
-  llm.script((req) => ({ text: `Noted: ${req.prompt}`, usage: FAKE_LLM.usage }));
+  llm.script((req) => offsiteReply(req) ?? { text: `Noted: ${req.prompt}`, usage: FAKE_LLM.usage });
   const providers = [{ name: FAKE_LLM.name, type: 'openai', baseUrl: `${llm.url}/v1`, model: FAKE_LLM.model, pricing: { [FAKE_LLM.model]: FAKE_LLM.pricing } }];
   const env: NodeJS.ProcessEnv = {
     ...PRODUCT_ENV,

@@ -40,3 +40,22 @@ export async function typeInto(page: Page, inspector: Locator, path: string, tex
   // A suggestion list left open is closed the way a person closes it.
   if (await page.locator('.suggest-widget.visible').count()) await page.keyboard.press('Escape');
 }
+
+/** Drags a node type from the palette onto the canvas, at a point of the pane. */
+export async function dropType(page: Page, title: string, at: { x: number; y: number }): Promise<void> {
+  const pane = page.locator('.canvas .react-flow__pane');
+  await page.getByRole('complementary', { name: 'Node palette' }).getByText(title, { exact: true }).dragTo(pane, { targetPosition: at });
+}
+
+/** Draws a connection from one handle to another with the mouse, and waits for its edge. */
+export async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
+  const edges = page.locator('.react-flow__edge');
+  const before = await edges.count();
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(edges).toHaveCount(before + 1);
+}

@@ -39,15 +39,22 @@ export async function listApprovals(options?: CallOptions): Promise<PendingAppro
   return items;
 }
 
-/** A decision on an approval node. */
+/** A decision on an approval node, or on an agent's tool call (`call`, its key). */
 export interface Decision {
   readonly approved: boolean;
   readonly nodeId: string;
+  /** The tool call decided on. */
+  readonly call?: string;
+  /** Approving a tool call: run it with these arguments instead of the model's. */
+  readonly arguments?: Record<string, unknown>;
+  /** Why; rejecting a tool call, the agent's model reads it. */
   readonly comment?: string;
 }
 /** `POST /api/runs/:id/approve` or `/reject`. */
 export async function decideApproval(runId: string, d: Decision, options?: CallOptions): Promise<void> {
-  const json = { nodeId: d.nodeId, ...(d.comment ? { comment: d.comment } : {}) };
+  const json = d.call !== undefined
+    ? { call: d.call, ...(d.approved && d.arguments ? { arguments: d.arguments } : {}), ...(d.comment ? { comment: d.comment } : {}) }
+    : { nodeId: d.nodeId, ...(d.comment ? { comment: d.comment } : {}) };
   const route = api.api.runs[':id'];
   if (d.approved) await call((o) => route.approve.$post({ param: { id: runId }, json }, o), options);
   else await call((o) => route.reject.$post({ param: { id: runId }, json }, o), options);

@@ -3,6 +3,8 @@ import type { NodeStatus } from '@weft/schemas';
 import { NODE_STATUSES } from '@weft/schemas/run';
 import { ReactFlow, ReactFlowProvider, type NodeTypes } from '@xyflow/react';
 import { useLayoutEffect } from 'react';
+import type { StepSignal } from '../runs/agent-transcript';
+import { resetAgentStore, useAgentStore } from '../store/agent-store';
 import { useRunStore } from '../store/run-store';
 import type { NodeDisplayStatus } from '../store/node-statuses';
 import NodeCard from './NodeCard';
@@ -18,16 +20,23 @@ const http: StepData = {
   kind: 'execution',
   inputs: ['in'],
   outputs: ['out', 'error'],
+  toolOf: null,
 };
 
 interface CardArgs {
   readonly status: NodeDisplayStatus;
   readonly data: StepData;
+  /** What the agents of the run on screen reported (an agent card says what it does; a tool card lights up). */
+  readonly signals?: readonly StepSignal[];
 }
 
-function CardOnCanvas({ status, data }: CardArgs) {
+function CardOnCanvas({ status, data, signals }: CardArgs) {
   // The card reads its status from the run store, as on the workflow page; a control change re-runs this.
   useLayoutEffect(() => showStatus(status), [status]);
+  useLayoutEffect(() => {
+    useAgentStore.setState({ runId: 'run_story', signals: Object.fromEntries((signals ?? []).map((s) => [`${s.agent}|${s.turn}|${s.part}`, s])) });
+    return resetAgentStore;
+  }, [signals]);
   const nodes: StepNode[] = [{ id: 'fetch', type: 'step', position: { x: 40, y: 40 }, data }];
   return (
     <ReactFlowProvider>
@@ -67,10 +76,37 @@ export const Compensated: Story = { args: { status: 'compensated' } };
 
 /** A trigger: no input handle, the usual single output unnamed. */
 export const Trigger: Story = {
-  args: { status: 'succeeded', data: { type: 'control.trigger', label: 'trigger', typeTitle: 'Trigger', kind: 'control', inputs: [], outputs: ['out'] } },
+  args: { status: 'succeeded', data: { type: 'control.trigger', label: 'trigger', typeTitle: 'Trigger', kind: 'control', inputs: [], outputs: ['out'], toolOf: null } },
 };
 
 /** A type the editor does not know: shown by its id, in the neutral colour. */
 export const UnknownType: Story = {
-  args: { data: { type: 'acme.custom', label: 'Custom step with a rather long label that gets cut', typeTitle: 'acme.custom', kind: null, inputs: ['in'], outputs: ['out'] } },
+  args: { data: { type: 'acme.custom', label: 'Custom step with a rather long label that gets cut', typeTitle: 'acme.custom', kind: null, inputs: ['in'], outputs: ['out'], toolOf: null } },
+};
+
+const agentCard: StepData = { type: 'strategy.agent', label: 'Offsite planner', typeTitle: 'Agent', kind: 'strategy', inputs: ['in', 'tools'], outputs: ['out', 'error'], toolOf: null };
+const signal = (turn: number, part: number, kind: StepSignal['kind'], status: StepSignal['status'], name?: string): StepSignal => ({
+  agent: 'fetch',
+  nodeId: 'fetch',
+  turn,
+  part,
+  kind,
+  status,
+  ...(name ? { tool: name, name } : {}),
+  seq: turn * 10 + part,
+});
+
+/** An agent: its tools handle at the bottom, and what it is doing in the run on screen. */
+export const AgentCallingATool: Story = {
+  args: { status: 'running', data: agentCard, signals: [signal(1, 0, 'turn', 'succeeded'), signal(2, 0, 'turn', 'succeeded'), signal(2, 1, 'call', 'running', 'lookup')] },
+};
+
+/** An agent waiting for a person to approve one of its calls. */
+export const AgentWaitingForApproval: Story = {
+  args: { status: 'running', data: agentCard, signals: [signal(1, 0, 'turn', 'succeeded'), signal(1, 1, 'call', 'waiting', 'book_venue')] },
+};
+
+/** A tool of an agent: the badge, the dashed border, its output on top; lit while the agent calls it. */
+export const ToolBeingCalled: Story = {
+  args: { status: 'running', data: { ...http, label: 'Book venue', toolOf: 'planner', outputs: ['out'] } },
 };

@@ -49,3 +49,30 @@ describe('auto-layout and import', () => {
     expect(readImport('{"name":"x"}').ok).toBe(false);
   });
 });
+
+describe('tools on the canvas', () => {
+  const agents = new Map<string, CatalogEntry>([...catalog, ['strategy.agent', { type: 'strategy.agent', kind: 'strategy', title: 'Agent', inputs: ['in', 'tools'], outputs: ['out', 'error'] }]]);
+  const withTool: EditableWorkflow = {
+    ...doc,
+    nodes: [...doc.nodes, { id: 'boss', type: 'strategy.agent', params: {}, position: { x: 0, y: 300 } }],
+    edges: [...doc.edges, { id: 't1', source: 'c', sourcePort: 'out', target: 'boss', targetPort: 'tools' }],
+  };
+
+  it('marks a node wired to an agent\'s tools port as that agent\'s tool, and draws its edge as a tool edge', () => {
+    const nodes = reconcileNodes(withTool, agents, new Set(), []);
+    const data = (id: string) => nodes.find((n) => n.id === id)!.data as { toolOf: string | null };
+    expect(data('c').toolOf).toBe('boss');
+    expect(data('a').toolOf).toBeNull();
+    const edges = flowEdges(withTool, new Set(), new Map());
+    expect(edges.find((e) => e.id === 't1')).toMatchObject({ className: 'edge--tool', data: { tool: true } });
+    expect(edges.find((e) => e.id === 'e1')!.className).toBeUndefined();
+  });
+
+  it('draws a card again when the node stops being a tool', () => {
+    const first = reconcileNodes(withTool, agents, new Set(), []);
+    const unwired = { ...withTool, edges: doc.edges };
+    const second = reconcileNodes(unwired, agents, new Set(), first);
+    expect(second.find((n) => n.id === 'c')!.data).toMatchObject({ toolOf: null });
+    expect(second.find((n) => n.id === 'a')).toBe(first.find((n) => n.id === 'a'));
+  });
+});

@@ -2,7 +2,8 @@ import type { WorkflowNode } from '@weft/schemas';
 import type { EditableWorkflow } from '../store/document-store';
 import type { FrameNode } from './GroupFrame';
 import { frameBox, groupOf, NODE_SIZE } from './groups';
-import { edgePortsOf, sameStepData, stepData, type CatalogEntry, type StepEdge, type StepNode } from './to-flow';
+import { edgePortsOf, sameStepData, stepData, TOOL_EDGE_CLASS, type CatalogEntry, type StepEdge, type StepNode } from './to-flow';
+import { isToolEdge, toolOwners } from './tools';
 
 /** Any node React Flow draws: a workflow node or a group frame. */
 export type CanvasNode = StepNode | FrameNode;
@@ -22,13 +23,14 @@ export function reconcileNodes(
 ): CanvasNode[] {
   const before = new Map(previous.map((n) => [n.id, n]));
   const edgePorts = edgePortsOf(doc.edges);
+  const owners = toolOwners(doc.edges);
   const groups = (doc.groups ?? []).map(groupOf);
   const hidden = hiddenNodes(doc);
 
   const steps = doc.nodes.map((node: WorkflowNode): StepNode => {
     const old = before.get(node.id);
     const prev = old?.type === 'step' ? old : undefined;
-    const fresh = stepData(node, catalog.get(node.type), edgePorts);
+    const fresh = stepData(node, catalog.get(node.type), edgePorts, owners.get(node.id) ?? null);
     const data = prev && sameStepData(prev.data, fresh) ? prev.data : fresh;
     const isSelected = selected.has(node.id);
     const isHidden = hidden.has(node.id);
@@ -77,13 +79,15 @@ export function flowEdges(doc: Pick<EditableWorkflow, 'edges' | 'groups'>, selec
     if (prev && prev.source === edge.source && prev.target === edge.target && prev.sourceHandle === edge.sourcePort && prev.targetHandle === edge.targetPort && prev.data?.when === (edge.when ?? null) && (prev.selected ?? false) === isSelected && (prev.hidden ?? false) === isHidden) {
       return prev;
     }
+    const tool = isToolEdge(edge);
     return {
       id: edge.id,
       source: edge.source,
       sourceHandle: edge.sourcePort,
       target: edge.target,
       targetHandle: edge.targetPort,
-      data: { when: edge.when ?? null },
+      data: { when: edge.when ?? null, ...(tool ? { tool } : {}) },
+      ...(tool ? { className: TOOL_EDGE_CLASS } : {}),
       selected: isSelected,
       hidden: isHidden,
       ...(edge.when ? { label: `if ${edge.when.length > 14 ? `${edge.when.slice(0, 13)}…` : edge.when}` } : {}),

@@ -8,6 +8,7 @@ const catalog = new Map<string, PortSpec>([
   ['control.branch', { inputs: ['in'], outputs: ['true', 'false'] }],
   ['control.switch', { inputs: ['in'], outputs: ['default'], dynamicOutputs: { param: 'cases', field: 'port' } }],
   ['strategy.route', { inputs: ['in'], outputs: ['default'], dynamicOutputs: { param: 'routes', field: 'port', fallback: 'default' } }],
+  ['strategy.agent', { inputs: ['in', 'tools'], outputs: ['out', 'error'] }],
 ]);
 
 function doc(): EditableWorkflow {
@@ -61,6 +62,38 @@ describe('connection rules', () => {
     expect(attempt('s', 'big', 'a')).toBeNull();
     expect(attempt('s', 'nope', 'a')).toMatch(/not an output/);
     expect(attempt('b', 'error', 's')).toBeNull();
+  });
+});
+
+describe('tools of an agent', () => {
+  const withAgents = (): EditableWorkflow => {
+    const d = doc();
+    return {
+      ...d,
+      nodes: [...d.nodes, { id: 'agent', type: 'strategy.agent', params: {}, position: { x: 0, y: 0 } }, { id: 'other', type: 'strategy.agent', params: {}, position: { x: 0, y: 0 } }, { id: 'lookup', type: 'analysis.transform', params: {}, position: { x: 0, y: 0 } }, { id: 'free', type: 'analysis.transform', params: {}, position: { x: 0, y: 0 } }],
+      edges: [...d.edges, { id: 't1', source: 'lookup', sourcePort: 'out', target: 'agent', targetPort: 'tools' }],
+    };
+  };
+  const attempt = (source: string, target: string, targetHandle = 'in') => connectionProblem(withAgents(), catalog, { source, sourceHandle: 'out', target, targetHandle });
+
+  it('wires a free node to an agent\'s tools port', () => {
+    expect(attempt('free', 'agent', 'tools')).toBeNull();
+  });
+
+  it('refuses a tool any other connection, a second agent, and a trigger as a tool', () => {
+    expect(attempt('lookup', 'other', 'tools')).toMatch(/already a tool of agent: a node can be the tool of one agent only/);
+    expect(attempt('lookup', 'agent', 'tools')).toMatch(/already connected|already a tool/);
+    expect(attempt('lookup', 's')).toMatch(/lookup is a tool of agent: it runs only when the agent calls it/);
+    expect(attempt('b', 'lookup')).toMatch(/lookup is a tool of agent/);
+    expect(attempt('a', 'agent', 'tools')).toMatch(/a has other connections/);
+    expect(attempt('start', 'agent', 'tools')).toMatch(/has other connections|trigger/);
+  });
+
+  it('says a trigger cannot be a tool', () => {
+    const triggers = new Map(catalog);
+    triggers.set('control.trigger', { inputs: [], outputs: ['out'], trigger: true });
+    const d = { ...withAgents(), edges: [] };
+    expect(connectionProblem(d, triggers, { source: 'start', sourceHandle: 'out', target: 'agent', targetHandle: 'tools' })).toMatch(/a trigger cannot be a tool/);
   });
 });
 

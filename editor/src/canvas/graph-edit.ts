@@ -1,12 +1,13 @@
 import { outputPortsOf, type NodeTypeView, type WorkflowEdge, type WorkflowNode } from '@weft/schemas';
 import { reachableFrom } from '@weft/schemas/graph';
 import type { EditableWorkflow } from '../store/document-store';
+import { toolConnectionProblem } from './tools';
 
 // Editing rules of the canvas as plain functions over the document, so they are tested in node
 // and every caller (drag, keyboard, paste) applies the same ones.
 
 /** What the editing rules need to know about a node type. */
-export type PortSpec = Pick<NodeTypeView, 'inputs' | 'outputs' | 'dynamicOutputs'>;
+export type PortSpec = Pick<NodeTypeView, 'inputs' | 'outputs' | 'dynamicOutputs'> & Partial<Pick<NodeTypeView, 'trigger'>>;
 
 interface Point {
   readonly x: number;
@@ -50,6 +51,8 @@ export function connectionProblem(
   if (!outputPorts(from, catalog.get(from.type)).includes(sourcePort)) return `${sourcePort} is not an output of ${source}`;
   if (!inputPorts(catalog.get(to.type)).includes(targetPort)) return `${targetPort} is not an input of ${target}`;
   if (doc.edges.some((e) => e.source === source && e.target === target && e.sourcePort === sourcePort && e.targetPort === targetPort)) return 'these ports are already connected';
+  const tool = toolConnectionProblem(doc.edges, { source, target, targetPort, sourceIsTrigger: catalog.get(from.type)?.trigger === true });
+  if (tool) return tool;
   if (reachableFrom([target], doc.edges).has(source)) return 'the connection would make a cycle';
   return null;
 }

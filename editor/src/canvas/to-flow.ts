@@ -2,6 +2,7 @@ import type { NodeTypeView, Workflow, WorkflowEdge, WorkflowNode } from '@weft/s
 import type { Edge, Node } from '@xyflow/react';
 import { outputPorts } from './graph-edit';
 import { layeredPositions, needsLayout } from './layout';
+import { isToolEdge, toolOwners } from './tools';
 
 /** What a node card draws. Serializable on purpose: no callbacks, no run state (see the run store). */
 export type StepData = {
@@ -14,6 +15,8 @@ export type StepData = {
   readonly kind: string | null;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** The agent this node is a tool of (it is wired to that agent's tools port), or null. */
+  readonly toolOf: string | null;
 };
 
 /** What the canvas needs to know about a node type. */
@@ -22,11 +25,14 @@ export type CatalogEntry = Pick<NodeTypeView, 'type' | 'kind' | 'title' | 'input
 /** A workflow node on the canvas. */
 export type StepNode = Node<StepData, 'step'>;
 
-/** Edge data: the condition under which the edge is followed, if any. */
-export type StepEdgeData = { readonly when: string | null };
+/** Edge data: the condition under which the edge is followed, if any; whether it hands a tool to an agent. */
+export type StepEdgeData = { readonly when: string | null; readonly tool?: boolean };
 
 /** A workflow edge on the canvas. */
 export type StepEdge = Edge<StepEdgeData>;
+
+/** The class of an edge that hands a tool to an agent (drawn dashed, see styles). */
+export const TOOL_EDGE_CLASS = 'edge--tool';
 
 // Short enough to fit in the usual gap between two nodes; the full condition is in edge data.
 const EDGE_LABEL_MAX = 14;
@@ -41,12 +47,13 @@ export function toFlow(
 ): { nodes: StepNode[]; edges: StepEdge[] } {
   const positions = needsLayout(document.nodes) ? layeredPositions(document.nodes, document.edges) : null;
   const edgePorts = edgePortsOf(document.edges);
+  const owners = toolOwners(document.edges);
   const nodes = document.nodes.map(
     (node): StepNode => ({
       id: node.id,
       type: 'step',
       position: positions?.get(node.id) ?? { x: node.position.x, y: node.position.y },
-      data: stepData(node, nodeTypes.get(node.type), edgePorts),
+      data: stepData(node, nodeTypes.get(node.type), edgePorts, owners.get(node.id) ?? null),
     }),
   );
   const edges = document.edges.map(
@@ -56,7 +63,8 @@ export function toFlow(
       sourceHandle: edge.sourcePort,
       target: edge.target,
       targetHandle: edge.targetPort,
-      data: { when: edge.when ?? null },
+      data: { when: edge.when ?? null, ...(isToolEdge(edge) ? { tool: true } : {}) },
+      ...(isToolEdge(edge) ? { className: TOOL_EDGE_CLASS } : {}),
       ...(edge.when ? { label: `if ${truncate(edge.when, EDGE_LABEL_MAX)}` } : {}),
     }),
   );
@@ -83,8 +91,8 @@ export function edgePortsOf(edges: readonly WorkflowEdge[]): EdgePorts {
   return index;
 }
 
-/** What a node's card draws, from the node, its type and the ports its edges use. */
-export function stepData(node: WorkflowNode, type: CatalogEntry | undefined, edgePorts: EdgePorts): StepData {
+/** What a node's card draws, from the node, its type, the ports its edges use and the agent it is a tool of. */
+export function stepData(node: WorkflowNode, type: CatalogEntry | undefined, edgePorts: EdgePorts, toolOf: string | null = null): StepData {
   const used = edgePorts.get(node.id);
   return {
     type: node.type,
@@ -93,12 +101,13 @@ export function stepData(node: WorkflowNode, type: CatalogEntry | undefined, edg
     kind: type?.kind ?? null,
     inputs: withPorts(type?.inputs ?? [], used?.in),
     outputs: withPorts(outputPorts(node, type), used?.out),
+    toolOf,
   };
 }
 
 /** Whether two card data draw the same. */
 export function sameStepData(a: StepData, b: StepData): boolean {
-  return a.type === b.type && a.label === b.label && a.typeTitle === b.typeTitle && a.kind === b.kind && sameList(a.inputs, b.inputs) && sameList(a.outputs, b.outputs);
+  return a.type === b.type && a.label === b.label && a.typeTitle === b.typeTitle && a.kind === b.kind && a.toolOf === b.toolOf && sameList(a.inputs, b.inputs) && sameList(a.outputs, b.outputs);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { NO_CANVAS_KEYS } from '../canvas/shortcuts';
-import type { UpstreamNode } from './completions';
+import type { ToolArgumentHint, UpstreamNode } from './completions';
 import { checkModel, JSONATA, monaco, provideJsonSchema, provideScope, TEMPLATE } from './monaco';
 
 /** Which language a code field holds. */
@@ -21,6 +21,8 @@ export interface CodeEditorProps {
   readonly describedBy?: string;
   /** Nodes the expression may read, for completions. */
   readonly upstream: () => readonly UpstreamNode[];
+  /** For a tool of an agent: the arguments it declares, offered after `$tool.`. */
+  readonly toolArguments?: () => readonly ToolArgumentHint[] | undefined;
   /** The fewest lines shown, however short the value (long text such as a prompt starts tall). */
   readonly minLines?: number;
 }
@@ -37,17 +39,17 @@ function prefersDark(): boolean {
 }
 
 /** Monaco for code, JSON and JSONata fields: highlighting, parse errors as markers and `$nodes` completions. */
-export default function CodeEditor({ value, onChange, language, ariaLabel, id, schema, describedBy, upstream, minLines }: CodeEditorProps) {
+export default function CodeEditor({ value, onChange, language, ariaLabel, id, schema, describedBy, upstream, toolArguments, minLines }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   // The latest callbacks are read through refs, so the editor is created once per language.
-  const latest = useRef({ onChange, upstream });
+  const latest = useRef({ onChange, upstream, toolArguments });
   // Texts this editor reported since the value last came from outside. Keys are typed faster than
   // React renders, so `value` may come back as any of them, behind what the model already holds:
   // that is the editor's own edit, never a reason to reset the text under the cursor.
   const reported = useRef(new Set<string>());
   useEffect(() => {
-    latest.current = { onChange, upstream };
+    latest.current = { onChange, upstream, toolArguments };
   });
 
   useEffect(() => {
@@ -91,7 +93,7 @@ export default function CodeEditor({ value, onChange, language, ariaLabel, id, s
     const textarea = editor.getDomNode()?.querySelector<HTMLElement>('.native-edit-context, textarea');
     if (textarea && describedBy) textarea.setAttribute('aria-describedby', describedBy);
     if (textarea && id) textarea.id = id;
-    const stopScope = provideScope(model, () => latest.current.upstream());
+    const stopScope = provideScope(model, () => latest.current.upstream(), () => latest.current.toolArguments?.());
     const expression = language === 'jsonata' || language === 'template';
     if (expression) checkModel(model);
     const changes = model.onDidChangeContent((e) => {

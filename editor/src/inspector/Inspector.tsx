@@ -7,15 +7,20 @@ import { splitNodePath } from '../validation/problems';
 import { useNodeProblems } from '../validation/useProblems';
 import type { UpstreamNode } from './completions';
 import { Field, Form, ObjectFields, preloadCodeEditor, type FormContext } from './fields';
+import { takesTools, toolOwners } from '../canvas/tools';
+import { McpToolsSection } from './McpToolsSection';
 import { idProblem, renameNode } from './rename';
 import { RunInputSection } from './RunInputSection';
 import { TestStepSection } from './TestStepSection';
+import { AgentToolsSection, ToolSection } from './ToolSection';
 import { WorkflowDetails } from './WorkflowDetails';
 import { fieldModel, matchField, setIn, type JsonSchema } from './schema-form';
 
 // The policy form is generated like params, from the document schema's own policy.
 const POLICY_SCHEMA = z.toJSONSchema(NodePolicy, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 const policySchemas = new WeakMap<NodeTypeView, JsonSchema>();
+/** The node type whose server's tools can be listed and chosen. */
+const MCP_TYPE = 'execution.mcp';
 
 /** The policy schema with the node type's defaults filled in, so each field shows what applies when it is empty. */
 function policySchema(view: NodeTypeView | undefined): JsonSchema {
@@ -71,6 +76,8 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
   const node = useDocNode(nodeId);
   const problems = useNodeProblems(nodeId);
   const focus = useDocumentStore((s) => (s.focus?.nodeId === nodeId ? s.focus : null));
+  // The agent this node is a tool of (wired to its tools port), if any.
+  const agentId = useDocumentStore((s) => toolOwners(s.doc.edges).get(nodeId) ?? null);
   const root = useRef<HTMLDivElement>(null);
   const [policyOpen, setPolicyOpen] = useState(false);
 
@@ -109,11 +116,13 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
                 `${nodeId}:${path.join('.')}`,
               );
             },
-            upstream: () => upstreamNodes(useDocumentStore.getState().doc, nodeId, catalog),
+            // A tool reads what its agent reads: its expressions are resolved when the agent calls it.
+            upstream: () => upstreamNodes(useDocumentStore.getState().doc, agentId ?? nodeId, catalog),
+            ...(agentId ? { toolArguments: () => useDocumentStore.getState().nodeById.get(nodeId)?.tool?.arguments ?? [] } : {}),
           }
         : null,
-    // The context changes with the node's type and problems, not with every keystroke.
-    [nodeId, node?.type, byPath, catalog],
+    // The context changes with the node's type, problems and agent, not with every keystroke.
+    [nodeId, node?.type, byPath, catalog, agentId],
   );
 
   // The issues panel asks for a field: open its section, then scroll to it and focus its control.
@@ -138,7 +147,7 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
   if (!node || !form) return <p className="muted inspector__empty">The selected node is gone.</p>;
   const view = catalog.get(node.type);
   // Problems not shown beside a field (type, edges, the node as a whole) are listed at the top.
-  const nodeProblems = problems.filter((p) => !/^\$\.(params|policy|id|label)\b/.test(splitNodePath(p.path)?.path ?? ''));
+  const nodeProblems = problems.filter((p) => !/^\$\.(params|policy|id|label|tool)\b/.test(splitNodePath(p.path)?.path ?? ''));
 
   return (
     <div className="inspector__node" ref={root} tabIndex={-1} onBlur={() => useDocumentStore.getState().endGroup()}>
@@ -161,6 +170,8 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
       <IdField nodeId={nodeId} />
       <LabelField nodeId={nodeId} label={node.label} />
       <Form.Provider value={form}>
+        {/* Before the parameters, which read the arguments declared here. */}
+        {agentId && <ToolSection node={node} agentId={agentId} serverTools={node.type === MCP_TYPE} />}
         <section className="inspector__section" aria-labelledby={`${nodeId}-params`}>
           <h3 id={`${nodeId}-params`}>Parameters</h3>
           {view ? (
@@ -176,6 +187,8 @@ function NodeInspector({ nodeId, catalog }: { readonly nodeId: string; readonly 
             </>
           )}
         </section>
+        {takesTools(view) && <AgentToolsSection agentId={nodeId} />}
+        {node.type === MCP_TYPE && <McpToolsSection node={node} />}
         {view?.trigger && <RunInputSection triggerId={nodeId} />}
         <TestStepSection nodeId={nodeId} />
         <details className="inspector__section inspector__policy" open={policyOpen} onToggle={(e) => setPolicyOpen(e.currentTarget.open)}>

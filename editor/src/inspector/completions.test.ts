@@ -27,6 +27,18 @@ describe('completionsAt', () => {
     expect(completionsAt('$nodes.call.output.bo', upstream)).toMatchObject({ replace: 2 });
   });
 
+  it('offers $tool and the declared arguments in a tool of an agent, and not elsewhere', () => {
+    const args = [{ name: 'city', type: 'string', description: 'The city' }, { name: 'days', type: 'integer' }];
+    expect(completionsAt('$', upstream, args).items.map((i) => i.label)).toContain('$tool');
+    expect(labels('$')).not.toContain('$tool');
+    expect(completionsAt('$tool.', upstream, args).items.map((i) => [i.label, i.detail])).toEqual([
+      ['city', 'string: The city'],
+      ['days', 'integer'],
+    ]);
+    expect(completionsAt('$tool.ci', upstream, args)).toMatchObject({ replace: 2 });
+    expect(labels('$tool.')).toEqual([]);
+  });
+
   it('offers nothing for nodes that are not upstream', () => {
     expect(labels('$nodes.other.output.')).toEqual([]);
     expect(labels('plain text')).toEqual([]);

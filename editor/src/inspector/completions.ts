@@ -11,6 +11,13 @@ export interface UpstreamNode {
   readonly output?: JsonSchema;
 }
 
+/** An argument a tool node is called with, read as `$tool.<name>` (its declared arguments). */
+export interface ToolArgumentHint {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string;
+}
+
 /** One suggestion. */
 export interface Completion {
   readonly label: string;
@@ -47,12 +54,20 @@ export function fieldsAt(schema: JsonSchema | undefined, fields: readonly string
   return [];
 }
 
+const TOOL_PATH = /\$tool\.([A-Za-z_]\w*)?$/;
 const PATH = /\$nodes\.([A-Za-z][\w-]*)((?:\.[A-Za-z_$][\w$]*)*)\.([A-Za-z_$][\w$]*)?$/;
 const NODE_ID = /\$nodes\.([A-Za-z][\w-]*)?$/;
 const VARIABLE = /\$([A-Za-z_]\w*)?$/;
 
-/** What to suggest for the text before the cursor, given the upstream nodes. */
-export function completionsAt(before: string, upstream: readonly UpstreamNode[]): CompletionResult {
+/**
+ * What to suggest for the text before the cursor, given the upstream nodes and, for a node wired
+ * to an agent's tools port, the arguments it declares (`tool`; absent for any other node).
+ */
+export function completionsAt(before: string, upstream: readonly UpstreamNode[], tool?: readonly ToolArgumentHint[]): CompletionResult {
+  const toolPath = tool ? TOOL_PATH.exec(before) : null;
+  if (tool && toolPath) {
+    return { items: tool.map((a) => ({ label: a.name, insertText: a.name, detail: a.description ? `${a.type}: ${a.description}` : a.type, kind: 'field' as const })), replace: toolPath[1]?.length ?? 0 };
+  }
   const path = PATH.exec(before);
   if (path) {
     const [, id, middle = '', partial = ''] = path;
@@ -79,7 +94,8 @@ export function completionsAt(before: string, upstream: readonly UpstreamNode[])
   const variable = VARIABLE.exec(before);
   if (variable) {
     const fns = FUNCTIONS.map((f) => ({ label: `$${f}`, insertText: `$${f}(`, detail: 'JSONata function', kind: 'function' as const }));
-    return { items: [...SCOPE_VARIABLES, ...fns], replace: variable[0].length };
+    const toolVariable = tool ? [{ label: '$tool', insertText: '$tool', detail: 'the arguments the agent called this tool with', kind: 'variable' as const }] : [];
+    return { items: [...toolVariable, ...SCOPE_VARIABLES, ...fns], replace: variable[0].length };
   }
   return { items: [], replace: 0 };
 }

@@ -1,7 +1,7 @@
 import { hasTemplate, type Problem } from '@weft/schemas';
 import { createContext, lazy, Suspense, useContext, useId, useState, type ReactNode } from 'react';
 import type { CodeLanguage } from './CodeEditor';
-import type { UpstreamNode } from './completions';
+import type { ToolArgumentHint, UpstreamNode } from './completions';
 import { ExpressionPreview } from './ExpressionPreview';
 import { fieldModel, fieldPath, initialValue, labelOf, objectFields, type FieldModel, type JsonSchema } from './schema-form';
 import { useSecretNames } from './useSecretNames';
@@ -26,6 +26,8 @@ export interface FormContext {
   /** Problems of the node by path relative to the node (`$.params.url`). */
   readonly problems: ReadonlyMap<string, readonly Problem[]>;
   readonly upstream: () => readonly UpstreamNode[];
+  /** For a node wired to an agent's tools port: the arguments it declares (`$tool.<name>`); absent otherwise. */
+  readonly toolArguments?: () => readonly ToolArgumentHint[] | undefined;
 }
 
 export const Form = createContext<FormContext | null>(null);
@@ -166,6 +168,7 @@ function Control({ field, value, set, a11y }: { readonly field: FieldModel; read
               {...(a11y['aria-describedby'] ? { describedBy: a11y['aria-describedby'] } : {})}
               {...(field.schema.multiline ? { minLines: 4 } : {})}
               upstream={form.upstream}
+              {...(form.toolArguments ? { toolArguments: form.toolArguments } : {})}
               onChange={(v) => set(v)}
             />
           )}

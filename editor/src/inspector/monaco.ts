@@ -3,7 +3,7 @@ import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker';
-import { completionsAt, markerRange, templateParts, type UpstreamNode } from './completions';
+import { completionsAt, markerRange, templateParts, type ToolArgumentHint, type UpstreamNode } from './completions';
 
 // Monaco is bundled with the editor and its workers are built by Vite: nothing is fetched from a
 // CDN. (@monaco-editor/react's loader is not used: even when pointed at this copy it carries a
@@ -65,13 +65,16 @@ const templateTokens: monaco.languages.IMonarchLanguage = {
   },
 };
 
-/** Upstream nodes for each open model, registered by the field that owns it. */
-const scopes = new Map<string, () => readonly UpstreamNode[]>();
+/** What the expression in each open model may read, registered by the field that owns it. */
+const scopes = new Map<string, { readonly upstream: () => readonly UpstreamNode[]; readonly tool?: () => readonly ToolArgumentHint[] | undefined }>();
 
-/** Tells completions which nodes the expression in `model` may read; returns the unregistration. */
-export function provideScope(model: monaco.editor.ITextModel, upstream: () => readonly UpstreamNode[]): () => void {
+/**
+ * Tells completions which nodes the expression in `model` may read, and for a tool the arguments
+ * it declares (`$tool.<name>`); returns the unregistration.
+ */
+export function provideScope(model: monaco.editor.ITextModel, upstream: () => readonly UpstreamNode[], tool?: () => readonly ToolArgumentHint[] | undefined): () => void {
   const key = model.uri.toString();
-  scopes.set(key, upstream);
+  scopes.set(key, { upstream, ...(tool ? { tool } : {}) });
   return () => {
     scopes.delete(key);
   };
@@ -81,7 +84,8 @@ const provider: monaco.languages.CompletionItemProvider = {
   triggerCharacters: ['$', '.'],
   provideCompletionItems(model, position) {
     const before = model.getValueInRange({ startLineNumber: position.lineNumber, startColumn: 1, endLineNumber: position.lineNumber, endColumn: position.column });
-    const { items, replace } = completionsAt(before, scopes.get(model.uri.toString())?.() ?? []);
+    const scope = scopes.get(model.uri.toString());
+    const { items, replace } = completionsAt(before, scope?.upstream() ?? [], scope?.tool?.());
     const range = { startLineNumber: position.lineNumber, startColumn: position.column - replace, endLineNumber: position.lineNumber, endColumn: position.column };
     const kinds = { variable: monaco.languages.CompletionItemKind.Variable, field: monaco.languages.CompletionItemKind.Field, node: monaco.languages.CompletionItemKind.Module, function: monaco.languages.CompletionItemKind.Function };
     return { suggestions: items.map((c) => ({ label: c.label, insertText: c.insertText, kind: kinds[c.kind], range, ...(c.detail ? { detail: c.detail } : {}) })) };

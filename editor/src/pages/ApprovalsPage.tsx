@@ -6,6 +6,7 @@ import { Loading } from '../operators/Loading';
 import { RequireRole } from '../operators/RequireRole';
 import { useAction } from '../operators/useAction';
 import { pathFor } from '../router';
+import { CallApproval } from '../runs/CallApproval';
 import { useApprovalsPolling, useApprovalsStore } from '../store/approvals-store';
 import { Time } from '../Time';
 import { LoadError } from './LoadError';
@@ -13,7 +14,7 @@ import { LoadError } from './LoadError';
 /** How often the inbox looks for new approvals. */
 const REFRESH_MS = 3000;
 
-/** The approvals inbox: every run waiting at an approval node, to approve or reject with a comment. */
+/** The approvals inbox: every run waiting at an approval node or on an agent's tool call, to approve (a call with edited arguments) or reject with a comment. */
 export function ApprovalsPage() {
   return (
     <RequireRole role="operator" title="Approvals">
@@ -47,21 +48,21 @@ function ApprovalsContent() {
         (items.length === 0 ? (
           <div className="empty card">
             <p>Nothing waits for a decision.</p>
-            <p className="muted">Runs that reach an approval step appear here.</p>
+            <p className="muted">Runs that reach an approval step, and agents&apos; tool calls that need a person, appear here.</p>
           </div>
         ) : (
           <ul className="plain-list" aria-label="Waiting approvals">
-            {items.map((a) => (
-              <li key={`${a.runId}:${a.nodeId}`}>
-                <ApprovalCard
-                  approval={a}
-                  onDecided={(approved) => {
-                    setDecided(`${approved ? 'Approved' : 'Rejected'} ${a.title} of ${a.workflowName}`);
-                    reload();
-                  }}
-                />
-              </li>
-            ))}
+            {items.map((a) => {
+              const onDecided = (approved: boolean) => {
+                setDecided(`${approved ? 'Approved' : 'Rejected'} ${a.title} of ${a.workflowName}`);
+                reload();
+              };
+              return (
+                <li key={`${a.runId}:${a.call?.key ?? a.nodeId}`}>
+                  {a.call ? <CallApproval approval={a} call={a.call} onDecided={onDecided} /> : <ApprovalCard approval={a} onDecided={onDecided} />}
+                </li>
+              );
+            })}
           </ul>
         ))}
     </div>

@@ -1,19 +1,26 @@
 import type { RunTotals } from '@weft/schemas';
+import { useMemo } from 'react';
 import { formatCost, formatCount, formatJson } from '../format';
 import { Link } from '../Link';
 import { useWorkflowNames, WorkflowName } from '../operators/WorkflowSelect';
 import { pathFor } from '../router';
+import { toolUse } from '../runs/agent-transcript';
+import { AgentTranscripts } from '../runs/AgentTranscript';
 import { RunActions } from '../runs/RunActions';
 import { AnswerView, httpAnswer, JsonValue, RequestView } from '../runs/NodeIo';
 import { RunTimeline } from '../runs/RunTimeline';
 import { NodeStatusBadge, RunStatusBadge } from '../runs/StatusBadge';
+import { isFinalRunStatus } from '../runs/status';
 import { compensationOrder } from '../runs/timeline';
 import { useLiveRun } from '../runs/useLiveRun';
+import { useAgentStore } from '../store/agent-store';
 import { Time } from '../Time';
 
-/** One run: its facts (LLM tokens and cost among them), actions, the node timeline and what the rollback undid. */
+/** One run: its facts (LLM tokens and cost among them), actions, its agents' transcripts, the node timeline and what the rollback undid. */
 export function RunPage({ id }: { readonly id: string }) {
   const { run, error, live, reload } = useLiveRun(id);
+  const steps = useAgentStore((s) => (s.runId === id ? s.steps : null));
+  const tools = useMemo(() => (steps ? toolUse(steps) : undefined), [steps]);
   const workflowNames = useWorkflowNames();
 
   return (
@@ -83,7 +90,8 @@ export function RunPage({ id }: { readonly id: string }) {
             <h3>Output</h3>
             {run.output === null || run.output === undefined ? <p className="muted">No output</p> : <pre className="json" data-testid="run-output" tabIndex={0}>{formatJson(run.output)}</pre>}
           </section>
-          <RunTimeline run={run} />
+          <AgentTranscripts runId={run.id} final={isFinalRunStatus(run.status)} />
+          <RunTimeline run={run} tools={tools} />
         </>
       )}
     </div>

@@ -10,6 +10,7 @@ import { exportFileName, readImport } from '../canvas/import-export';
 import { layeredPositions, needsLayout } from '../canvas/layout';
 import { commandFor, isTyping, NO_CANVAS_KEYS } from '../canvas/shortcuts';
 import { ShortcutsHelp } from '../canvas/ShortcutsHelp';
+import { takesTools } from '../canvas/tools';
 import { WorkflowCanvas } from '../canvas/WorkflowCanvas';
 import { Inspector } from '../inspector/Inspector';
 import { WORKFLOW_NAME_FIELD } from '../inspector/WorkflowDetails';
@@ -19,8 +20,11 @@ import { Palette } from '../palette/Palette';
 import { navigate, pathFor, setLeaveGuard } from '../router';
 import { LatestRunPanel } from '../runs/LatestRunPanel';
 import { RunDialog } from '../runs/RunDialog';
+import { isFinalRunStatus } from '../runs/status';
+import { useAgentEvents, useTranscript } from '../runs/useAgentFeed';
 import { useLatestRun } from '../runs/useLatestRun';
 import { editable, useDirty, useDocumentStore, useHistoryState, type EditableWorkflow } from '../store/document-store';
+import { useRunStore } from '../store/run-store';
 import { useProblems } from '../validation/useProblems';
 import { LoadError } from './LoadError';
 import { NotFoundPage } from './NotFoundPage';
@@ -265,7 +269,7 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
         <aside className={`editor-side ${NO_CANVAS_KEYS}`} aria-label="Details">
           <Inspector catalog={catalog} />
           <IssuesPanel catalog={catalog} />
-          <RunFollower key={runKey} workflowId={workflow.id} />
+          <RunFollower key={runKey} workflowId={workflow.id} catalog={catalog} />
         </aside>
       </div>
       {dialog === 'help' && <ShortcutsHelp onClose={() => setDialog(null)} />}
@@ -294,9 +298,15 @@ function LoadedWorkflow({ workflow, nodeTypes }: { readonly workflow: WorkflowVi
   );
 }
 
-/** The latest run of the workflow: statuses on the nodes and the run panel. */
-function RunFollower({ workflowId }: { readonly workflowId: string }) {
+/** The latest run of the workflow: statuses on the nodes, what its agents do, and the run panel. */
+function RunFollower({ workflowId, catalog }: { readonly workflowId: string; readonly catalog: ReadonlyMap<string, NodeTypeView> }) {
   const latest = useLatestRun(workflowId);
+  const runId = useRunStore((s) => s.run?.id ?? null);
+  const final = useRunStore((s) => (s.run ? isFinalRunStatus(s.run.status) : true));
+  // Only a workflow with agents needs their events: the cards of its agents and tools show them.
+  const agents = useDocumentStore((s) => s.doc.nodes.some((n) => takesTools(catalog.get(n.type))));
+  useAgentEvents(agents ? runId : null, !final);
+  useTranscript(agents ? runId : null, final);
   return <LatestRunPanel loading={latest.loading} error={latest.error} />;
 }
 

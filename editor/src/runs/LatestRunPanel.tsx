@@ -1,6 +1,7 @@
 import type { RunView } from '@weft/schemas';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { formatDuration, formatJson } from '../format';
+import { useAgentStore } from '../store/agent-store';
 import { useRunStore } from '../store/run-store';
 import { decideRun } from '../api/runs';
 import { toError } from '../api/useResource';
@@ -9,6 +10,7 @@ import { hasRole } from '../operators/nav';
 import { pathFor } from '../router';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
+import { agentActivity, conversationAnchor } from './agent-transcript';
 import { NodeStatusBadge, RunStatusBadge } from './StatusBadge';
 import { isFinalRunStatus } from './status';
 
@@ -63,6 +65,7 @@ function RunDetails({ run }: { readonly run: RunView }) {
       </dl>
 
       <WaitingApprovals run={run} />
+      <AgentLinks run={run} />
 
       {run.error && (
         <section className="run-section" aria-labelledby="run-error-title">
@@ -106,12 +109,42 @@ function RunDetails({ run }: { readonly run: RunView }) {
   );
 }
 
+/** The run's agents: what each is doing, a link to its transcript, and to Approvals when a call waits. */
+function AgentLinks({ run }: { readonly run: RunView }) {
+  const signals = useAgentStore((s) => (s.runId === run.id ? s.signals : null));
+  const agents = useMemo(() => {
+    if (!signals) return [];
+    const all = Object.values(signals);
+    const ids = [...new Set(all.filter((s) => !s.agent.includes('/')).map((s) => s.agent))];
+    return ids.map((id) => ({ id, activity: agentActivity(all, id), waiting: all.some((s) => s.nodeId === id && s.status === 'waiting') }));
+  }, [signals]);
+  if (agents.length === 0) return null;
+  return (
+    <section className="run-section" aria-labelledby="run-agents-title">
+      <h3 id="run-agents-title">Agents</h3>
+      <ul className="node-runs">
+        {agents.map((a) => (
+          <li key={a.id}>
+            <code>{a.id}</code>
+            <span className="muted">{a.activity}</span>
+            <span className="node-runs__status">
+              {a.waiting && <Link to={pathFor({ name: 'approvals' })}>Approvals</Link>}
+              <Link to={`${pathFor({ name: 'run', id: run.id })}#${conversationAnchor(a.id)}`}>Transcript</Link>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** Approve or reject, right here, each approval the run waits on (for those who may decide). */
 function WaitingApprovals({ run }: { readonly run: RunView }) {
   const role = useRole();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const waiting = run.nodes.filter((n) => n.status === 'waiting' && n.type === 'security.approval');
+  // An approval node wired to an agent as a tool waits on a call: the inbox decides those.
+  const waiting = run.nodes.filter((n) => n.status === 'waiting' && n.type === 'security.approval' && n.toolCalls === undefined);
   if (waiting.length === 0 || !role || !hasRole(role, 'operator')) return null;
   const decide = async (nodeId: string, approved: boolean) => {
     setBusy(true);

@@ -2,15 +2,20 @@ import type { RunView } from '@weft/schemas';
 import { useId, useState } from 'react';
 import { cancelRun, decideRun, rerunFrom, type RerunPlan } from '../api/runs';
 import { describeError } from '../api/useResource';
+import { Link } from '../Link';
 import { navigate, pathFor } from '../router';
 import { isFinalRunStatus } from './status';
 
+/** The node type a person approves or rejects. */
+const APPROVAL_TYPE = 'security.approval';
 
 /** Cancel, approve or reject, and re-run from a node after seeing what that would do. */
 export function RunActions({ run, onChanged }: { readonly run: RunView; readonly onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const waiting = run.nodes.filter((n) => n.status === 'waiting');
+  // Approval nodes are decided here; a tool of an agent waits on a call, decided in the inbox.
+  const waiting = run.nodes.filter((n) => n.status === 'waiting' && n.type === APPROVAL_TYPE && n.toolCalls === undefined);
+  const waitingCalls = run.nodes.filter((n) => n.status === 'waiting' && n.toolCalls !== undefined);
   const final = isFinalRunStatus(run.status);
 
   const act = async (what: () => Promise<void>) => {
@@ -50,6 +55,11 @@ export function RunActions({ run, onChanged }: { readonly run: RunView; readonly
             </button>
           </span>
         ))}
+        {waitingCalls.length > 0 && (
+          <Link to={pathFor({ name: 'approvals' })} className="button">
+            Decide on the waiting tool call{waitingCalls.length === 1 ? '' : 's'} in Approvals
+          </Link>
+        )}
       </div>
       {final && <Rerun run={run} />}
     </section>

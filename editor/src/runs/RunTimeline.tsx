@@ -2,15 +2,23 @@ import type { NodeRunView, RunView } from '@weft/schemas';
 import { useEffect, useState } from 'react';
 import { formatCost, formatCount } from '../format';
 import { Time } from '../Time';
+import { conversationAnchor, type ToolUse } from './agent-transcript';
 import { NodeInputOutput, PromptView, RequestView, RouteView } from './NodeIo';
 import { NodeStatusBadge } from './StatusBadge';
 import { isFinalRunStatus, nodeStatusLook, nodeStatusText } from './status';
 import { timelineBars } from './timeline';
 
+/** Agents have a transcript on this page, which their row links to. */
+const AGENT_TYPE = 'strategy.agent';
+
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
 
-/** Every node of a run on one time axis, with what it got, sent and gave, its error and its LLM calls. */
-export function RunTimeline({ run }: { readonly run: RunView }) {
+/**
+ * Every node of a run on one time axis, with what it got, sent and gave, its error and its LLM
+ * calls. The tools of agents (`tools`) ran only when called: their rows say so and point to the
+ * transcript.
+ */
+export function RunTimeline({ run, tools }: { readonly run: RunView; readonly tools?: ReadonlyMap<string, ToolUse> }) {
   const now = useNow(!isFinalRunStatus(run.status));
   const { bars, spanMs } = timelineBars(run, run.nodes, now);
   const barOf = new Map(bars.map((b) => [b.id, b]));
@@ -21,6 +29,7 @@ export function RunTimeline({ run }: { readonly run: RunView }) {
       <p className="muted">Span: {seconds(spanMs)}</p>
       <ol className="timeline" data-testid="timeline">
         {run.nodes.map((node) => {
+          if (node.toolCalls !== undefined || tools?.has(node.id)) return <ToolRow key={node.id} node={node} use={tools?.get(node.id)} />;
           const bar = barOf.get(node.id);
           return (
             <li key={node.id} className="timeline__row" data-testid={`timeline-${node.id}`} data-status={node.status}>
@@ -30,6 +39,7 @@ export function RunTimeline({ run }: { readonly run: RunView }) {
                 <NodeStatusBadge status={node.status} size="small" />
                 {nodeStatusText(node.status, node.attempts) !== nodeStatusLook(node.status).label && <span className="muted">{nodeStatusText(node.status, node.attempts)}</span>}
                 {node.reused && <span className="badge badge--muted badge--small">Reused</span>}
+                {node.type === AGENT_TYPE && node.startedAt && <a href={`#${conversationAnchor(node.id)}`}>Transcript</a>}
               </div>
               <div className="timeline__track" aria-hidden="true">
                 {bar && <span className={`timeline__bar timeline__bar--${node.status}${bar.open ? ' timeline__bar--open' : ''}`} style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />}
@@ -50,6 +60,31 @@ export function RunTimeline({ run }: { readonly run: RunView }) {
         })}
       </ol>
     </section>
+  );
+}
+
+/** A tool of an agent: how often the agent called it, and where to read the calls. */
+function ToolRow({ node, use }: { readonly node: NodeRunView; readonly use: ToolUse | undefined }) {
+  const calls = node.toolCalls ?? use?.calls ?? 0;
+  const called = calls > 0;
+  return (
+    <li className="timeline__row" data-testid={`timeline-${node.id}`} data-status={called ? node.status : 'none'}>
+      <div className="timeline__head">
+        <code>{node.id}</code>
+        <span className="muted">{node.type}</span>
+        {called && <NodeStatusBadge status={node.status} size="small" />}
+        <span className="badge badge--muted badge--small">{use ? `Tool of ${use.agent}` : 'Tool'}</span>
+      </div>
+      <p className="timeline__times muted">
+        {called ? `Called ${calls === 1 ? 'once' : `${calls} times`}` : 'Not called'}
+        {use && (
+          <>
+            {' '}
+            by agent {use.agent}: <a href={`#${conversationAnchor(use.agent)}`}>see the calls in its transcript</a>
+          </>
+        )}
+      </p>
+    </li>
   );
 }
 

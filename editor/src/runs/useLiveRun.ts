@@ -2,9 +2,10 @@ import type { RunView } from '@weft/schemas';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getRun } from '../api/client';
 import { toError } from '../api/useResource';
-import { useAuthStore } from '../store/auth-store';
+import { useAgentStore } from '../store/agent-store';
 import { useRunStore } from '../store/run-store';
-import { nodeStatusOfEvent, parseRunEvent } from './live-events';
+import { isAgentEvent, readRunEvents } from './event-stream';
+import { nodeStatusOfEvent } from './live-events';
 import { SseParser } from './sse';
 import { isFinalRunStatus } from './status';
 
@@ -23,8 +24,9 @@ export interface LiveRun {
 }
 
 /**
- * Loads a run into the run store and follows its event stream until it ends. The stream is read
- * with fetch (EventSource cannot send the bearer token) and resumed with `Last-Event-ID`.
+ * Loads a run into the run store and follows its event stream until it ends (agent events go to
+ * the agent store). The stream is read with fetch (EventSource cannot send the bearer token) and
+ * resumed with `Last-Event-ID`.
  */
 export function useLiveRun(runId: string): LiveRun {
   const showRun = useRunStore((s) => s.showRun);
@@ -66,25 +68,19 @@ export function useLiveRun(runId: string): LiveRun {
       await fetchRun();
       while (!signal.aborted && !final) {
         try {
-          const token = useAuthStore.getState().token;
-          const headers: Record<string, string> = { Accept: 'text/event-stream' };
-          if (token) headers.Authorization = `Bearer ${token}`;
-          if (parser.lastEventId) headers['Last-Event-ID'] = parser.lastEventId;
-          const response = await fetch(`/api/runs/${encodeURIComponent(runId)}/events`, { headers, signal });
-          if (!response.ok || !response.body) throw new ApiError(response.status, null);
-          setLive(true);
-          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            for (const message of parser.push(value)) {
-              const event = parseRunEvent(message.data);
-              if (!event) continue;
+          await readRunEvents(
+            runId,
+            parser,
+            signal,
+            (event) => {
+              // An agent's steps and streaming text change its transcript, not the run's detail.
+              if (isAgentEvent(event)) return useAgentStore.getState().apply(runId, event);
               const status = nodeStatusOfEvent(event);
               if (event.nodeId && status) setNodeStatus(event.nodeId, status);
               refetch();
-            }
-          }
+            },
+            () => setLive(true),
+          );
         } catch (e) {
           if (signal.aborted) return;
           if (e instanceof ApiError && (e.status === 404 || e.status === 401)) return;
