@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeLlm, type FakeLlmReply, type FakeLlmRequest } from '@weft/nodes/testing/fake-llm';
+import { startHttpMcpServer } from '@weft/nodes/testing/mcp-server';
 import { CHROMIUM } from './playwright.config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,7 +60,9 @@ function offsiteReply(req: FakeLlmRequest): FakeLlmReply | undefined {
 /**
  * Starts the whole product exactly as `npm start` does (Temporal dev server, PGlite, worker,
  * API, built editor) in a fresh data folder, with the stand-in LLM provider, creates an admin
- * token with the `weft` command, and hands URL and token to the specs. Returns the teardown.
+ * token with the `weft` command, and hands URL and token to the specs. Also starts a test MCP
+ * server on loopback (tools `add`, `echo`, `fail`, `count`) and hands its URL to the specs as
+ * `WEFT_E2E_MCP_URL`. Returns the teardown.
  */
 export default async function startProduct(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
@@ -67,6 +70,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
   const llm = await new FakeLlm().start();
   llm.script((req) => offsiteReply(req) ?? { text: `Noted: ${req.prompt}`, usage: FAKE_LLM.usage });
+  const mcp = await startHttpMcpServer();
   const providers = [{ name: FAKE_LLM.name, type: 'openai', baseUrl: `${llm.url}/v1`, model: FAKE_LLM.model, pricing: { [FAKE_LLM.model]: FAKE_LLM.pricing } }];
   const env: NodeJS.ProcessEnv = {
     ...PRODUCT_ENV,
@@ -96,6 +100,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
   const token = execFileSync(process.execPath, [cli, 'token', 'create', '--role', 'admin'], { env, encoding: 'utf8' }).trim();
   process.env['WEFT_URL'] = url;
   process.env['WEFT_TOKEN'] = token;
+  process.env['WEFT_E2E_MCP_URL'] = mcp.url;
 
   return async () => {
     const exited = new Promise((r) => child.once('exit', r));
@@ -103,6 +108,7 @@ export default async function startProduct(): Promise<() => Promise<void>> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
     await llm.close();
+    await mcp.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { OFFSITE } from '../product.js';
-import { auth, connect, dropType, typeInto, url } from './helpers.js';
+import { auth, connect, dropType, mcpUrl, typeInto, url } from './helpers.js';
 import { signIn } from './sign-in.js';
 
 // A person gives an agent tools on the canvas, runs it, watches it think, and approves the call
@@ -256,4 +256,64 @@ test('Listing the tools of an MCP server it cannot reach says why, in the inspec
   await section.getByRole('button', { name: 'List tools' }).click();
   await expect(section.getByRole('alert')).toContainText('Could not list the tools:');
   await page.screenshot({ path: 'artifacts/agent-9-mcp-error.png' });
+});
+
+/** The params of a node in the workflow's current version, as the API stores them. */
+async function savedParams(request: APIRequestContext, workflowId: string, nodeId: string): Promise<Record<string, unknown> | undefined> {
+  const res = await request.get(`${url()}/api/workflows/${workflowId}`, { headers: auth() });
+  expect(res.status(), await res.text()).toBe(200);
+  const { document } = (await res.json()) as { document: { nodes: { id: string; params?: Record<string, unknown> }[] } };
+  return document.nodes.find((n) => n.id === nodeId)?.params;
+}
+
+test('A person lists the tools of an MCP server, offers an agent two of them, saves, then offers all again', async ({ page, request }) => {
+  await signIn(page);
+  await page.getByRole('button', { name: 'New workflow' }).click();
+  await expect(page.getByTestId('node-trigger_1')).toBeVisible();
+  await dropType(page, 'MCP tool', { x: 380, y: 200 });
+  await expect(page.getByTestId('node-mcp_1')).toBeVisible();
+  const inspector = page.getByRole('region', { name: 'Inspector' });
+  const section = inspector.getByTestId('mcp-tools');
+  await inspector.locator('[data-field-path="$.params.server"]').getByLabel('Kind').selectOption({ label: 'HTTP' });
+  await inspector.locator('[data-field-path="$.params.server.url"]').getByRole('textbox').pressSequentially(mcpUrl());
+  await section.getByRole('button', { name: 'List tools' }).click();
+
+  // The server's four tools, each with what it does; all are offered until the person chooses.
+  const offered = section.getByRole('group', { name: 'Tools offered to an agent' });
+  const rows = offered.getByRole('listitem').filter({ has: page.getByRole('checkbox') });
+  await expect(rows).toHaveText([/^add\s*Adds two numbers$/, /^echo\s*Answers with the text it was given$/, /^fail\s*Always fails$/, /^count\s*Counts its calls per key$/]);
+  const box = (name: string) => rows.filter({ has: page.locator('code', { hasText: new RegExp(`^${name}$`) }) }).getByRole('checkbox');
+  const all = offered.getByRole('radio', { name: 'All tools, also those the server adds later' });
+  await expect(all).toBeChecked();
+  for (const name of ['add', 'echo', 'fail', 'count']) await expect(box(name)).toBeDisabled();
+
+  // Only add and count: the person switches to a choice and unchecks the other two.
+  await offered.getByRole('radio', { name: 'Only the ones checked below' }).click();
+  await box('echo').click();
+  await box('fail').click();
+  await expect(box('add')).toBeChecked();
+  await expect(box('echo')).not.toBeChecked();
+  await expect(box('fail')).not.toBeChecked();
+  await expect(box('count')).toBeChecked();
+  await expect(section).toContainText('An agent sees 2 tools: add, count.');
+  await page.screenshot({ path: 'artifacts/agent-10-mcp-tools.png' });
+
+  await page.keyboard.press('ControlOrMeta+S');
+  const dialog = page.getByRole('dialog', { name: 'Save a new version' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('v2');
+  const workflowId = new URL(page.url()).pathname.split('/').pop()!;
+  expect(await savedParams(request, workflowId, 'mcp_1')).toEqual({ server: { transport: 'http', url: mcpUrl() }, tools: ['add', 'count'] });
+
+  // Back to every tool, saved with the Save button.
+  await all.click();
+  await expect(section).toContainText('An agent this node is wired to sees every tool of the server.');
+  for (const name of ['add', 'echo', 'fail', 'count']) await expect(box(name)).toBeChecked();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('v3');
+  expect(await savedParams(request, workflowId, 'mcp_1')).toEqual({ server: { transport: 'http', url: mcpUrl() }, tools: 'all' });
 });

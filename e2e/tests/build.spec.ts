@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { auth, connect, dropType, url } from './helpers.js';
 import { signIn } from './sign-in.js';
-
-const url = () => process.env['WEFT_URL']!;
-const auth = () => ({ authorization: `Bearer ${process.env['WEFT_TOKEN']!}` });
 
 // The HTTP node calls this server (loopback is allow-listed for the specs, see product.ts).
 let server: Server;
@@ -20,25 +18,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
-
-/** Drags a node type from the palette onto the canvas at a point of the pane. */
-async function dropType(page: Page, title: string, at: { x: number; y: number }): Promise<void> {
-  const pane = page.locator('.canvas .react-flow__pane');
-  await page.getByRole('complementary', { name: 'Node palette' }).getByText(title, { exact: true }).dragTo(pane, { targetPosition: at });
-}
-
-/** Draws a connection from one handle to another with the mouse. */
-async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
-  const edges = page.locator('.react-flow__edge');
-  const before = await edges.count();
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
-  await expect(edges).toHaveCount(before + 1);
-}
 
 async function setExpression(page: Page, inspector: Locator, path: string, text: string): Promise<void> {
   await inspector.locator(`[data-field-path="${path}"] .monaco-editor`).click();

@@ -8,6 +8,9 @@ export const url = (): string => process.env['WEFT_URL']!;
 /** The admin token's header, from the global setup. */
 export const auth = (): Record<string, string> => ({ authorization: `Bearer ${process.env['WEFT_TOKEN']!}` });
 
+/** The streamable HTTP endpoint of the test MCP server (tools `add`, `echo`, `fail`, `count`), from the global setup. */
+export const mcpUrl = (): string => process.env['WEFT_E2E_MCP_URL']!;
+
 /** An edge from one node's port to another's `in`. */
 export const EDGE = (id: string, source: string, target: string, sourcePort = 'out') => ({ id, source, sourcePort, target, targetPort: 'in' });
 
