@@ -182,6 +182,9 @@ describe.each(BACKENDS)('approval of agent tool calls on %s', (backend) => {
     const withArguments = await stack.api('POST', `/api/runs/${runId}/reject`, { call: key, arguments: { amount: 1 } });
     expect(withArguments.status).toBe(400);
     expect(withArguments.json.error.issues).toEqual([expect.objectContaining({ path: '$.arguments' })]);
+    const misfit = await stack.api('POST', `/api/runs/${runId}/approve`, { call: key, arguments: { to: 'ACME', amount: 'ninety', memo: 'x' } });
+    expect(misfit.status).toBe(422);
+    expect(misfit.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['$.arguments', '$.arguments.amount']);
     const unknown = await stack.api('POST', `/api/runs/${runId}/approve`, { call: `${runId}:agent:1:nope` });
     expect(unknown.status).toBe(409);
     expect(unknown.json.error.issues).toEqual([{ path: '$.call', message: `waiting: call ${key}` }]);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
-import { FINAL_RUN_STATUSES, reachableFrom, type ReusedResult, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
+import { z } from 'zod';
+import { FINAL_RUN_STATUSES, jsonPath, reachableFrom, type ReusedResult, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
 import { approveSignal, RUN_GRAPH, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
@@ -129,6 +130,11 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
         const waiting = live.approvals.find((a) => a.call?.key === d.call);
         if (!waiting) throw new HttpError(409, 'not_waiting', `call ${d.call} of run ${runId} is not waiting for an approval`, [{ path: '$.call', message: `waiting: ${describeWaiting()}` }]);
         target = { nodeId: waiting.nodeId, call: d.call, tool: waiting.call!.tool, proposed: waiting.call!.arguments };
+        if (d.arguments !== undefined) {
+          if (!waiting.call!.parameters) throw new HttpError(400, 'invalid_request', `call ${d.call} asks a person a question; its arguments cannot be changed`, [{ path: '$.arguments', message: 'leave it out' }]);
+          const problems = argumentProblems(waiting.call!.parameters, d.arguments);
+          if (problems.length) throw new HttpError(422, 'invalid_arguments', `the edited arguments do not fit tool ${waiting.call!.tool}`, problems);
+        }
       } else {
         const single = live.approvals.length === 1 ? live.approvals[0]! : undefined;
         const nodeId = d.nodeId ?? (single && !single.call ? single.nodeId : undefined);
@@ -211,4 +217,17 @@ function latestResults(rows: readonly NodeRunRow[]): Map<string, { result: Reuse
     if (row.phase === 'compensate' && row.status === 'succeeded' && entry) entry.compensated = true;
   }
   return out;
+}
+
+/** Where edited tool-call arguments break the tool's argument schema, as `$.arguments.…` paths. */
+function argumentProblems(schema: Readonly<Record<string, unknown>>, args: Readonly<Record<string, unknown>>): { path: string; message: string }[] {
+  let check: z.ZodType;
+  try {
+    check = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch {
+    // A schema zod cannot read (an MCP server's, say) is left to the tool to enforce.
+    return [];
+  }
+  const parsed = check.safeParse(args);
+  return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: jsonPath(['arguments', ...i.path]), message: i.message }));
 }

@@ -26,6 +26,7 @@ const ApprovalView = z.object({
       toolNode: z.string(),
       arguments: z.record(z.string(), z.unknown()),
       reason: z.string(),
+      parameters: z.record(z.string(), z.unknown()).optional().meta({ description: 'JSON Schema of the tool\'s arguments: edited arguments must follow it' }),
     })
     .nullable()
     .meta({ description: 'For an agent\'s tool call: the call, its arguments and why it needs approval; the transcript shows the conversation so far' }),

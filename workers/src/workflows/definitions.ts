@@ -29,6 +29,8 @@ export interface PendingCall {
   readonly toolNode: string;
   readonly arguments: Readonly<Record<string, unknown>>;
   readonly reason: string;
+  /** JSON Schema of the tool's arguments: edited arguments must follow it. Absent for an approval node asked as a tool. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 /** Live state of a run, from the `state` query. */

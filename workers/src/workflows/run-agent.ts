@@ -188,7 +188,7 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
             return;
           }
         }
-        const decision = await awaitDecision(tool, key, turn, part, call, reason, data, ask);
+        const decision = await awaitDecision(tool, key, turn, part, call, reason, data, found.parameters, ask);
         approval = decision.approval;
         if (ask) {
           const timedOut = approval.status === 'timed_out';
@@ -243,7 +243,17 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
    * Records the call as waiting, tells the run, and waits for a person (or the tool's time limit).
    * Cancelled meanwhile, the call ends failed, so the transcript shows nothing still waiting.
    */
-  async function awaitDecision(tool: PlanTool, key: string, turn: number, part: number, call: AgentToolCall, reason: string, data: AgentCallData, ask?: Ask): Promise<{ approval: AgentCallApproval }> {
+  async function awaitDecision(
+    tool: PlanTool,
+    key: string,
+    turn: number,
+    part: number,
+    call: AgentToolCall,
+    reason: string,
+    data: AgentCallData,
+    parameters: Readonly<Record<string, unknown>>,
+    ask?: Ask,
+  ): Promise<{ approval: AgentCallApproval }> {
     const timeoutMs = ask?.timeoutMs ?? durationToMs(tool.approval?.timeout ?? '24h') ?? DEFAULT_APPROVAL_MS;
     const step = { runId, agent, nodeId: node.id, turn, part, kind: 'call' as const };
     await steps.agentStep({ ...step, status: 'waiting', data: { ...data, approval: { status: 'waiting', reason } } });
@@ -258,7 +268,7 @@ export async function runAgent(input: AgentInput): Promise<AgentRunResult> {
           title: ask?.title ?? `${call.name}: approve this call?`,
           description: ask?.description ?? reason,
           deadline: new Date(Date.now() + timeoutMs).toISOString(),
-          call: { key, agent, turn, tool: call.name, toolNode: tool.node.id, arguments: call.arguments, reason },
+          call: { key, agent, turn, tool: call.name, toolNode: tool.node.id, arguments: call.arguments, reason, ...(ask ? {} : { parameters }) },
         },
       });
       decided = await condition(() => decisions.has(key), timeoutMs);
