@@ -157,6 +157,25 @@ export interface AgentCallData {
   readonly key: string;
 }
 
+/** What an `agent` run event carries: a step of a conversation that started, waits or ended (the event's node is the agent). */
+export interface AgentEventData {
+  readonly agent: string;
+  readonly turn: number;
+  readonly part: number;
+  readonly kind: AgentStepKind;
+  readonly status: AgentStepStatus;
+  /** For a call: the tool node, and the name the model called it by. */
+  readonly tool?: string;
+  readonly name?: string;
+}
+
+/** What an `agent_text` run event carries: text the model wrote in a turn, as it streams. */
+export interface AgentTextData {
+  readonly agent: string;
+  readonly turn: number;
+  readonly delta: string;
+}
+
 /** One step of an agent's transcript as the worker writes it (written again, it replaces the first). */
 export interface AgentStepWrite extends Pick<AgentStep, 'agent' | 'nodeId' | 'turn' | 'part' | 'kind' | 'status'> {
   readonly runId: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compilePlan, NodeRegistry, type CompileOptions } from '@weft/nodes';
+import type { AgentTextData } from '@weft/schemas';
 import type { RunStore } from '@weft/workers';
 import type { Db } from './db/database.js';
 import { appendEvent, findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, recordNodeAttempt, startNodeAttempt, updateRunStatus } from './db/repositories/run.repository.js';
@@ -20,7 +21,7 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
     loopOutputs: (runId, nodeId, count) => loopOutputs(db, runId, nodeId, count),
     putAgentStep: (step) => putAgentStep(db, step),
     agentSteps: (runId, agent) => listAgentSteps(db, runId, agent),
-    agentText: (t) => appendEvent(db, { runId: t.runId, type: 'agent_text', nodeId: t.nodeId, data: { agent: t.agent, turn: t.turn, delta: t.delta } }),
+    agentText: (t) => appendEvent(db, { runId: t.runId, type: 'agent_text', nodeId: t.nodeId, data: { agent: t.agent, turn: t.turn, delta: t.delta } satisfies AgentTextData }),
     recordLlmCall: (c) => recordLlmCall(db, c),
     llmUsage: (runId) => llmUsage(db, runId),
     async createChildRun(p) {

@@ -1,21 +1,13 @@
-import type { AgentCallData, AgentStep, AgentStepKind, AgentStepStatus, AgentTaskData, AgentTurnData, NodeStatus, RunEvent } from '@weft/schemas';
+import type { AgentCallData, AgentEventData, AgentStep, AgentStepKind, AgentStepStatus, AgentTaskData, AgentTurnData, NodeStatus, RunEvent } from '@weft/schemas';
 
 // An agent's transcript as the editor shows it, from the steps the API returns and the `agent` /
 // `agent_text` run events. Plain functions over data, so the views and the canvas share them and
 // they are tested without a browser.
 
 /** What an `agent` run event says about one step. */
-export interface StepSignal {
-  readonly agent: string;
+export interface StepSignal extends AgentEventData {
   /** The agent node that runs the conversation. */
   readonly nodeId: string;
-  readonly turn: number;
-  readonly part: number;
-  readonly kind: AgentStepKind;
-  readonly status: AgentStepStatus;
-  /** For a call: the tool node, and the name the model called it by. */
-  readonly tool?: string;
-  readonly name?: string;
   /** Increases with every signal, so "latest" does not depend on the order of a map. */
   readonly seq: number;
 }

@@ -20,11 +20,11 @@ export const McpServerParams = z
           .refine((s) => /^https?:\/\//i.test(s) || s.includes('{{'), 'an http:// or https:// URL')
           .meta({ title: 'URL', description: 'The server\'s streamable HTTP endpoint, http:// or https://; expressions allowed' }),
         headers: z.record(z.string(), z.string()).optional().meta({ title: 'Headers', description: 'Sent with every request to the server' }),
+        // A union of one kind (more may come), so the form offers "None" until a person picks it.
         auth: z
-          .object({ type: z.literal('bearer'), secret: SecretName })
-          .strict()
+          .discriminatedUnion('type', [z.object({ type: z.literal('bearer'), secret: SecretName }).strict().meta({ title: 'Bearer token', description: 'Authorization: Bearer <secret>' })])
           .optional()
-          .meta({ title: 'Bearer token', description: 'Authorization: Bearer <secret>' }),
+          .meta({ title: 'Authentication', description: 'Sent with every request to the server' }),
       })
       .strict()
       .meta({ title: 'HTTP', description: 'A remote server over streamable HTTP, reached through the SSRF guard' }),

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AgentStep, AgentStepWrite } from '@weft/schemas';
+import type { AgentEventData, AgentStep, AgentStepWrite } from '@weft/schemas';
 import { json, type Db } from '../database.js';
 import type { AgentStepRow } from '../tables/index.js';
 import { appendEvent } from './run.repository.js';
@@ -31,7 +31,7 @@ export async function putAgentStep(db: Db, s: AgentStepWrite): Promise<void> {
       runId: s.runId,
       type: 'agent',
       nodeId: s.nodeId,
-      data: { agent: s.agent, turn: s.turn, part: s.part, kind: s.kind, status: s.status, ...(tool ? { tool: tool.tool, name: tool.name } : {}) },
+      data: { agent: s.agent, turn: s.turn, part: s.part, kind: s.kind, status: s.status, ...(tool ? { tool: String(tool.tool), name: String(tool.name) } : {}) } satisfies AgentEventData,
     });
   });
 }
