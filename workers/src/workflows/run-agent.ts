@@ -7,7 +7,9 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -313,16 +315,22 @@ function askOf(p: Readonly<Record<string, unknown>>): Ask {
   };
 }
 
-/** A tool node's activity, with the node's own timeouts and retries. */
+/**
+ * A tool node's activity, with the node's own timeouts and retries: a local activity for a light
+ * tool (a transform, a condition: no effect on the world, so running it again after a crash is
+ * harmless), as the engine runs light nodes; a regular one otherwise.
+ */
 function toolActivity(tool: PlanNode): Pick<NodeActivities, 'agentCall'> {
-  return proxyActivities<Pick<NodeActivities, 'agentCall'>>({
-    startToCloseTimeout: tool.startToCloseTimeout,
-    heartbeatTimeout: tool.heartbeatTimeout,
-    retry: { ...tool.retry, maximumAttempts: temporalAttempts(tool.retry.maximumAttempts), nonRetryableErrorTypes: [...tool.retry.nonRetryableErrorTypes] },
-    // On cancel, wait for the call to end: the transcript then says what it did.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
+  const retry = { ...tool.retry, maximumAttempts: temporalAttempts(tool.retry.maximumAttempts), nonRetryableErrorTypes: [...tool.retry.nonRetryableErrorTypes] };
+  // On cancel, wait for the call to end: the transcript then says what it did.
+  const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+  // Agents that began before light tools ran locally keep calling them as regular activities.
+  if (tool.local && patched(LOCAL_TOOLS)) return proxyLocalActivities<Pick<NodeActivities, 'agentCall'>>({ startToCloseTimeout: tool.startToCloseTimeout, retry, cancellationType });
+  return proxyActivities<Pick<NodeActivities, 'agentCall'>>({ startToCloseTimeout: tool.startToCloseTimeout, heartbeatTimeout: tool.heartbeatTimeout, retry, cancellationType });
 }
+
+/** The patch that runs light tools as local activities. */
+const LOCAL_TOOLS = 'agent-light-tools-local';
 
 /** Why the agent is over its budget, or nothing when it is not. */
 function overBudget(p: AgentProgress, budget: AgentSettings['budget']): string | undefined {
