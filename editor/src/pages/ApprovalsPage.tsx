@@ -1,14 +1,12 @@
 import { useId, useState } from 'react';
 import { decideApproval, type PendingApproval } from '../api/operators';
-import { Link } from '../Link';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { Loading } from '../operators/Loading';
 import { RequireRole } from '../operators/RequireRole';
 import { useAction } from '../operators/useAction';
-import { pathFor } from '../router';
+import { ApprovalWhere } from '../runs/ApprovalWhere';
 import { CallApproval } from '../runs/CallApproval';
 import { useApprovalsPolling, useApprovalsStore } from '../store/approvals-store';
-import { Time } from '../Time';
 import { LoadError } from './LoadError';
 
 /** How often the inbox looks for new approvals. */
@@ -83,19 +81,14 @@ function ApprovalCard({ approval, onDecided }: { readonly approval: PendingAppro
   return (
     <article className="approval card" aria-labelledby={headingId} data-testid={`approval-${approval.runId}`}>
       <h2 id={headingId}>{approval.title}</h2>
-      <p className="muted">
-        <Link to={pathFor({ name: 'workflow', id: approval.workflowId })}>{approval.workflowName}</Link> · run{' '}
-        <Link to={pathFor({ name: 'run', id: approval.runId })} className="mono">
-          {approval.runId}
-        </Link>{' '}
-        · step <code>{approval.nodeId}</code> · waiting since <Time value={approval.waitingSince} />
-        {approval.deadline && (
+      <ApprovalWhere
+        approval={approval}
+        what={
           <>
-            {' '}
-            · decide by <Time value={approval.deadline} />
+            step <code>{approval.nodeId}</code>
           </>
-        )}
-      </p>
+        }
+      />
       {approval.description && <p className="approval__text">{approval.description}</p>}
       <div className="field">
         <label htmlFor={commentId}>Comment (optional)</label>

@@ -4,8 +4,8 @@ import { Link } from '../Link';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { useAction } from '../operators/useAction';
 import { pathFor } from '../router';
-import { Time } from '../Time';
 import { conversationAnchor } from './agent-transcript';
+import { ApprovalWhere } from './ApprovalWhere';
 import '../agents.css';
 
 const CodeEditor = lazy(() => import('../inspector/CodeEditor'));
@@ -50,19 +50,14 @@ export function CallApproval({ approval, call, onDecided }: { readonly approval:
   return (
     <article className="approval card call-approval" aria-labelledby={headingId} data-testid={`approval-${approval.runId}`} data-call={call.key}>
       <h2 id={headingId}>{approval.title}</h2>
-      <p className="muted">
-        <Link to={pathFor({ name: 'workflow', id: approval.workflowId })}>{approval.workflowName}</Link> · run{' '}
-        <Link to={pathFor({ name: 'run', id: approval.runId })} className="mono">
-          {approval.runId}
-        </Link>{' '}
-        · agent <code>{call.agent}</code>, turn {call.turn} · waiting since <Time value={approval.waitingSince} />
-        {approval.deadline && (
+      <ApprovalWhere
+        approval={approval}
+        what={
           <>
-            {' '}
-            · decide by <Time value={approval.deadline} />
+            agent <code>{call.agent}</code>, turn {call.turn}
           </>
-        )}
-      </p>
+        }
+      />
       <dl className="facts call-approval__facts">
         <dt>Tool</dt>
         <dd>
