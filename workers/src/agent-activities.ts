@@ -90,7 +90,7 @@ export function createAgentActivities(rt: NodeRuntime) {
     ...(toolArgs ? { toolArgs } : {}),
   });
   const stepAt = async (runId: string, agent: string, turn: number, part: number): Promise<AgentStep | undefined> =>
-    (await store.agentSteps(runId, agent)).find((s) => s.turn === turn && s.part === part);
+    (await store.agentSteps(runId, agent, turn)).find((s) => s.part === part);
 
   return {
     /**

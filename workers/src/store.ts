@@ -129,8 +129,8 @@ export interface RunStore extends LlmUsageStore {
    * when its status is no longer `running` or `waiting`) and appends an `agent` run event.
    */
   putAgentStep(step: AgentStepWrite): Promise<void>;
-  /** The steps of one conversation, in order. */
-  agentSteps(runId: string, agent: string): Promise<AgentStep[]>;
+  /** The steps of one conversation, in order (of one turn only, when `turn` is given). */
+  agentSteps(runId: string, agent: string, turn?: number): Promise<AgentStep[]>;
   /** Appends text the model is writing in a turn as an `agent_text` run event (streamed to viewers). */
   agentText(text: { readonly runId: string; readonly agent: string; readonly nodeId: string; readonly turn: number; readonly delta: string }): Promise<void>;
 }

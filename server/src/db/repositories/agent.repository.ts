@@ -36,10 +36,11 @@ export async function putAgentStep(db: Db, s: AgentStepWrite): Promise<void> {
   });
 }
 
-/** The steps of one conversation (or of every conversation of the run), in order. */
-export async function listAgentSteps(db: Db, runId: string, agent?: string): Promise<AgentStep[]> {
+/** The steps of one conversation (or of every conversation of the run; of one turn when `turn` is given), in order. */
+export async function listAgentSteps(db: Db, runId: string, agent?: string, turn?: number): Promise<AgentStep[]> {
   let q = db.selectFrom('agent_step').selectAll().where('run_id', '=', runId);
   if (agent !== undefined) q = q.where('agent', '=', agent);
+  if (turn !== undefined) q = q.where('turn', '=', turn);
   const rows = await q.orderBy('agent').orderBy('turn').orderBy('part').execute();
   return rows.map(toStep);
 }
