@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { NodeRegistry } from '@weft/nodes';
 import { createEmbedders, createGuardedFetch, createMcpConnector, type EmbedderSet, type McpConnector } from '@weft/nodes/executors';
@@ -17,7 +18,7 @@ import { collectionRoutes } from './routes/collections.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { auditRoutes } from './routes/audit.js';
 import { tokenRoutes } from './routes/tokens.js';
-import { describe, DOCS_HTML, openApiDocument } from './openapi.js';
+import { describe, DOCS_CSP, DOCS_HTML, openApiDocument } from './openapi.js';
 import { log } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
@@ -33,7 +34,7 @@ import { workflowRoutes } from './routes/workflows.js';
 import type { RunStarter } from './runs.js';
 import type { SecretKey } from './secrets/crypto.js';
 import { editorStatic } from './static.js';
-import { valid } from './validation.js';
+import { noNulStrings, valid } from './validation.js';
 
 /** What the API needs from its process. */
 export interface AppDeps {
@@ -94,6 +95,8 @@ export function createApp(deps: AppDeps) {
   let openapi: ReturnType<typeof openApiDocument> | undefined;
   const app = new Hono()
     .use(requestLog())
+    .use(wellFormedPath())
+    .use(securityHeaders())
     .use(metrics.http())
     .route('/', healthRoutes({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }))
     // Public, as Prometheus expects: expose the API port only on an internal network (see README, Deploy).
@@ -106,11 +109,14 @@ export function createApp(deps: AppDeps) {
 
   // Webhooks are public: signed instead of bearer-authenticated.
   app.use('/hooks/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
+  // PostgreSQL stores no NUL in text or jsonb: refused here, for every route, rather than as a 500.
+  app.use('/api/*', noNulStrings());
+  app.use('/hooks/*', noNulStrings());
   app.route('/hooks', hookRoutes(deps));
 
   // Public: the OpenAPI document of every route, derived from their middlewares, and a page rendering it.
   app.get('/api/openapi.json', describe({ summary: 'The OpenAPI 3.1 document of this API', tags: ['docs'], public: true }), (c) => c.json((openapi ??= openApiDocument(app))));
-  app.get('/api/docs', describe({ summary: 'A readable API reference (offline)', tags: ['docs'], public: true }), (c) => c.html(DOCS_HTML));
+  app.get('/api/docs', describe({ summary: 'A readable API reference (offline)', tags: ['docs'], public: true }), secureHeaders({ contentSecurityPolicy: DOCS_CSP, xFrameOptions: 'DENY' }), (c) => c.html(DOCS_HTML));
 
   if (deps.controlKey) {
     const key = Buffer.from(deps.controlKey);
@@ -160,6 +166,53 @@ function allowedMethods(routes: readonly { method: string; path: string }[], pat
     if (re.test(path)) methods.add(r.method);
   }
   return [...methods];
+}
+
+/**
+ * Answers 400 to a path that is not valid percent-encoding (`/%ff`), before a route or the
+ * editor's files try to decode it and fail as a 500.
+ */
+function wellFormedPath() {
+  return createMiddleware(async function wellFormedPath(c, next) {
+    const url = c.req.url;
+    if (url.includes('%')) {
+      try {
+        decodeURIComponent(new URL(url).pathname);
+      } catch {
+        return apiError(c, 400, 'invalid_request', 'the request path is not valid percent-encoding');
+      }
+    }
+    await next();
+  });
+}
+
+/**
+ * Security headers on every answer: the editor's policy allows only its own scripts and workers
+ * (Monaco's include `blob:` ones) and the inline styles Monaco and React Flow insert; no framing,
+ * no MIME sniffing, no referrer. A route may set a stricter policy of its own (the API reference).
+ */
+function securityHeaders() {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      workerSrc: ["'self'", 'blob:'],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    referrerPolicy: 'no-referrer',
+    // Without includeSubDomains: Weft may share a domain with services it knows nothing of.
+    strictTransportSecurity: 'max-age=15552000',
+    // Keep a stricter header a route set itself.
+    overwrite: false,
+  });
 }
 
 /** Logs one line per request: method, path, status, milliseconds and the caller's token id. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { ROLES, type Role } from './auth/tokens.js';
@@ -258,3 +259,20 @@ pre { background: #f5f6f8; padding: .5rem; overflow: auto; max-height: 24rem; }
 </body>
 </html>
 `;
+
+const inlineHash = (tag: string) => {
+  const body = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(DOCS_HTML)?.[1] ?? '';
+  return `'sha256-${createHash('sha256').update(body).digest('base64')}'`;
+};
+
+/** The reference page's Content-Security-Policy: its own inline script and style (by hash) and `openapi.json`, nothing else. */
+export const DOCS_CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: [inlineHash('script')],
+  styleSrc: [inlineHash('style')],
+  connectSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};

@@ -31,7 +31,8 @@ export function editorStatic({ root }: EditorStaticOptions): MiddlewareHandler {
   const base = normalize(root + sep);
   return async function editorStatic(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    const path = decodedPath(c.req.url);
+    if (path === undefined) return c.text('bad request: the path is not valid percent-encoding', 400);
     if (path.startsWith('/api/') || path === '/api') return next();
     const file = normalize(join(base, path));
     const target = file.startsWith(base) && (await isFile(file)) ? file : join(base, 'index.html');
@@ -43,6 +44,15 @@ export function editorStatic({ root }: EditorStaticOptions): MiddlewareHandler {
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
   };
+}
+
+/** The request's decoded path, or undefined when it is not valid percent-encoding (`/%ff`). */
+function decodedPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return undefined;
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import { validator } from 'hono/validator';
-import type { ValidationTargets } from 'hono';
+import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import type { z } from 'zod';
 import { jsonPath, validateWorkflow, Workflow, type NodeCatalog } from '@weft/schemas';
 import { apiError } from './errors.js';
@@ -33,4 +33,82 @@ export function validWorkflow(catalog: NodeCatalog) {
       : apiError(c, 422, 'invalid_workflow', 'the workflow graph has problems', issues);
   });
   return withMeta(mw, { validate: { target: 'json', schema: Workflow, workflow: true } });
+}
+
+/** Options of `noNulStrings`. */
+export interface NoNulStringsOptions {
+  /** Most paths listed in one answer. Default 20. */
+  readonly maxIssues?: number;
+}
+
+// Bodies read as text; others (none today) are left to their route, since reading them as text would corrupt them.
+const TEXT_BODY = /^(application\/([\w.+-]*\+)?json|text\/|application\/x-www-form-urlencoded)|^\s*$/i;
+const JSON_BODY = /\bjson\b/i;
+
+/**
+ * Refuses, with 400 and the JSON path of each, a request whose query or body holds a string (or
+ * key) with U+0000: PostgreSQL stores no NUL in text or jsonb, so it could only fail later, as a
+ * 500. One middleware before every route, so routes that read their body themselves (webhooks)
+ * and routes added later are covered too.
+ */
+export function noNulStrings({ maxIssues = 20 }: NoNulStringsOptions = {}): MiddlewareHandler {
+  return async function noNulStrings(c, next) {
+    if (c.req.url.includes('%00')) {
+      // `?a=1&a=2` is reported as `$.a[1]`, a single `?a=1` as `$.a`, as the routes' query validators read them.
+      const query = Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+      const paths = nulPaths(query, maxIssues);
+      if (paths.length) return nulError(c, 'query', paths);
+    }
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || c.req.header('content-length') === '0') return next();
+    const type = c.req.header('content-type') ?? '';
+    if (!TEXT_BODY.test(type)) return next();
+    // The text is cached: the route's own `c.req.json()` or `c.req.text()` (a webhook's signed bytes) reads the same body.
+    const raw = await c.req.text();
+    if (!raw.includes('\0') && !raw.includes('\\u0000')) return next();
+    let value: unknown = raw;
+    if (JSON_BODY.test(type)) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return next(); // the route answers malformed JSON
+      }
+    }
+    const paths = nulPaths(value, maxIssues);
+    return paths.length ? nulError(c, 'body', paths) : next();
+  };
+}
+
+function nulError(c: Context, part: string, paths: readonly string[]) {
+  const issues = paths.map((path) => ({ path, message: 'holds a NUL character (U+0000), which cannot be stored', code: 'nul_character' }));
+  return apiError(c, 400, 'invalid_request', `the request ${part} holds a NUL character (U+0000)`, issues);
+}
+
+/** The JSON paths of the strings and keys in `value` that hold U+0000, in document order, at most `max`. */
+export function nulPaths(value: unknown, max = Infinity): string[] {
+  interface Step { readonly v: unknown; readonly key?: PropertyKey; readonly parent?: Step }
+  const pathOf = (step: Step): string => {
+    const keys: PropertyKey[] = [];
+    for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) keys.push(s.key);
+    return jsonPath(keys.reverse());
+  };
+  const out: string[] = [];
+  // A stack of steps linked to their parents, not recursion or copied paths: a deeply nested body
+  // must neither overflow the call stack nor cost quadratic memory.
+  const stack: Step[] = [{ v: value }];
+  while (stack.length && out.length < max) {
+    const step = stack.pop()!;
+    const v = step.v;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) out.push(pathOf(step));
+    } else if (v !== null && typeof v === 'object') {
+      const entries: [PropertyKey, unknown][] = Array.isArray(v) ? v.map((item, i) => [i, item]) : Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i]!;
+        // A key holding NUL is reported as a string at its own path.
+        stack.push({ v: typeof key === 'string' && key.includes('\0') ? key : item, key, parent: step });
+      }
+    }
+  }
+  return out;
 }
