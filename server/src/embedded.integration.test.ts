@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,16 @@ describe('weft start (the embedded product)', () => {
     expect(processesUsing(dataDir)).toEqual([]);
     expect(existsSync(join(dataDir, 'control.json'))).toBe(false);
     expect(existsSync(join(dataDir, 'temporal.db'))).toBe(true);
+    // Issue 15, point 10: the data, PGlite's and Temporal's files included, is the owner's only.
+    const openToOthers: string[] = [];
+    const walk = (path: string): void => {
+      const { mode } = statSync(path);
+      if ((mode & 0o077) !== 0) openToOthers.push(`${path} ${(mode & 0o777).toString(8)}`);
+      if (statSync(path).isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    };
+    walk(dataDir);
+    expect(openToOthers).toEqual([]);
+    expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(['pgdata', 'secret.key', 'temporal.db']));
 
     const second = await start();
     try {

@@ -10,6 +10,7 @@ import type { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { createApp } from './app.js';
+import { preparePrivateDir } from './data-dir.js';
 import type { Config } from './config.js';
 import { ConfigError } from './config.js';
 import { openDatabase, type Db, type OpenDatabase } from './db/database.js';
@@ -159,6 +160,8 @@ export interface Embedded {
 export async function startEmbedded(given: Config): Promise<Embedded> {
   const already = runningInstance(given.WEFT_DATA_DIR);
   if (already) throw new ConfigError(`Weft is already running from ${given.WEFT_DATA_DIR} (pid ${already.pid}) at ${already.url}`);
+  // Only its owner may read the embedded data, also a data dir made by an earlier version.
+  preparePrivateDir(given.WEFT_DATA_DIR);
   // WEFT_SECRET_KEY, or the data dir's key file (created on first start).
   const config = withSecretKey(given, { embedded: true });
   // A broken plugin fails start-up before anything is started.

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockedReason, embeddedIPv4 } from './address-policy.js';
+import { blockedReason } from './address-policy.js';
 import { createGuardedFetch } from './guarded-fetch.js';
 
 let server: Server;
@@ -61,10 +61,46 @@ describe('address policy', () => {
     expect(blockedReason(address)).toBeUndefined();
   });
 
-  it('unwraps IPv4 inside IPv6', () => {
-    expect(embeddedIPv4('::ffff:7f00:1')).toBe('127.0.0.1');
-    expect(embeddedIPv4('64:ff9b::10.0.0.1')).toBe('10.0.0.1');
-    expect(embeddedIPv4('2001:db8::1')).toBeUndefined();
+  // Issue 15, point 10: IPv6 transition forms, each in several textual spellings.
+  it.each([
+    ['::7f00:1', 'IPv4-compatible loopback'],
+    ['::127.0.0.1', 'IPv4-compatible loopback, dotted'],
+    ['0:0:0:0:0:0:7f00:1', 'IPv4-compatible loopback, expanded'],
+    ['::a9fe:a9fe', 'IPv4-compatible metadata'],
+    ['::169.254.169.254', 'IPv4-compatible metadata, dotted'],
+    ['::8.8.8.8', 'IPv4-compatible, even of a public address (deprecated form)'],
+    ['0:0:0:0:0:ffff:7f00:1', 'IPv4-mapped loopback, expanded'],
+    ['::FFFF:127.0.0.1', 'IPv4-mapped loopback, upper case'],
+    ['::ffff:0:7f00:1', 'IPv4-translated loopback'],
+    ['::ffff:0:10.0.0.1', 'IPv4-translated private, dotted'],
+    ['64:ff9b::7f00:1', 'NAT64 loopback'],
+    ['64:ff9b::10.0.0.1', 'NAT64 private, dotted'],
+    ['64:ff9b:0:0:0:0:c0a8:101', 'NAT64 private, expanded'],
+    ['64:ff9b:1::a9fe:a9fe', 'NAT64 local-use'],
+    ['64:ff9b:1:0:0:0:808:808', 'NAT64 local-use, expanded, public inside'],
+    ['64:ff9b:1::8.8.8.8', 'NAT64 local-use, dotted'],
+    ['2002:7f00:1::', '6to4 carrying loopback'],
+    ['2002:a9fe:a9fe::1', '6to4 carrying metadata'],
+    ['2002:c0a8:101:0:0:0:0:1', '6to4 carrying private, expanded'],
+    ['2002:808:808::1', '6to4 carrying a public address (6to4 is refused whole)'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2001::1', 'Teredo, compressed'],
+    ['fec0::1', 'site-local'],
+    ['FEC0:0:0:0:0:0:0:1', 'site-local, expanded upper case'],
+    ['feff::1', 'site-local, top of the range'],
+    ['fe80::1%eth0', 'link-local with a zone'],
+  ])('refuses the IPv6 transition form %s (%s) with a reason', (address) => {
+    expect(blockedReason(address)).toMatch(/ is (a|an|the) /);
+  });
+
+  it.each(['64:ff9b::808:808', '64:ff9b::8.8.8.8', '2001:4860:4860::8888', '2003::1'])('allows the public IPv6 address %s', (address) => {
+    expect(blockedReason(address)).toBeUndefined();
+  });
+
+  it('says what an address is and, for a carrier, what it carries', () => {
+    expect(blockedReason('::ffff:127.0.0.1')).toBe('::ffff:127.0.0.1 is an IPv4-mapped IPv6 address carrying a loopback, private, link-local or reserved IPv4 address (127.0.0.0/8)');
+    expect(blockedReason('2002:a00:1::')).toBe('2002:a00:1:: is a 6to4 address (2002::/16, deprecated; it carries an IPv4 address)');
+    expect(blockedReason('fec0::1')).toBe('fec0::1 is a site-local IPv6 address (deprecated)');
   });
 });
 
@@ -80,6 +116,15 @@ describe('guarded fetch', () => {
     ['http://localhost:PORT/', 'localhost'],
     ['http://169.254.169.254/latest/meta-data/', 'metadata'],
     ['http://0.0.0.0:PORT/', 'zero address'],
+    ['http://[::7f00:1]:PORT/', 'IPv4-compatible loopback'],
+    ['http://[::127.0.0.1]:PORT/', 'IPv4-compatible loopback, dotted'],
+    ['http://[::a9fe:a9fe]/latest/meta-data/', 'IPv4-compatible metadata'],
+    ['http://[::ffff:0:7f00:1]:PORT/', 'IPv4-translated loopback'],
+    ['http://[64:ff9b::127.0.0.1]:PORT/', 'NAT64 loopback'],
+    ['http://[64:ff9b:1::a9fe:a9fe]/', 'NAT64 local-use'],
+    ['http://[2002:7f00:1::]:PORT/', '6to4 carrying loopback'],
+    ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', 'Teredo'],
+    ['http://[fec0::1]:PORT/', 'site-local'],
   ])('refuses %s (%s) without sending anything', async (url) => {
     const before = hits;
     const f = createGuardedFetch();
@@ -105,6 +150,41 @@ describe('guarded fetch', () => {
     const f = createGuardedFetch({ allow: ['127.0.0.0/8'], lookup: fakeDns({ 'svc.internal': ['127.0.0.1'] }) });
     const res = await f(`http://127.0.0.1:${port}/redirect?to=${encodeURIComponent(`http://svc.internal:${port}/x`)}`);
     expect(await res.text()).toBe(`hello from svc.internal:${port}`);
+  });
+
+  it('refuses a hostname whose DNS answers are only IPv6 transition forms', async () => {
+    const f = createGuardedFetch({ lookup: fakeDns({ 'compat.example': ['::7f00:1'], 'nat64.example': ['64:ff9b::a9fe:a9fe'], 'sixtofour.example': ['2002:a00:1::1'], 'teredo.example': ['2001::1'], 'site.example': ['fec0::1'] }) });
+    for (const name of ['compat', 'nat64', 'sixtofour', 'teredo', 'site']) {
+      await expect(f(`http://${name}.example:${port}/`)).rejects.toMatchObject({ type: 'SsrfBlocked', retryable: false, message: expect.stringContaining(`${name}.example resolves to a blocked address`) });
+    }
+  });
+
+  // Issue 15, point 10: WEFT_HTTP_ALLOW_HOSTS=localhost:8080 must open that name, as the README says.
+  it('reaches a host allow-listed by name and port though it resolves to loopback', async () => {
+    const f = createGuardedFetch({ allow: [`localhost:${port}`], lookup: fakeDns({ localhost: ['127.0.0.1'] }) });
+    const res = await f(`http://localhost:${port}/hello`);
+    expect(await res.text()).toBe(`hello from localhost:${port}`);
+  });
+
+  it('reaches a host allow-listed by name on any port, through the system resolver', async () => {
+    const f = createGuardedFetch({ allow: ['LocalHost'] });
+    const res = await f(`http://localhost:${port}/hello`);
+    expect(res.status).toBe(200);
+  });
+
+  it('keeps a name allow-listed with a port closed on other ports', async () => {
+    const f = createGuardedFetch({ allow: [`localhost:${port}`], lookup: fakeDns({ localhost: ['127.0.0.1'] }) });
+    await expect(f(`http://localhost:${port + 1}/`)).rejects.toMatchObject({ type: 'SsrfBlocked' });
+  });
+
+  it('refuses another name resolving to the address of a name allow-listed, sending nothing', async () => {
+    const before = hits;
+    const f = createGuardedFetch({ allow: [`localhost:${port}`], lookup: fakeDns({ localhost: ['127.0.0.1'], 'rebind.example': ['127.0.0.1'] }) });
+    expect((await f(`http://localhost:${port}/`)).status).toBe(200);
+    // The pooled connection to localhost must not serve rebind.example, and its own lookup is guarded.
+    await expect(f(`http://rebind.example:${port}/`)).rejects.toMatchObject({ type: 'SsrfBlocked', message: expect.stringContaining('127.0.0.1') });
+    await expect(f(`http://localhost:${port}/redirect?to=${encodeURIComponent(`http://rebind.example:${port}/`)}`)).rejects.toMatchObject({ type: 'SsrfBlocked' });
+    expect(hits).toBe(before + 2);
   });
 
   it('refuses schemes other than http and https', async () => {

@@ -22,9 +22,11 @@ export function refused(message: string): NodeError {
 /**
  * `fetch` that refuses loopback, private, link-local (cloud metadata), reserved and multicast
  * destinations, in every spelling (decimal, octal and hex IPv4 are normalised by the URL parser;
- * IPv4-mapped and NAT64 IPv6 are unwrapped). Hostnames are checked after DNS resolution, and the
- * connection goes to the address that was checked, so a name cannot rebind between check and
- * connect. Redirects are followed by hand, each hop checked like the first.
+ * IPv6 forms carrying an IPv4 address are judged by it or refused, see {@link blockedReason}).
+ * Hostnames are checked after DNS resolution, and the connection goes to the address that was
+ * checked, so a name cannot rebind between check and connect. A host allow-listed by name
+ * (`localhost`, `api.internal:8443`) is reached wherever it resolves; other names resolving to
+ * the same address are not. Redirects are followed by hand, each hop checked like the first.
  */
 export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fetch {
   const allow = new AllowList(options.allow ?? []);
@@ -44,17 +46,24 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
       callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
-  const dispatcher = new Agent({ connect: { lookup: guardedLookup } });
+  const guardedAgent = new Agent({ connect: { lookup: guardedLookup } });
+  // Hosts allow-listed by name may resolve anywhere (`localhost:8080`). The decision is made on the
+  // name (and port) the URL asked for, and undici pools connections per origin, so a connection
+  // made through this agent only ever serves that allowed origin: another name resolving to the
+  // same address still goes through the guarded agent and is refused.
+  const allowedByNameAgent = new Agent(options.lookup ? { connect: { lookup: options.lookup as unknown as LookupFunction } } : {});
 
-  const check = (url: URL) => {
+  /** The agent a URL is fetched through, or a refusal. */
+  const check = (url: URL): Agent => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(`only http and https may be fetched, not ${url.protocol}`);
-    if (allow.allowsHost(url.hostname, url.port || (url.protocol === 'https:' ? '443' : '80'))) return;
+    if (allow.allowsHost(url.hostname, url.port || (url.protocol === 'https:' ? '443' : '80'))) return allowedByNameAgent;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) !== 0 && !allow.allowsAddress(host)) {
       const why = blockedReason(host);
       if (why) throw refused(`${url.host} is not reachable: ${why}`);
     }
     if (host === 'localhost' || host.endsWith('.localhost')) throw refused(`${url.host} is not reachable: loopback`);
+    return guardedAgent;
   };
 
   const guarded = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -62,7 +71,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
     let request: RequestInit = { ...init };
     const follow = (init.redirect ?? 'follow') === 'follow';
     for (let hop = 0; ; hop++) {
-      check(url);
+      const dispatcher = check(url);
       let res: Response;
       try {
         res = (await undiciFetch(url, { ...(request as object), redirect: 'manual', dispatcher } as never)) as unknown as Response;

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PGliteDialect, sql, type RawBuilder } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
+import { preparePrivateDir, restrictToOwner } from '../data-dir.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './tables/index.js';
 
@@ -48,9 +48,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
     open = { db, kind: 'postgres', close: () => db.destroy() };
   } else {
-    if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+    if (target.dataDir) preparePrivateDir(target.dataDir);
     // PGlite serves one session at a time: every user in this process shares this instance.
     const pglite = target.pglite ?? (await PGlite.create(target.dataDir, { extensions: { vector }, startParams: PGLITE_START }));
+    // PGlite unpacks a new cluster with mode 0666 files; Postgres creates its later files 0600.
+    if (target.dataDir) restrictToOwner(target.dataDir);
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     open = { db, kind: 'pglite', pglite, close: () => db.destroy() };
   }

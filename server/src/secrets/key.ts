@@ -32,7 +32,7 @@ export function resolveSecretKey(config: Config, o: { readonly embedded: boolean
   const existing = readKeyFile(path);
   if (existing) return { key: existing, source: { kind: 'file', path, created: false } };
   const key = generateSecretKey();
-  mkdirSync(config.WEFT_DATA_DIR, { recursive: true });
+  mkdirSync(config.WEFT_DATA_DIR, { recursive: true, mode: 0o700 });
   try {
     writeFileSync(path, `${formatSecretKey(key)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (e) {

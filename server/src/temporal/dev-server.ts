@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { restrictToOwner, withPrivateUmask } from '../data-dir.js';
 
 /** Where `npm run setup` installs the Temporal CLI when Go is present. */
 export const PROJECT_TEMPORAL_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.tools', 'bin', 'temporal');
@@ -82,7 +83,9 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const [httpPort, metricsPort] = [await freePort(ip), await freePort(ip)];
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'warn', '--namespace', o.namespace ?? 'default'];
   if (o.dbFile) {
-    mkdirSync(dirname(o.dbFile), { recursive: true });
+    mkdirSync(dirname(o.dbFile), { recursive: true, mode: 0o700 });
+    // Files of an earlier start may be readable by others; new ones are not (the umask below).
+    for (const file of [o.dbFile, `${o.dbFile}-wal`, `${o.dbFile}-shm`]) restrictToOwner(file);
     args.push('--db-filename', o.dbFile);
     for (const [k, v] of Object.entries(o.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', `${k}=${v}`);
   }
@@ -90,7 +93,8 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   else args.push('--headless');
   for (const [k, v] of Object.entries(o.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${k}=${v}`);
 
-  const child = spawn(o.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // SQLite creates the database file (and its -wal and -shm) 0644 less the umask: make them 0600.
+  const child = withPrivateUmask(() => spawn(o.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-4000);
