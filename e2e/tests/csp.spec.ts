@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { auth, createWorkflow, EDGE, url } from './helpers';
-import { signIn } from './sign-in';
+import { auth, createWorkflow, EDGE, url } from './helpers.js';
+import { signIn } from './sign-in.js';
 
 // The editor is served with a strict content security policy (the API token lives in
 // localStorage). A person editing code in Monaco, with its TypeScript worker checking it, must
