@@ -13,7 +13,7 @@ import { createToken, ROLES } from './auth/tokens.js';
 import { bodyLimit } from './body-limit.js';
 import type { Db } from './db/database.js';
 import { apiError, HttpError } from './errors.js';
-import { verifyAuditChain } from './db/repositories/audit.repository.js';
+import { appendAudit, verifyAuditChain } from './db/repositories/audit.repository.js';
 import { collectionRoutes } from './routes/collections.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { auditRoutes } from './routes/audit.js';
@@ -104,8 +104,10 @@ export function createApp(deps: AppDeps) {
       const { body, contentType } = await metrics.scrape();
       return c.body(body, 200, { 'content-type': contentType });
     })
-    .route('/api/schema', schemaRoutes())
-    .use('/api/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
+    .route('/api/schema', schemaRoutes());
+  // Before the body is limited, read or validated: without the key a caller gets 401, never a 400 or 413.
+  if (deps.controlKey) app.use('/api/_local/*', controlKeyCheck({ key: deps.controlKey }));
+  app.use('/api/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
 
   // Webhooks are public: signed instead of bearer-authenticated.
   app.use('/hooks/*', bodyLimit({ maxSize: deps.maxBodyBytes ?? 5 * 1024 * 1024, onError: (c) => apiError(c, 413, 'body_too_large', 'the request body is too large') }));
@@ -118,19 +120,15 @@ export function createApp(deps: AppDeps) {
   app.get('/api/openapi.json', describe({ summary: 'The OpenAPI 3.1 document of this API', tags: ['docs'], public: true }), (c) => c.json((openapi ??= openApiDocument(app))));
   app.get('/api/docs', describe({ summary: 'A readable API reference (offline)', tags: ['docs'], public: true }), secureHeaders({ contentSecurityPolicy: DOCS_CSP, xFrameOptions: 'DENY' }), (c) => c.html(DOCS_HTML));
 
+  // The key was checked by `controlKeyCheck`, registered above for `/api/_local/*`.
   if (deps.controlKey) {
-    const key = Buffer.from(deps.controlKey);
     app.post('/api/_local/tokens', valid('json', LocalTokenBody), async (c) => {
-      const given = Buffer.from(c.req.header('x-weft-control-key') ?? '');
-      if (given.length !== key.length || !timingSafeEqual(given, key)) return apiError(c, 401, 'unauthorized', 'bad control key');
       const { role, name } = c.req.valid('json');
-      return c.json(await createToken(deps.db, { role, ...(name ? { name } : {}) }), 201);
+      const created = await createToken(deps.db, { role, ...(name ? { name } : {}) });
+      await appendAudit(deps.db, { actor: 'control', action: 'token.create', target: created.id, details: { role, name: name || `${role} token`, expiresAt: null } });
+      return c.json(created, 201);
     });
-    app.post('/api/_local/audit/verify', async (c) => {
-      const given = Buffer.from(c.req.header('x-weft-control-key') ?? '');
-      if (given.length !== key.length || !timingSafeEqual(given, key)) return apiError(c, 401, 'unauthorized', 'bad control key');
-      return c.json(await verifyAuditChain(deps.db));
-    });
+    app.post('/api/_local/audit/verify', async (c) => c.json(await verifyAuditChain(deps.db)));
   }
 
   const routed = app.route('/api', api);
@@ -166,6 +164,19 @@ function allowedMethods(routes: readonly { method: string; path: string }[], pat
     if (re.test(path)) methods.add(r.method);
   }
   return [...methods];
+}
+
+/**
+ * Guards the local control endpoint (`/api/_local/*`): answers 401 unless `X-Weft-Control-Key`
+ * holds `key`, compared in constant time, before anything reads the body.
+ */
+function controlKeyCheck({ key }: { readonly key: string }) {
+  const expected = Buffer.from(key);
+  return createMiddleware(async function controlKeyCheck(c, next) {
+    const given = Buffer.from(c.req.header('x-weft-control-key') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return apiError(c, 401, 'unauthorized', 'bad control key');
+    await next();
+  });
 }
 
 /**

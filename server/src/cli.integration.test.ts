@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
+import { hashToken } from './auth/tokens.js';
+import { openDatabase } from './db/database.js';
 import { listen } from './runtime.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
@@ -252,5 +254,28 @@ describe('the weft command as an API client', () => {
     const again = await weft(['cancel', runId]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^run_finished: /m);
+  });
+
+  it('creates a token offline on the database and audits it as token.create by the operating-system user', async () => {
+    // No running Weft in this data dir and no DATABASE_URL: the command opens the embedded database itself.
+    const dataDir = mkdtempSync(join(tmpdir(), 'weft-offline-'));
+    try {
+      const res = await weft(['token', 'create', '--role', 'operator', '--name', 'deploy bot'], { WEFT_DATA_DIR: dataDir, DATABASE_URL: undefined, WEFT_URL: undefined, WEFT_TOKEN: undefined });
+      expect(res.code).toBe(0);
+      const token = res.stdout.trim();
+      expect(token).toMatch(/^weft_/);
+      const database = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pgdata') });
+      try {
+        const row = await database.db.selectFrom('api_token').select(['id', 'token_hash']).executeTakeFirstOrThrow();
+        expect(row.token_hash).toBe(hashToken(token));
+        const events = await database.db.selectFrom('audit_event').selectAll().execute();
+        expect(events).toMatchObject([{ actor: `cli:${userInfo().username}`, action: 'token.create', target: row.id, details: { role: 'operator', name: 'deploy bot', expiresAt: null } }]);
+        expect(JSON.stringify(events)).not.toContain(token);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

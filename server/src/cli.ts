@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { NODE_KINDS } from '@weft/nodes';
 import { createApp } from './app.js';
@@ -172,7 +173,7 @@ async function token(args: string[]): Promise<number> {
   if (!role || !ROLES.includes(role)) throw new ConfigError(`--role must be one of: ${ROLES.join(', ')}`);
   const config = loadConfig();
   const running = config.DATABASE_URL ? undefined : runningInstance(config.WEFT_DATA_DIR);
-  let created: { token: string };
+  let created: { id: string; token: string };
   if (running) {
     // The running instance holds the embedded database; ask it rather than open it twice.
     const res = await fetch(`${running.url}/api/_local/tokens`, {
@@ -181,17 +182,28 @@ async function token(args: string[]): Promise<number> {
       body: JSON.stringify({ role, ...(values.name ? { name: values.name } : {}) }),
     });
     if (!res.ok) throw new Error(`the running Weft refused to create a token: ${res.status} ${await res.text()}`);
-    created = (await res.json()) as { token: string };
+    created = (await res.json()) as { id: string; token: string };
   } else {
     const database = await openConfiguredDatabase(config);
     try {
       created = await createToken(database.db, { role, ...(values.name ? { name: values.name } : {}) });
+      await appendAudit(database.db, { actor: cliActor(), action: 'token.create', target: created.id, details: { role, name: values.name || `${role} token`, expiresAt: null } });
     } finally {
       await database.close();
     }
   }
   process.stdout.write(`${created.token}\n`);
   return 0;
+}
+
+/** Who an offline command acts as, for the audit log: `cli:` and the operating-system user. */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    // A uid without a passwd entry (some containers).
+    return `cli:${process.env['USER'] ?? `uid ${process.getuid?.() ?? 'unknown'}`}`;
+  }
 }
 
 /** `token list` / `token revoke <id>`, on the configured database. */
@@ -213,7 +225,7 @@ async function tokenAdmin(sub: 'list' | 'revoke', args: string[]): Promise<numbe
     const id = positionals[0]!;
     const revoked = await revokeToken(database.db, id);
     if (revoked === undefined) throw new ConfigError(`no token ${id}`);
-    if (revoked) await appendAudit(database.db, { actor: 'cli', action: 'token.revoke', target: id, details: {} });
+    if (revoked) await appendAudit(database.db, { actor: cliActor(), action: 'token.revoke', target: id, details: {} });
     log.info(revoked ? `revoked ${id}` : `${id} was already revoked`);
     return 0;
   } finally {
@@ -276,7 +288,9 @@ function node(args: string[]): number {
 
 async function secrets(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'rotate') throw new ConfigError('usage: weft secrets rotate [--new-key <key>]');
+  // Storing, binding and listing go through the API, as an admin token.
+  if (sub === 'set' || sub === 'hosts' || sub === 'list') return clientCommand('secrets', args);
+  if (sub !== 'rotate') throw new ConfigError('usage: weft secrets set|hosts|list … | weft secrets rotate [--new-key <key>]');
   const { values } = parseArgs({ args: rest, options: { 'new-key': { type: 'string' } }, strict: true });
   const config = loadConfig();
   const running = config.DATABASE_URL ? undefined : runningInstance(config.WEFT_DATA_DIR);

@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from './db/database.js';
 import { logger, setLogDestination } from './log.js';
-import { signWebhook } from './routes/webhooks.js';
+import { signedWebhookHeaders } from './routes/webhooks.js';
 import { generateSecretKey } from './secrets/crypto.js';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 
@@ -102,7 +102,7 @@ describe('strings holding NUL (U+0000), which PostgreSQL cannot store', () => {
     expect(hook.status).toBe(201);
     const send = async (body: string, type: string) => {
       const stamp = Math.floor(Date.now() / 1000);
-      return app.request('/hooks/nul-test', { method: 'POST', body, headers: { 'content-type': type, 'x-weft-timestamp': String(stamp), 'x-weft-signature': signWebhook(String(hook.json['secret']), stamp, body) } });
+      return app.request('/hooks/nul-test', { method: 'POST', body, headers: { 'content-type': type, ...signedWebhookHeaders(String(hook.json['secret']), { timestamp: stamp, method: 'POST', path: '/hooks/nul-test', body }) } });
     };
     const startedBefore = started.length;
     const json = await send(JSON.stringify({ event: { name: 'a\u0000' } }), 'application/json');

@@ -10,14 +10,17 @@ describe('webhookCurl', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
 
-  it('signs timestamp.body with HMAC-SHA256 and sends both headers', () => {
+  it('signs the v2 lines (timestamp, method, path, empty query and header names, body) with HMAC-SHA256 and sends both headers', () => {
     const snippet = webhookCurl('http://x/hooks/a', 'whsec_abc', '{"n":1}');
     expect(snippet).toContain(`SECRET='whsec_abc'`);
     expect(snippet).toContain(`BODY='{"n":1}'`);
-    expect(snippet).toContain(`printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`);
+    expect(snippet).toContain(`HOOK_PATH='/hooks/a'`);
+    expect(snippet).toContain(`printf 'v2\\n%s\\nPOST\\n%s\\n\\n\\n%s' "$TS" "$HOOK_PATH" "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`);
     expect(snippet).toContain('-H "X-Weft-Timestamp: $TS"');
-    expect(snippet).toContain('-H "X-Weft-Signature: sha256=$SIG"');
+    expect(snippet).toContain('-H "X-Weft-Signature: v2=$SIG"');
     expect(snippet).toContain(`curl -sS -X POST 'http://x/hooks/a'`);
+    // Sent byte for byte, as signed (--data would drop line breaks read from a file).
+    expect(snippet).toContain('--data-binary "$BODY"');
   });
 
   it('falls back to an environment variable without the secret', () => {

@@ -4,21 +4,24 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * A shell snippet that signs `body` as the server checks it (HMAC-SHA256 over
- * `${timestamp}.${body}`, hex, in `X-Weft-Signature: sha256=…`) with openssl and posts it.
+ * A shell snippet that signs a call as the server checks it (v2: HMAC-SHA256, hex, of the lines
+ * `v2`, timestamp, method, path, query, signed header names, one line per signed header, body;
+ * here no query and no signed headers) with openssl and posts it with `X-Weft-Signature: v2=…`.
  * Without a secret it reads `$WEFT_WEBHOOK_SECRET`.
  */
 export function webhookCurl(url: string, secret: string | null, body = '{"hello":"world"}'): string {
   return [
     `SECRET=${secret === null ? '"$WEFT_WEBHOOK_SECRET"' : shellQuote(secret)}`,
     `BODY=${shellQuote(body)}`,
+    `HOOK_PATH=${shellQuote(new URL(url).pathname)}`,
     'TS=$(date +%s)',
-    `SIG=$(printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //')`,
+    // Empty lines: the query and the signed header names.
+    `SIG=$(printf 'v2\\n%s\\nPOST\\n%s\\n\\n\\n%s' "$TS" "$HOOK_PATH" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //')`,
     `curl -sS -X POST ${shellQuote(url)} \\`,
     `  -H 'Content-Type: application/json' \\`,
     `  -H "X-Weft-Timestamp: $TS" \\`,
-    `  -H "X-Weft-Signature: sha256=$SIG" \\`,
-    `  --data "$BODY"`,
+    `  -H "X-Weft-Signature: v2=$SIG" \\`,
+    `  --data-binary "$BODY"`,
   ].join('\n');
 }
 

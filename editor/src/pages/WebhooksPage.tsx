@@ -98,7 +98,10 @@ function SecretReveal({ hook, onDone }: { readonly hook: WebhookWithSecret; read
       </p>
       <ShownOnce label="Signing secret" value={hook.secret} testId="webhook-secret" />
       <WebhookInput workflowId={hook.workflowId} />
-      <p>Call it with a signature (HMAC-SHA256 of “timestamp.body”):</p>
+      <p>
+        Call it with a v2 signature: HMAC-SHA256 of the timestamp, method, path, query, signed headers and body, one per line. A header the
+        webhook passes to the run reaches it only when signed (named in <code>X-Weft-Signed-Headers</code>); each signed request is accepted once.
+      </p>
       <pre className="code-block" data-testid="webhook-curl">{webhookCurl(url, hook.secret, body)}</pre>
       <button type="button" className="button" onClick={onDone}>
         I have stored the secret

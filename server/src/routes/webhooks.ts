@@ -1,25 +1,38 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { FINAL_RUN_STATUSES, isBlobRef, type RunStatus, type Workflow } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
 import { findRun, getBlob } from '../db/repositories/run.repository.js';
-import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, replaceWebhookSecret, webhookSecretName } from '../db/repositories/trigger.repository.js';
+import {
+  deleteWebhook,
+  findWebhook,
+  forgetWebhookSignature,
+  insertWebhook,
+  listWebhooks,
+  pruneWebhookSignatures,
+  rememberWebhookSignature,
+  replaceWebhookSecret,
+  webhookSecretName,
+} from '../db/repositories/trigger.repository.js';
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
 import type { WebhookRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
+import { tokenBuckets } from '../rate-limit.js';
 import type { RunStarter } from '../runs.js';
 import { decryptSecret, encryptSecret, type SecretKey } from '../secrets/crypto.js';
 import { describe as doc } from '../openapi.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
 
-/** The header carrying `sha256=<hex>` of HMAC-SHA256(secret, `${timestamp}.${rawBody}`). */
+/** The header carrying `v2=<hex>`: HMAC-SHA256(secret, `webhookSigningString(…)`), see `signWebhook`. */
 export const SIGNATURE_HEADER = 'x-weft-signature';
 /** The header carrying the signing time, in unix seconds. */
 export const TIMESTAMP_HEADER = 'x-weft-timestamp';
+/** The header listing, comma-separated, the request headers the signature covers; absent means none. */
+export const SIGNED_HEADERS_HEADER = 'x-weft-signed-headers';
 
 const HookPath = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'expected a path of lower-case letters, digits, - and _ (at most 100)');
 const PathParam = z.object({ path: HookPath });
@@ -38,9 +51,50 @@ const CreateBody = z
   })
   .strict();
 
-/** The signature a sender puts in `X-Weft-Signature`. */
-export function signWebhook(secret: string, timestamp: number | string, rawBody: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
+/** What a v2 webhook signature covers: everything of the request a run can see. */
+export interface SignedWebhookRequest {
+  /** Unix seconds, as sent in `X-Weft-Timestamp`. */
+  readonly timestamp: number | string;
+  /** The HTTP method (`POST`). */
+  readonly method: string;
+  /** The URL path as the server receives it, such as `/hooks/orders`. */
+  readonly path: string;
+  /** The query string exactly as in the URL, without the `?`; empty when there is none. */
+  readonly query?: string;
+  /** The signed headers, name to value, in the order `X-Weft-Signed-Headers` lists them. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The raw body, byte for byte. */
+  readonly body: string;
+}
+
+/**
+ * The text a v2 webhook signature is the HMAC-SHA256 of: lines joined by `\n` — `v2`, the
+ * timestamp, the method (upper case), the path, the query (without `?`), the signed header
+ * names (lower case, comma-separated), one `name:value` line per signed header (value trimmed),
+ * and last the body. The names line says how many header lines follow, and no line but the last
+ * can hold a line break, so no two requests share a signing string.
+ * @example webhookSigningString({ timestamp: 1700000000, method: 'POST', path: '/hooks/orders', query: 'src=shop', headers: { 'x-shop': 'north' }, body: '{"order":1}' })
+ * // 'v2\n1700000000\nPOST\n/hooks/orders\nsrc=shop\nx-shop\nx-shop:north\n{"order":1}'
+ */
+export function webhookSigningString(r: SignedWebhookRequest): string {
+  const headers = Object.entries(r.headers ?? {}).map(([name, value]) => [name.trim().toLowerCase(), value.trim()] as const);
+  return ['v2', String(r.timestamp), r.method.toUpperCase(), r.path, r.query ?? '', headers.map(([name]) => name).join(','), ...headers.map(([name, value]) => `${name}:${value}`), r.body].join('\n');
+}
+
+/** The signature a sender puts in `X-Weft-Signature`: `v2=` and the hex HMAC-SHA256 of `webhookSigningString(r)`. */
+export function signWebhook(secret: string, r: SignedWebhookRequest): string {
+  return `v2=${createHmac('sha256', secret).update(webhookSigningString(r)).digest('hex')}`;
+}
+
+/** Every header a signed call sends: the signed ones themselves, the timestamp, the list of signed names and the signature. */
+export function signedWebhookHeaders(secret: string, r: SignedWebhookRequest): Record<string, string> {
+  const names = Object.keys(r.headers ?? {}).map((n) => n.trim().toLowerCase());
+  return {
+    ...r.headers,
+    [TIMESTAMP_HEADER]: String(r.timestamp),
+    ...(names.length ? { [SIGNED_HEADERS_HEADER]: names.join(',') } : {}),
+    [SIGNATURE_HEADER]: signWebhook(secret, r),
+  };
 }
 
 const secretName = webhookSecretName;
@@ -111,10 +165,14 @@ export interface HookOptions {
   readonly db: Db;
   readonly runs: RunStarter;
   readonly secretKey?: SecretKey;
-  /** How far a signature's timestamp may be from now, in seconds. Default 300. */
+  /** How far a signature's timestamp may be from now, in seconds; also how long a used signature is remembered. Default 300. */
   readonly replayWindowSec?: number;
   /** How often a sync call looks at its run, in ms. Default 100. */
   readonly pollMs?: number;
+  /** Bad signatures one hook takes a minute (in this process) before it refuses every call with 429 for a while; 0 turns this off. Default 20. */
+  readonly badSignaturesPerMinute?: number;
+  /** The clock of that limit, in ms. */
+  readonly now?: () => number;
 }
 
 /**
@@ -127,29 +185,67 @@ export function webhookRunInput(doc: Workflow, request: { headers: Record<string
 }
 
 /**
- * The public `POST /hooks/:path`: no bearer token, a signature instead. Unknown path 404; a
- * missing, wrong or stale signature 401 with nothing started; otherwise the bound workflow runs
- * with the body as input (or the whole request, as its trigger says) and the request as `$run.request`.
+ * The public `POST /hooks/:path`: no bearer token, a v2 signature instead (`signWebhook`). Unknown
+ * path 404. A missing, malformed, wrong or stale signature — or an old `sha256=` one — 401 with
+ * nothing started; a signature already accepted within the window 409 with nothing started (the
+ * used signatures are in the database, so every process sharing it refuses the replay). After
+ * `badSignaturesPerMinute` bad signatures a hook answers 429 with `Retry-After` to every call,
+ * good ones included, without checking it. Otherwise the bound workflow runs with the body as
+ * input (or the whole request, as its trigger says) and the request as `$run.request`; only
+ * the hook's headers that the signature covers reach the run. Each started run is audited as
+ * `run.start` by `webhook:<path>`.
  */
 export function hookRoutes(o: HookOptions) {
   const { db, runs } = o;
   const windowSec = o.replayWindowSec ?? 300;
   const pollMs = o.pollMs ?? 100;
+  const perMinute = o.badSignaturesPerMinute ?? 20;
+  const badSignatures = tokenBuckets({ perMinute, ...(o.now ? { now: o.now } : {}) });
+  let prunedAt = 0;
+
+  /** A refused signature: counted against the hook, answered 401. */
+  const refuse = (c: Context, path: string, message: string) => {
+    badSignatures.spend(path);
+    return apiError(c, 401, 'unauthorized', message);
+  };
+
   return new Hono().post('/:path', async (c) => {
     const path = c.req.param('path');
     const hook = HookPath.safeParse(path).success ? await findWebhook(db, path) : undefined;
     if (!hook) return apiError(c, 404, 'not_found', `no webhook ${path}`);
     if (!o.secretKey) return apiError(c, 503, 'secrets_unavailable', 'this server has no secret key, so it cannot check webhook signatures');
+    const wait = badSignatures.wait(hook.path);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return apiError(c, 429, 'rate_limited', `webhook ${hook.path} got more than ${perMinute} bad signatures in a minute, so it refuses every call unchecked for now; retry in ${wait} s`);
+    }
 
     const raw = await c.req.text();
     const signature = c.req.header(SIGNATURE_HEADER);
     const stamp = c.req.header(TIMESTAMP_HEADER);
-    if (!signature || !stamp) return apiError(c, 401, 'unauthorized', `a webhook call needs the ${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers`);
+    if (!signature || !stamp) return refuse(c, hook.path, `a webhook call needs the ${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers`);
+    if (signature.startsWith('sha256=')) {
+      return refuse(c, hook.path, 'sha256= signatures (of the timestamp and body only) are no longer accepted: sign with v2=, which also covers the method, path, query and the headers passed to the run (see the README, Webhooks)');
+    }
+    if (!/^v2=[0-9a-f]{64}$/.test(signature)) return refuse(c, hook.path, `expected ${SIGNATURE_HEADER}: v2= and 64 lower-case hex digits`);
     const at = /^[0-9]{1,12}$/.test(stamp) ? Number(stamp) : NaN;
-    if (!Number.isFinite(at) || Math.abs(Date.now() / 1000 - at) > windowSec) return apiError(c, 401, 'unauthorized', `the timestamp is missing, malformed or more than ${windowSec} s from now`);
-    const expected = Buffer.from(signWebhook(decryptSecret(o.secretKey, secretName(hook.path), hook.secret), stamp, raw));
+    if (!Number.isFinite(at) || Math.abs(Date.now() / 1000 - at) > windowSec) return refuse(c, hook.path, `the timestamp is missing, malformed or more than ${windowSec} s from now`);
+    const names = signedHeaderNames(c.req.header(SIGNED_HEADERS_HEADER));
+    if (typeof names === 'string') return refuse(c, hook.path, names);
+    const signed: Record<string, string> = {};
+    for (const name of names) {
+      const value = c.req.header(name);
+      if (value === undefined) return refuse(c, hook.path, `the header ${name} is listed in ${SIGNED_HEADERS_HEADER} but not sent`);
+      signed[name] = value;
+    }
+    // As a URL parser normalises them, so a sender's percent-encoded path and query are compared as sent.
+    const url = new URL(c.req.url);
+    const request = { timestamp: stamp, method: c.req.method, path: url.pathname, query: url.search.slice(1), headers: signed, body: raw };
+    const expected = Buffer.from(signWebhook(decryptSecret(o.secretKey, secretName(hook.path), hook.secret), request));
     const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return apiError(c, 401, 'unauthorized', 'the signature does not match');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return refuse(c, hook.path, `the signature does not match: v2 signs the timestamp, method, path, query, the headers named in ${SIGNED_HEADERS_HEADER} and the body`);
+    }
 
     const wf = await findWorkflow(db, hook.workflow_id);
     if (!wf) return apiError(c, 404, 'not_found', `the workflow of webhook ${hook.path} no longer exists`);
@@ -161,13 +257,29 @@ export function hookRoutes(o: HookOptions) {
         return apiError(c, 400, 'invalid_request', 'the body is not valid JSON');
       }
     }
+    // Only what the signature covers reaches the run: an unsigned header may have been added on the way.
     const headers: Record<string, string> = {};
-    for (const name of hook.headers) {
-      const v = c.req.header(name);
-      if (v !== undefined) headers[name] = v;
-    }
+    for (const name of hook.headers) if (signed[name] !== undefined) headers[name] = signed[name];
     const query = c.req.query();
-    const runId = await runs.start(wf, webhookRunInput(wf.document, { headers, body, query }), { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query } });
+
+    // Kept a minute past the window, for servers whose clocks differ a little from the database's.
+    const seen = { hookPath: hook.path, digest: createHash('sha256').update(signature).digest('hex') };
+    if (Date.now() - prunedAt > 60_000) {
+      prunedAt = Date.now();
+      await pruneWebhookSignatures(db);
+    }
+    if (!(await rememberWebhookSignature(db, { ...seen, expiresAt: new Date((at + windowSec + 60) * 1000) }))) {
+      return apiError(c, 409, 'replayed', 'this signed request was already accepted, so it starts nothing; to send it again, sign it again with a new timestamp');
+    }
+    let runId: string;
+    try {
+      runId = await runs.start(wf, webhookRunInput(wf.document, { headers, body, query }), { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query } });
+    } catch (e) {
+      // Nothing started: the sender may retry the same signed request.
+      await forgetWebhookSignature(db, seen);
+      throw e;
+    }
+    await appendAudit(db, { actor: `webhook:${hook.path}`, action: 'run.start', target: runId, details: { workflowId: wf.id, version: wf.version, mode: hook.mode } });
     if (hook.mode !== 'sync') return c.json({ runId }, 202);
 
     const deadline = Date.now() + hook.timeout_ms;
@@ -181,4 +293,17 @@ export function hookRoutes(o: HookOptions) {
       await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
     }
   });
+}
+
+/** The names in `X-Weft-Signed-Headers`, lower case; a sentence saying what is wrong when they are not usable. */
+function signedHeaderNames(list: string | undefined): string[] | string {
+  if (list === undefined || list.trim() === '') return [];
+  const names = list.split(',').map((n) => n.trim().toLowerCase());
+  for (const name of names) {
+    if (!/^[a-z0-9-]{1,100}$/.test(name)) return `${SIGNED_HEADERS_HEADER} must list header names separated by commas`;
+    if (name === SIGNATURE_HEADER) return `the signature cannot sign itself: leave ${SIGNATURE_HEADER} out of ${SIGNED_HEADERS_HEADER}`;
+  }
+  if (new Set(names).size !== names.length) return `${SIGNED_HEADERS_HEADER} names a header twice`;
+  if (names.length > 50) return `${SIGNED_HEADERS_HEADER} may list at most 50 headers`;
+  return names;
 }

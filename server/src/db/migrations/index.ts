@@ -8,6 +8,8 @@ import * as versionMessage from './2026-11-22T03-00-00-version-message.js';
 import * as chunkTextIndex from './2026-11-22T04-00-00-chunk-text-index.js';
 import * as attemptDetail from './2026-12-07T00-00-00-attempt-detail.js';
 import * as agentStep from './2026-12-08T00-00-00-agent-step.js';
+import * as secretHosts from './2026-12-09T00-00-00-secret-hosts.js';
+import * as webhookReplay from './2026-12-09T01-00-00-webhook-replay.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T04-00-00-chunk-text-index': chunkTextIndex,
   '2026-12-07T00-00-00-attempt-detail': attemptDetail,
   '2026-12-08T00-00-00-agent-step': agentStep,
+  '2026-12-09T00-00-00-secret-hosts': secretHosts,
+  '2026-12-09T01-00-00-webhook-replay': webhookReplay,
 };

@@ -73,3 +73,30 @@ export async function deleteWebhook(db: Db, path: string): Promise<boolean> {
   const res = await db.deleteFrom('webhook').where('path', '=', path).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
 }
+
+/**
+ * Records that a webhook signature was accepted, until `expiresAt`. `false` when it is already
+ * recorded and not yet expired: a replay. One statement, so of two processes recording the same
+ * signature at once exactly one gets `true`.
+ */
+export async function rememberWebhookSignature(db: Db, s: { hookPath: string; digest: string; expiresAt: Date }): Promise<boolean> {
+  const row = await db
+    .insertInto('webhook_signature')
+    .values({ hook_path: s.hookPath, digest: s.digest, expires_at: s.expiresAt })
+    // An expired row not yet pruned is taken over rather than counted as a replay.
+    .onConflict((oc) => oc.columns(['hook_path', 'digest']).doUpdateSet({ expires_at: (eb) => eb.ref('excluded.expires_at') }).where('webhook_signature.expires_at', '<=', sql<Date>`now()`))
+    .returning('hook_path')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Forgets an accepted signature, so the same request may be sent again (its run could not start). */
+export async function forgetWebhookSignature(db: Db, s: { hookPath: string; digest: string }): Promise<void> {
+  await db.deleteFrom('webhook_signature').where('hook_path', '=', s.hookPath).where('digest', '=', s.digest).execute();
+}
+
+/** Deletes the accepted signatures whose window has passed; answers how many. */
+export async function pruneWebhookSignatures(db: Db): Promise<number> {
+  const res = await db.deleteFrom('webhook_signature').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -129,6 +129,8 @@ export interface SecretTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_by: string | null;
+  /** Canonical destination patterns (a JSON array); null for a secret stored before bindings: sent nowhere. */
+  hosts: ColumnType<string[] | null, string | null | undefined, string | null>;
 }
 export type SecretRow = Selectable<SecretTable>;
 
@@ -161,6 +163,14 @@ export interface WebhookTable {
   rotated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 export type WebhookRow = Selectable<WebhookTable>;
+
+/** A webhook signature already accepted, kept until its timestamp is out of the window (replay guard). */
+export interface WebhookSignatureTable {
+  hook_path: string;
+  /** sha256 of the signature, hex. */
+  digest: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
 
 /** A large value kept out of Temporal history. */
 export interface BlobTable {
@@ -257,4 +267,5 @@ export interface Database {
   chunk: ChunkTable;
   schedule: ScheduleTable;
   webhook: WebhookTable;
+  webhook_signature: WebhookSignatureTable;
 }
