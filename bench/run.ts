@@ -14,6 +14,7 @@ const SUITE: Record<string, () => Promise<{ default: Benchmark }>> = {
   api: () => import('./api.js'),
   engine: () => import('./engine.js'),
   agent: () => import('./agent.js'),
+  sandbox: () => import('./sandbox.js'),
   throughput: () => import('./throughput.js'),
   retrieval: () => import('./retrieval.js'),
   editor: () => import('./editor.js'),

@@ -9,11 +9,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
-import { builtinExecutors, type NodeExecutor } from '@weft/nodes/executors';
+import { builtinExecutors, type NodeExecutor, type Sandbox } from '@weft/nodes/executors';
 import { validateWorkflow, type WorkflowInput } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase, type OpenDatabase } from '../../server/src/db/database.js';
+import { findRun } from '../../server/src/db/repositories/run.repository.js';
 import { createWorkflow, findWorkflow, type StoredWorkflow } from '../../server/src/db/repositories/workflow.repository.js';
 import { workflowHash } from '../../server/src/routes/workflows.js';
 import { createRunStarter, type RunStarter } from '../../server/src/runs.js';
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   readonly sqlitePragmas?: Readonly<Record<string, string>>;
   /** More configuration for Weft's worker (e.g. `WEFT_LLM_PROVIDERS`). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where Weft's worker runs expressions and code; the process's sandbox pool by default. */
+  readonly sandbox?: Sandbox;
 }
 
 export interface Harness {
@@ -75,7 +78,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 
     const weftQueue = `bench-weft-${randomBytes(4).toString('hex')}`;
     const rawQueue = `bench-raw-${randomBytes(4).toString('hex')}`;
-    const weftWorker = await createWorker({ connection: temporal.native!, taskQueue: weftQueue, maxConcurrentActivities: MAX_CONCURRENT_ACTIVITIES, ...activityDeps(config, database.db, types) });
+    const weftWorker = await createWorker({ connection: temporal.native!, taskQueue: weftQueue, maxConcurrentActivities: MAX_CONCURRENT_ACTIVITIES, ...activityDeps(config, database.db, types), ...(o.sandbox ? { sandbox: o.sandbox } : {}) });
     const rawWorker = await Worker.create({
       connection: temporal.native!,
       taskQueue: rawQueue,
@@ -105,7 +108,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       async weft(wf, { local = true } = {}) {
         const t = performance.now();
         const runId = await (local ? runs.local : runs.activities).start(wf, {}, { trigger: 'manual', createdBy: null });
-        await client.workflow.getHandle(runId).result();
+        await client.workflow.getHandle(runId).result().catch(async (e: Error) => {
+          const failed = (await findRun(database.db, runId))?.error;
+          throw new Error(`run ${runId} of "${wf.name}" failed: ${failed ? JSON.stringify(failed) : e.message}`);
+        });
         return performance.now() - t;
       },
       async raw(type, args) {

@@ -9,8 +9,11 @@ test('an admin stores a secret, creates and revokes a token, and finds both in t
   const secretForm = page.getByRole('form', { name: 'Set a secret' });
   await secretForm.getByLabel('Name').fill('E2E_API_KEY');
   await secretForm.getByLabel('Value').fill('s3cret-value');
+  await secretForm.getByLabel('Hosts').fill('api.example.com');
   await secretForm.getByRole('button', { name: 'Save secret' }).click();
   await expect(page.getByRole('row', { name: /E2E_API_KEY/ })).toBeVisible();
+  // Bound to the one host it may be sent to.
+  await expect(page.getByRole('row', { name: /E2E_API_KEY/ })).toContainText('api.example.com');
   // Write-only: the value is cleared from the form and never shown.
   await expect(secretForm.getByLabel('Value')).toHaveValue('');
   await expect(page.getByText('s3cret-value')).toHaveCount(0);

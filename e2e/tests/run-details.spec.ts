@@ -36,7 +36,7 @@ test('The run page shows what each node got and gave, the prompt and request it 
   const shop = await startShop();
   try {
     const shopToken = `shop-${Date.now()}`;
-    expect((await request.put(`${url()}/api/secrets/SHOP_TOKEN`, { headers: auth(), data: { value: shopToken } })).ok()).toBe(true);
+    expect((await request.put(`${url()}/api/secrets/SHOP_TOKEN`, { headers: auth(), data: { value: shopToken, hosts: [shop.base] } })).ok()).toBe(true);
     const document = {
       schemaVersion: 1,
       name: 'Files a summarised order',

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AttemptDetail, ExpressionScope } from '@weft/schemas';
 import type { NodeDefinition, Routed } from './define-node.js';
 import type { KnowledgeStore } from './retrieval/knowledge.js';
-import type { EmbedderSet, LlmService, McpConnector, ToolSpec } from './services.js';
+import type { EmbedderSet, LlmService, McpConnector, Sandbox, ToolSpec } from './services.js';
 
 /** Structured log lines of one node attempt. */
 export interface NodeLogger {
@@ -31,11 +31,14 @@ export interface NodeContext {
   /** What expressions see: the node input, upstream outputs, the run. */
   readonly scope: ExpressionScope;
   /**
-   * A secret's value, decrypted. Use it for the call at hand only: never return it or log it
-   * (the engine also scrubs every value read here from the node's output and error).
-   * Throws a non-retryable `SecretNotFound` when there is no such secret.
+   * A secret's value, decrypted, for a request to `destination`. Use it for that call only: never
+   * return it or log it (the engine also masks every value read here, in every common encoding,
+   * in the node's output, error, notes and logs). Ask again for every other URL the value goes
+   * to, redirect hops included (`fetchWithSecret` does). Throws a non-retryable `SecretNotFound`
+   * when there is no such secret, and `SecretNotAllowed` (audited as `secret.refused`) when the
+   * secret is not bound to the destination's host.
    */
-  secret(name: string): Promise<string>;
+  secret(name: string, destination: URL): Promise<string>;
   /** LLM completions: the provider chain with failover, breakers, the run's budget; every call recorded. */
   readonly llm: LlmService;
   /** Embedders by name; the offline local embedder is the default. */
@@ -44,6 +47,8 @@ export interface NodeContext {
   readonly knowledge: KnowledgeStore;
   /** MCP servers: HTTP through the SSRF guard, stdio only for the operator's configured commands. */
   readonly mcp: McpConnector;
+  /** Where expressions and user code run: threads stopped from outside at their limits. */
+  readonly sandbox: Sandbox;
   /**
    * Set by the engine when an agent calls this node as a tool: the tool the model chose (one of
    * those the node's `tools` offered) and the arguments it sent. Absent when the node runs in the flow.

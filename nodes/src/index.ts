@@ -7,3 +7,4 @@ export { NodeError } from './context.js';
 export { Routed, routed } from './define-node.js';
 export type * from './services.js';
 export type { KnowledgeStore } from './retrieval/knowledge.js';
+export * from './secrets/hosts.js';

@@ -15,7 +15,7 @@ export const DEFAULT_POLICY: Required<Omit<NodePolicy, 'compensate'>> & { compen
 };
 
 /** Error types no retry can fix, whatever the policy says. */
-const ALWAYS_NON_RETRYABLE = ['InvalidParams', 'ExpressionError', 'UnknownNodeType'];
+const ALWAYS_NON_RETRYABLE = ['InvalidParams', 'ExpressionError', 'ExpressionTimeout', 'ExpressionMemoryLimit', 'CodeTimeout', 'CodeMemoryLimit', 'UnknownNodeType'];
 
 /**
  * Compiles a validated document into the plan `runGraph` executes: each node's policy is merged

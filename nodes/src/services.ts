@@ -4,7 +4,8 @@
  * worker wires implementations in, so plugins see the same services as the built-ins.
  */
 
-import type { AgentToolCall, LlmCallFigures } from '@weft/schemas';
+import type { AgentToolCall, ExpressionScope, LlmCallFigures } from '@weft/schemas';
+import type { CodeJob } from './sandbox/protocol.js';
 
 /** A tool the model may call. */
 export interface ToolSpec {
@@ -100,8 +101,8 @@ export interface LlmScope {
   readonly attempt: number;
   readonly item?: number;
   readonly signal: AbortSignal;
-  /** Reads a secret (provider API keys). */
-  readonly secret: (name: string) => Promise<string>;
+  /** Reads a secret (provider API keys) for a request to `destination`; fails when the secret is not bound there. */
+  readonly secret: (name: string, destination: URL) => Promise<string>;
   readonly usage: LlmUsageStore;
 }
 
@@ -132,9 +133,16 @@ export type AuditWriter = (entry: {
   readonly details?: Record<string, unknown>;
 }) => Promise<void>;
 
+/** A stored secret as activities read it: the value and the hosts it may be sent to. */
+export interface StoredSecret {
+  readonly value: string;
+  /** Destination patterns (`api.example.com`, `*.example.com:8443`, `http://host/v1/`); `null` when stored before bindings: sent nowhere. */
+  readonly hosts: readonly string[] | null;
+}
+
 /** Reads decrypted secrets; only activities hold one. */
 export interface SecretReader {
-  get(name: string): Promise<string | undefined>;
+  get(name: string): Promise<StoredSecret | undefined>;
 }
 
 // Imported here, beside its only use, so the LLM types above stay as they are.
@@ -143,7 +151,7 @@ import type { McpServerParams } from './execution/mcp/definition.js';
 /** MCP servers a node may reach: HTTP URLs through the SSRF-guarded fetch, stdio commands only from the operator's list. */
 export interface McpConnector {
   /** Opens a session with a server; fails with `McpUnavailable` (retryable) or `McpCommandNotAllowed`. Close it when done. */
-  connect(server: McpServerParams, options: { signal: AbortSignal; secret: (name: string) => Promise<string> }): Promise<McpSession>;
+  connect(server: McpServerParams, options: { signal: AbortSignal; secret: (name: string, destination: URL) => Promise<string> }): Promise<McpSession>;
 }
 
 /** An open session with one MCP server. */
@@ -162,4 +170,19 @@ export interface McpToolInfo {
   readonly description: string;
   /** JSON Schema of the tool's arguments. */
   readonly inputSchema: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Where user code and expressions run: threads the engine can stop from outside, so a runaway
+ * regex, a native loop or a memory bomb costs its node, never the API or the worker. Failures are
+ * non-retryable `CodeTimeout` / `CodeMemoryLimit` / `CodeError` (code) and `ExpressionError`s of
+ * type `ExpressionTimeout` / `ExpressionMemoryLimit` / `ExpressionError` (expressions).
+ */
+export interface Sandbox {
+  /** Evaluates one JSONata expression in a scope. */
+  evaluate(source: string, scope: ExpressionScope, timeoutMs?: number): Promise<unknown>;
+  /** Resolves every `{{ }}` template inside a params value, in one hop. */
+  resolve(value: unknown, scope: ExpressionScope, timeoutMs?: number): Promise<unknown>;
+  /** Runs a code node's function body in a fresh QuickJS instance with its limits. */
+  runCode(job: CodeJob, signal?: AbortSignal): Promise<unknown>;
 }

@@ -62,10 +62,16 @@ describe('expressions', () => {
         { nodeId: 'plan', fields: [] },
       ],
       boolean: true,
+      stepwise: false,
     });
-    expect(analyseExpression('1 +')).toEqual({ error: { message: 'Unexpected end of expression', position: 3 }, references: [], boolean: false });
+    expect(analyseExpression('1 +')).toEqual({ error: { message: 'Unexpected end of expression', position: 3 }, references: [], boolean: false, stepwise: false });
     expect(checkExpression('1 +')).toEqual({ message: 'Unexpected end of expression', position: 3 });
     expect(checkExpression('$input.a')).toBeUndefined();
+  });
+
+  it('tells which expressions only step through data, between JSONata time checks', () => {
+    for (const stepwise of ['$input.n * 2', '$nodes.a.output.items[price > 10].name', '{"a": $input.x & "!"}', '$input.a ? 1 : 2']) expect(analyseExpression(stepwise).stepwise).toBe(true);
+    for (const unbounded of ['$length($input.s)', '$input.s ~> $uppercase', '[1..100000]', '$input.s ~> /a+/', 'function($x) { $x }', '$input ~> |$|{"a": 1}|']) expect(analyseExpression(unbounded).stepwise).toBe(false);
   });
 
   it('answers an expression seen before with the same analysis, which cannot be changed', () => {
@@ -80,7 +86,7 @@ describe('expressions', () => {
     for (let i = 0; i < 5000; i++) analyseExpression(`$nodes.n${i}.output`);
     expect(analyseExpression('$nodes.early.output.x')).toEqual(early);
     const long = `$nodes.big.output.${'x'.repeat(2000)}`;
-    expect(analyseExpression(long)).toEqual({ references: [{ nodeId: 'big', fields: ['x'.repeat(2000)] }], boolean: false });
+    expect(analyseExpression(long)).toEqual({ references: [{ nodeId: 'big', fields: ['x'.repeat(2000)] }], boolean: false, stepwise: true });
     expect(analyseExpression(long)).toEqual(analyseExpression(long));
   });
 });

@@ -82,13 +82,18 @@ export interface ExpressionScope {
   readonly tool?: Readonly<Record<string, unknown>>;
 }
 
-/** Raised when an expression fails to parse, to evaluate, or runs past its time limit. */
+/** Why an expression failed: the node error type it becomes. */
+export type ExpressionErrorType = 'ExpressionError' | 'ExpressionTimeout' | 'ExpressionMemoryLimit';
+
+/** Raised when an expression fails to parse, to evaluate, or runs past its time or memory limit. */
 export class ExpressionError extends Error {
   override readonly name = 'ExpressionError';
   constructor(
     message: string,
     /** The expression that failed. */
     readonly expression: string,
+    /** `ExpressionTimeout` past the time limit, `ExpressionMemoryLimit` past the memory cap. */
+    readonly type: ExpressionErrorType = 'ExpressionError',
   ) {
     super(message);
   }
@@ -107,7 +112,7 @@ export async function evaluateExpression(source: string, scope: ExpressionScope,
   const deadline = Date.now() + timeoutMs;
   // JSONata calls this before every step, so a runaway expression is stopped between steps.
   expr.assign(ENTRY as unknown as string, () => {
-    if (Date.now() > deadline) throw new ExpressionError(`expression ran longer than ${timeoutMs} ms`, source);
+    if (Date.now() > deadline) throw new ExpressionError(`expression ran longer than ${timeoutMs} ms`, source, 'ExpressionTimeout');
   });
   try {
     const value: unknown = await expr.evaluate(scope.input, {
@@ -187,6 +192,12 @@ export interface ExpressionAnalysis {
   readonly boolean: boolean;
   /** Whether it reads `$tool` (a tool's arguments), and the argument names it reads as `$tool.<name>`. */
   readonly tool?: { readonly args: readonly string[] };
+  /**
+   * Whether it calls no function, builds no range and holds no regular expression: every step it
+   * takes is between JSONata's own time checks, so it can be evaluated where it cannot be
+   * stopped from outside (a built-in such as `$match` or `$pad` runs to its end before any check).
+   */
+  readonly stepwise: boolean;
 }
 
 interface AstNode {
@@ -201,6 +212,8 @@ interface AstNode {
   readonly expressions?: readonly AstNode[];
 }
 
+/** AST nodes whose work can run long between two of JSONata's step checks: calls, lambdas, regexes. */
+const UNBOUNDED_NODES = new Set(['function', 'partial', 'lambda', 'regex', 'apply', 'transform']);
 const BOOLEAN_OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=', 'and', 'or', 'in']);
 const BOOLEAN_FUNCTIONS = new Set(['boolean', 'not', 'exists', 'contains']);
 
@@ -237,11 +250,13 @@ function analyse(source: string): ExpressionAnalysis {
     ast = jsonata(source).ast() as AstNode;
   } catch (e) {
     const err = e as { message?: string; position?: number };
-    return { error: { message: err.message ?? String(e), ...(err.position === undefined ? {} : { position: err.position }) }, references: [], boolean: false };
+    return { error: { message: err.message ?? String(e), ...(err.position === undefined ? {} : { position: err.position }) }, references: [], boolean: false, stepwise: false };
   }
   const references: NodeReference[] = [];
   let tool: string[] | undefined;
+  let stepwise = true;
   walkAst(ast, (node) => {
+    if (UNBOUNDED_NODES.has(String(node.type)) || (node.type === 'binary' && node.value === '..')) stepwise = false;
     if (node.type === 'variable' && node.value === 'tool') tool ??= [];
     if (node.type === 'path' && node.steps?.[0]?.type === 'variable' && node.steps[0].value === 'tool' && node.steps[1]?.type === 'name') {
       (tool ??= []).push(String(node.steps[1].value));
@@ -259,7 +274,7 @@ function analyse(source: string): ExpressionAnalysis {
     }
     references.push({ nodeId: String(id.value), fields });
   });
-  return { references, boolean: isBoolean(ast), ...(tool ? { tool: { args: [...new Set(tool)] } } : {}) };
+  return { references, boolean: isBoolean(ast), stepwise, ...(tool ? { tool: { args: [...new Set(tool)] } } : {}) };
 }
 
 function deepFreeze<T>(value: T): T {

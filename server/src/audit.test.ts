@@ -47,7 +47,7 @@ describe('the audit log', () => {
     expect((await call('PUT', `/api/workflows/${wf.json.id}`, hello)).status).toBe(200);
     expect((await call('POST', '/api/workflows/import', hello)).status).toBe(201);
     expect((await call('POST', `/api/workflows/${wf.json.id}/runs`, { input: {} })).status).toBe(202);
-    expect((await call('PUT', '/api/secrets/API_KEY', { value: 's3cret' })).status).toBe(201);
+    expect((await call('PUT', '/api/secrets/API_KEY', { value: 's3cret', hosts: ['api.example.com'] })).status).toBe(201);
     expect((await call('DELETE', '/api/secrets/API_KEY')).status).toBe(204);
     const tok = await call('POST', '/api/tokens', { role: 'viewer', name: 'temp' });
     expect(tok.status).toBe(201);

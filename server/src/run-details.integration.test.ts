@@ -42,8 +42,8 @@ describe.each(BACKENDS)('what each node got and gave, on %s', (backend) => {
 
   it('shows the rendered prompt, the requests sent with the secret masked, the error answer, the route\'s choice and why, the undo and the totals', async () => {
     const token = `shop_${randomBytes(12).toString('hex')}`;
-    expect((await stack.api('PUT', '/api/secrets/SHOP_TOKEN', { value: token })).status).toBe(201);
     const r = receiver.url;
+    expect((await stack.api('PUT', '/api/secrets/SHOP_TOKEN', { value: token, hosts: [r] })).status).toBe(201);
     const auth = { type: 'bearer', secret: 'SHOP_TOKEN' };
     const fast = { maxAttempts: 1 };
     const doc: WorkflowInput = {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
 import { listAudit } from './db/repositories/audit.repository.js';
 import { quietTemporalLogs } from './runtime.js';
@@ -39,15 +41,71 @@ const SECRETS = {
   BASIC_PASSWORD: `pw:${rand()} w/&=+`,
   HEADER_KEY: `key-${rand()}`,
   QUERY_KEY: `q ${rand()}&x=/?`,
+  // Sent in a query, echoed back escaped and encoded: quotes, backslashes, non-ASCII and a control character.
+  ECHO_KEY: `e"c\\h/o é ${rand()} ✓\t+&=`,
 } as const;
 const USER = 'ada';
 
-/** Every form a secret could take on the way out: as is, URL-encoded, base64, in basic credentials. */
+/** JSON-escaped as `JSON.stringify` writes it, and as ASCII-only encoders do (`\u00e9`). */
+const jsonEscaped = (v: string) => JSON.stringify(v).slice(1, -1);
+const asciiJson = (v: string) => jsonEscaped(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** Every form a secret could take on the way out or in an echo: as is, URL-encoded, base64, hex, JSON-escaped, in basic credentials. */
 function formsOf(name: keyof typeof SECRETS): string[] {
   const v = SECRETS[name];
-  const forms = [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), Buffer.from(v).toString('base64'), Buffer.from(v).toString('base64url')];
+  const hex = Buffer.from(v).toString('hex');
+  const forms = [
+    v,
+    encodeURIComponent(v),
+    new URLSearchParams({ v }).toString().slice(2),
+    Buffer.from(v).toString('base64'),
+    Buffer.from(v).toString('base64url'),
+    hex,
+    hex.toUpperCase(),
+    jsonEscaped(v),
+    asciiJson(v),
+  ];
   if (name === 'BASIC_PASSWORD') forms.push(Buffer.from(`${USER}:${v}`).toString('base64'));
   return [...new Set(forms)];
+}
+
+/** A local HTTP service: records what it gets; `/encodings` echoes the `key` query parameter in many encodings; `/hop` redirects to `location`. */
+class Echoer {
+  readonly got: { url: string; headers: IncomingHttpHeaders }[] = [];
+  url = '';
+  location = '';
+  #server: Server = createServer((req, res) => {
+    this.got.push({ url: req.url ?? '', headers: req.headers });
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/hop') return void res.writeHead(302, { location: this.location }).end();
+    if (url.pathname === '/encodings') {
+      const v = url.searchParams.get('key') ?? '';
+      const lines = [
+        `json: ${JSON.stringify({ key: v })}`,
+        `ascii json: ${asciiJson(v)}`,
+        `base64: ${Buffer.from(v).toString('base64')}`,
+        `base64url: ${Buffer.from(v).toString('base64url')}`,
+        `hex: ${Buffer.from(v).toString('hex')}`,
+        `HEX: ${Buffer.from(v).toString('hex').toUpperCase()}`,
+        `url: ${encodeURIComponent(v)}`,
+        `inside base64: ${Buffer.from(`{"token":"${v}"}`).toString('base64')}`,
+      ];
+      const status = Number(url.searchParams.get('status') ?? 200);
+      return void res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(lines.join('\n'));
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+  });
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((r) => this.#server.close(r));
+  }
 }
 const NEEDLES = (Object.keys(SECRETS) as (keyof typeof SECRETS)[]).flatMap((name) => formsOf(name).map((form) => ({ name, form })));
 
@@ -81,6 +139,17 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
   let stack: Stack;
   let receiver: Receiver;
   useStack(backend, (s, r) => ((stack = s), (receiver = r)), { receiver: true });
+  // One service that echoes and redirects, one that should never hear a secret.
+  const echoer = new Echoer();
+  const elsewhere = new Echoer();
+  beforeAll(async () => {
+    await echoer.start();
+    await elsewhere.start();
+  });
+  afterAll(async () => {
+    await echoer.close();
+    await elsewhere.close();
+  });
 
   it('never appear in run histories, database rows, logs or API responses, though the calls used them', async () => {
     expect(capturing).toBe(true);
@@ -91,7 +160,10 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
       return res;
     };
 
-    for (const [name, value] of Object.entries(SECRETS)) expect((await api('PUT', `/api/secrets/${name}`, { value })).status).toBe(201);
+    // Each bound to the one local service it is sent to.
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect((await api('PUT', `/api/secrets/${name}`, { value, hosts: [name === 'ECHO_KEY' ? echoer.url : receiver.url] })).status).toBe(201);
+    }
 
     const r = receiver.url;
     const fast = { initialInterval: '100ms', maxInterval: '200ms' };
@@ -107,12 +179,13 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
         call('basic', { type: 'basic', username: USER, secret: 'BASIC_PASSWORD' }),
         call('header', { type: 'header', name: 'X-Api-Key', secret: 'HEADER_KEY' }),
         call('query', { type: 'query', name: 'api_key', secret: 'QUERY_KEY' }, { query: { page: '1' } }),
+        call('echo', { type: 'query', name: 'key', secret: 'ECHO_KEY' }, { url: `${echoer.url}/encodings` }),
         { id: 'join', type: 'control.merge' },
         { id: 'out', type: 'control.output' },
       ],
       edges: [
         { id: 'e0', source: 'start', target: 'guard' },
-        ...['bearer', 'basic', 'header', 'query'].flatMap((id) => [
+        ...['bearer', 'basic', 'header', 'query', 'echo'].flatMap((id) => [
           { id: `in-${id}`, source: 'guard', sourcePort: 'allow', target: id },
           { id: `out-${id}`, source: id, target: 'join' },
         ]),
@@ -134,15 +207,25 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
         { id: 'e2', source: 'create', target: 'missing' },
       ],
     };
+    // The echo of every encoding comes back with an error status: it lands in the node's error.
+    const echoFailing: WorkflowInput = {
+      schemaVersion: 1,
+      name: 'echo in an error',
+      nodes: [{ id: 'start', type: 'control.trigger' }, call('echoed', { type: 'query', name: 'key', secret: 'ECHO_KEY' }, { url: `${echoer.url}/encodings`, query: { status: '422' } })],
+      edges: [{ id: 'e1', source: 'start', target: 'echoed' }],
+    };
 
     const callsRun = await stack.startRun(await stack.createWorkflow(calls), { canary });
     const failingRun = await stack.startRun(await stack.createWorkflow(failing), { canary });
+    const echoRun = await stack.startRun(await stack.createWorkflow(echoFailing), { canary });
     await stack.waitForRun(callsRun);
     await stack.waitForRun(failingRun);
+    await stack.waitForRun(echoRun);
+    const runs = [callsRun, failingRun, echoRun];
 
     // What the API shows: run details, their event streams, the secrets list.
     const views: RunView[] = [];
-    for (const id of [callsRun, failingRun]) {
+    for (const id of runs) {
       views.push((await api('GET', `/api/runs/${id}`)).json as RunView);
       const events = await stack.app.request(`/api/runs/${id}/events`, { headers: { authorization: `Bearer ${stack.token}` } });
       expect(events.status).toBe(200);
@@ -158,16 +241,28 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
     expect(seen).toContain(SECRETS.HEADER_KEY);
     const queries = receiver.log.filter((l) => l.path === '/echo/query' || l.path === '/echo/missing').map((l) => new URLSearchParams(l.query).get('api_key'));
     expect(queries).toEqual([SECRETS.QUERY_KEY, SECRETS.QUERY_KEY]);
+    expect(echoer.got.map((g) => new URL(g.url, 'http://x').searchParams.get('key'))).toEqual([SECRETS.ECHO_KEY, SECRETS.ECHO_KEY]);
     expect(receiver.log.filter((l) => l.path === '/echo/undo' && l.method === 'DELETE')).toHaveLength(1);
 
     // ...and the answers that echoed them were recorded with placeholders.
-    const [callsView, failingView] = views as [RunView, RunView];
+    const [callsView, failingView, echoView] = views as [RunView, RunView, RunView];
     expect(callsView.status).toBe('completed');
     const output = (id: string) => callsView.nodes.find((n) => n.id === id)!.output as { body: { headers: Record<string, string>; query: Record<string, string> } };
     expect(output('bearer').body.headers['authorization']).toBe('Bearer [secret:BEARER_TOKEN]');
     expect(output('basic').body.headers['authorization']).toBe('Basic [secret:BASIC_PASSWORD]');
     expect(output('header').body.headers['x-api-key']).toBe('[secret:HEADER_KEY]');
     expect(output('query').body.query).toEqual({ page: '1', api_key: '[secret:QUERY_KEY]' });
+    // Every encoding of the echo was masked, in the output and in the error that carried the answer.
+    const echoed = (callsView.nodes.find((n) => n.id === 'echo')!.output as { body: string }).body;
+    expect(echoed.split('\n').map((l) => l.replace(/^[^:]+: /, ''))).toEqual([
+      '{"key":"[secret:ECHO_KEY]"}',
+      ...Array(6).fill('[secret:ECHO_KEY]'),
+      expect.stringContaining('[secret:ECHO_KEY]'),
+    ]);
+    expect(echoView.status).toBe('failed');
+    expect(echoView.error).toMatchObject({ type: 'HttpStatusError', nodeId: 'echoed' });
+    const echoError = echoView.nodes.find((n) => n.id === 'echoed')!.error!;
+    expect(JSON.stringify(echoError.details)).toContain('[secret:ECHO_KEY]');
     expect(failingView.status).toBe('rolled_back');
     expect(failingView.error).toMatchObject({ type: 'HttpStatusError', nodeId: 'missing', compensated: ['create'] });
     expect(failingView.error!.message).toBe(`GET ${r}/echo/missing answered 404`);
@@ -177,7 +272,7 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
     let historyBytes = 0;
     let historyEvents = 0;
     const histories: string[] = [];
-    for (const id of [callsRun, failingRun]) {
+    for (const id of runs) {
       const history = await stack.temporal.client.workflow.getHandle(id).fetchHistory();
       historyEvents += history.events?.length ?? 0;
       const text = historyText(historyToJSON(history));
@@ -201,7 +296,7 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
 
     // The secret table holds ciphertext only.
     const stored = await db.selectFrom('secret').selectAll().execute();
-    expect(stored).toHaveLength(4);
+    expect(stored).toHaveLength(Object.keys(SECRETS).length);
     for (const s of stored) expect(s.value).toMatch(/^v1:[0-9a-f]{16}:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(leaks(JSON.stringify(stored))).toEqual([]);
 
@@ -214,7 +309,7 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
     expect(responseText).toContain(canary);
     expect(temporalLogs.length).toBeGreaterThan(0);
     expect(logText).toContain('runNode');
-    expect(leaks(`a ${SECRETS.QUERY_KEY} b ${Buffer.from(`${USER}:${SECRETS.BASIC_PASSWORD}`).toString('base64')}`)).toHaveLength(2);
+    expect(leaks(`a ${SECRETS.QUERY_KEY} b ${Buffer.from(`${USER}:${SECRETS.BASIC_PASSWORD}`).toString('base64')} c ${Buffer.from(SECRETS.ECHO_KEY).toString('hex')} d ${jsonEscaped(SECRETS.ECHO_KEY)}`)).toHaveLength(4);
 
     expect({
       histories: leaks(histories.join('\n')),
@@ -234,5 +329,68 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
         `${historyEvents} history events (${historyBytes} bytes with payloads decoded), ${rows} rows of ${tables.length} tables (${Buffer.byteLength(dumpText)} bytes), ` +
         `${temporalLogs.length} Temporal log entries + ${printed.length} printed lines (${Buffer.byteLength(logText)} bytes), ${responses.length} API responses (${Buffer.byteLength(responseText)} bytes): 0 occurrences`,
     );
+  });
+
+  it('goes only to the hosts it is bound to: another host, a redirect to one, and a secret bound nowhere fail the node, audited, with nothing sent', async () => {
+    const value = `bound_${rand()}`;
+    expect((await stack.api('PUT', '/api/secrets/BOUND_TOKEN', { value, hosts: [echoer.url] })).status).toBe(201);
+    expect((await stack.api('PUT', '/api/secrets/OLD_TOKEN', { value: `old_${rand()}`, hosts: [echoer.url] })).status).toBe(201);
+    // As the migration leaves a secret stored before bindings.
+    await stack.db.db.updateTable('secret').set({ hosts: null }).where('name', '=', 'OLD_TOKEN').execute();
+    echoer.location = `${elsewhere.url}/landing`;
+    const once = { maxAttempts: 3, initialInterval: '100ms' };
+    const node = (id: string, url: string, auth: Record<string, unknown>) => ({ id, type: 'execution.http', params: { url, auth }, policy: once });
+    const single = (name: string, n: ReturnType<typeof node>): WorkflowInput => ({
+      schemaVersion: 1,
+      name,
+      nodes: [{ id: 'start', type: 'control.trigger' }, n],
+      edges: [{ id: 'e1', source: 'start', target: n.id }],
+    });
+    const bearer = { type: 'bearer', secret: 'BOUND_TOKEN' };
+    const runOf = async (doc: WorkflowInput) => stack.waitForRun(await stack.startRun(await stack.createWorkflow(doc), {}));
+
+    // Its own host: sent.
+    const ok = await runOf(single('bound host', node('call', `${echoer.url}/plain`, bearer)));
+    expect(ok.status).toBe('completed');
+    expect(echoer.got.at(-1)).toMatchObject({ url: '/plain', headers: { authorization: `Bearer ${value}` } });
+
+    // Another host: refused before any request, for good.
+    const other = await runOf(single('other host', node('steal', `${elsewhere.url}/steal`, bearer)));
+    expect(other.status).toBe('failed');
+    const host = new URL(elsewhere.url).host;
+    expect(other.error).toMatchObject({ type: 'SecretNotAllowed', nodeId: 'steal', retryable: false });
+    expect(other.error!.message).toContain(`secret "BOUND_TOKEN" may not be sent to ${elsewhere.url}/steal: it is bound to ${echoer.url.replace(/\/$/, '')}`);
+    expect(other.nodes.find((n) => n.id === 'steal')).toMatchObject({ status: 'failed', attempts: 1 });
+
+    // A redirect from its host to another: the hop is refused, the header and the query never get there.
+    const hopBearer = await runOf(single('redirected bearer', node('hop', `${echoer.url}/hop`, bearer)));
+    const hopQuery = await runOf(single('redirected query', node('hop', `${echoer.url}/hop`, { type: 'query', name: 'token', secret: 'BOUND_TOKEN' })));
+    for (const hop of [hopBearer, hopQuery]) {
+      expect(hop.status).toBe('failed');
+      expect(hop.error).toMatchObject({ type: 'SecretNotAllowed', nodeId: 'hop' });
+      expect(hop.error!.message).toContain(`may not be sent to ${elsewhere.url}/landing`);
+    }
+    expect(echoer.got.filter((g) => g.url.startsWith('/hop'))).toHaveLength(2);
+
+    // Stored before bindings: sent nowhere, and the error says how to bind it.
+    const old = await runOf(single('unbound secret', node('legacy', `${echoer.url}/plain`, { type: 'bearer', secret: 'OLD_TOKEN' })));
+    expect(old.error).toMatchObject({ type: 'SecretNotAllowed', nodeId: 'legacy' });
+    expect(old.error!.message).toContain('secret "OLD_TOKEN" is not bound to any host');
+    expect(old.error!.message).toContain('PUT /api/secrets/OLD_TOKEN {"hosts": ["<host>"]}');
+
+    // What the other service received: nothing at all.
+    expect(elsewhere.got).toEqual([]);
+
+    // Each refusal is audited by the run, naming the secret and the host, never the value.
+    const refused = await listAudit(stack.db.db, { action: 'secret.refused' });
+    expect(refused.map((e) => [e.target, e.actor, (e.details as { host: string }).host]).reverse()).toEqual([
+      ['secret:BOUND_TOKEN', `run:${other.id}`, host],
+      ['secret:BOUND_TOKEN', `run:${hopBearer.id}`, host],
+      ['secret:BOUND_TOKEN', `run:${hopQuery.id}`, host],
+      ['secret:OLD_TOKEN', `run:${old.id}`, new URL(echoer.url).host],
+    ]);
+    expect(refused[refused.length - 1]!.details).toEqual({ runId: other.id, nodeId: 'steal', host, destination: `${elsewhere.url}/steal` });
+    expect(JSON.stringify(refused)).not.toContain(value);
+    expect(JSON.stringify([other, hopBearer, hopQuery])).not.toContain(value);
   });
 });

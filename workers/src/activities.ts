@@ -3,8 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NodeRegistry } from '@weft/nodes';
 import {
   createGuardedFetch,
+  sharedSandbox,
   NodeError,
   Routed,
+  describeDestination,
+  secretMasker,
+  secretNotAllowed,
   type AuditWriter,
   type EmbedderSet,
   type KnowledgeStore,
@@ -13,14 +17,14 @@ import {
   type NodeContext,
   type NodeExecutor,
   type NodeLogger,
+  type Sandbox,
   type SecretReader,
 } from '@weft/nodes/executors';
 import {
   compensationAttempts,
   durationToMs,
-  evaluateExpression,
+  ExpressionError,
   isBlobRef,
-  resolveParams,
   type AttemptDetail,
   type BlobRef,
   type ExpressionScope,
@@ -91,6 +95,8 @@ export interface NodeActivityDeps {
   readonly env?: Readonly<Record<string, string>>;
   /** Time limit of one `{{ }}` expression. */
   readonly expressionTimeoutMs?: number;
+  /** Where expressions and code nodes run; the process's shared pool by default. */
+  readonly sandbox?: Sandbox;
   /** Decrypted secrets for `ctx.secret`; none without it. */
   readonly secrets?: SecretReader;
   /** LLM providers for `ctx.llm`. */
@@ -114,6 +120,8 @@ export function createNodeActivities(deps: NodeActivityDeps) {
   const doFetch = deps.fetch ?? createGuardedFetch();
   const { store } = deps;
   const timeoutMs = deps.expressionTimeoutMs;
+  const sandbox = deps.sandbox ?? sharedSandbox();
+  const resolveNodeParams = (def: NodeExecutor['definition'], node: PlanNode, scope: ExpressionScope) => resolveParamsIn(sandbox, def, node, scope, timeoutMs);
 
   /** Replaces references to stored values (at the top, or one level into merged inputs) with the values. */
   const load = async (value: unknown): Promise<unknown> => {
@@ -148,8 +156,8 @@ export function createNodeActivities(deps: NodeActivityDeps) {
   const conditionsFalse = async (conditions: RunNodeRequest['conditions'], scope: ExpressionScope, output: unknown) => {
     const falseEdges: string[] = [];
     for (const c of conditions) {
-      const value = await evaluateExpression(c.when, { ...scope, input: output }, timeoutMs).catch((e: Error) => {
-        throw new NodeError('ExpressionError', `condition on edge "${c.edgeId}": ${e.message}`, false);
+      const value = await sandbox.evaluate(c.when, { ...scope, input: output }, timeoutMs).catch((e: Error) => {
+        throw new NodeError(expressionErrorType(e), `condition on edge "${c.edgeId}": ${e.message}`, false);
       });
       if (value !== true) falseEdges.push(c.edgeId);
     }
@@ -160,12 +168,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
    * after, and `notes` what it sent and decided, written with the attempt's end.
    */
   const contextFor = (activity: Context, req: NodeRequest, scope: ExpressionScope, idempotencyKey: string, read: Map<string, string>, notes: AttemptNotes, item?: number, toolCall?: NodeContext['toolCall']): NodeContext => {
-    const secret = async (name: string): Promise<string> => {
-      const value = deps.secrets ? await deps.secrets.get(name) : undefined;
-      if (value === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
-      if (value !== '') read.set(name, value);
-      return value;
-    };
+    const secret = secretReader(deps, activity, { runId: req.runId, nodeId: req.node.id }, read);
     const attempt = activity.info.attempt;
     return {
       runId: req.runId,
@@ -185,6 +188,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       embedders: deps.embedders ?? missing<EmbedderSet>('embedders'),
       knowledge: deps.knowledge ?? missing<KnowledgeStore>('knowledge collections'),
       mcp: deps.mcp ?? missing<McpConnector>('MCP servers'),
+      sandbox,
       audit: (action, target, details) => (deps.audit ? deps.audit({ actor: `run:${req.runId}`, action, target, ...(details ? { details: scrub(details, read) } : {}) }) : Promise.reject(notConfigured('the audit log'))),
       note: (detail) => notes.note(detail),
       ...(toolCall ? { toolCall } : {}),
@@ -203,8 +207,10 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     definitionOf: (type) => definitionOf(type),
     timeoutMs,
     scopeOf: (req) => scopeOf(req),
-    resolveParams: (def, node, scope) => resolveNodeParams(def, node, scope, timeoutMs),
+    sandbox,
+    resolveParams: (def, node, scope) => resolveNodeParams(def, node, scope),
     contextFor: (activity, req, scope, key, read, notes, toolCall) => contextFor(activity, req, scope, key, read, notes, undefined, toolCall),
+    secretReader: (activity, who, read) => secretReader(deps, activity, who, read),
     newNotes: () => new AttemptNotes(),
     scrub,
     recordedError,
@@ -239,7 +245,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         const executor = executors.get(node.type);
         if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
         const scope = await scopeOf(req, req.item);
-        const params = await resolveNodeParams(executor.definition, node, scope, timeoutMs);
+        const params = await resolveNodeParams(executor.definition, node, scope);
         const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`, read, notes, item);
         const result = await executor.execute(ctx, params, scope.input);
         const output = scrub((result instanceof Routed ? result.output : result) ?? null, read);
@@ -276,7 +282,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
         const executor = executors.get(req.node.type);
         if (!executor?.compensate) throw new NodeError('NotCompensable', `node type "${req.node.type}" cannot be undone`, false);
         const scope = await scopeOf(req);
-        const params = await resolveNodeParams(executor.definition, req.node, scope, timeoutMs);
+        const params = await resolveNodeParams(executor.definition, req.node, scope);
         const ctx = contextFor(activity, req, scope, `${req.runId}:${req.node.id}`, read, notes);
         const result = scrub((await executor.compensate(ctx, params, output)) ?? null, read);
         await store.finishAttempt({ ...key, status: 'succeeded', output: result, ...recordedDetail(notes, read) });
@@ -301,7 +307,7 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       try {
         const def = definitionOf(node.type);
         const scope = await scopeOf(req);
-        const params = await resolveNodeParams(def, node, scope, timeoutMs);
+        const params = await resolveNodeParams(def, node, scope);
         if (node.mode === 'wait') {
           const until = typeof params['until'] === 'string' ? Date.parse(params['until']) : Number.NaN;
           if (params['until'] !== undefined && Number.isNaN(until)) throw new NodeError('InvalidParams', `until: "${String(params['until'])}" is not a time`, false);
@@ -393,15 +399,20 @@ function heartbeatWhileRunning(activity: Context): () => void {
   return () => clearInterval(timer);
 }
 
-async function resolveNodeParams(def: NodeExecutor['definition'], node: PlanNode, scope: ExpressionScope, timeoutMs?: number) {
+/** The node error type of a failed expression: its own (`ExpressionTimeout`, …) or `ExpressionError`. */
+function expressionErrorType(e: Error): string {
+  return e instanceof ExpressionError ? e.type : 'ExpressionError';
+}
+
+async function resolveParamsIn(sandbox: Sandbox, def: NodeExecutor['definition'], node: PlanNode, scope: ExpressionScope, timeoutMs?: number) {
   const keep = new Set([...(def.expressionParams ?? []), ...(def.deferredParams ?? [])]);
   const raw: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node.params)) {
     // Bare expressions are evaluated by the executor; deferred params later (compensation, loop items).
     raw[k] = keep.has(k)
       ? v
-      : await resolveParams(v, scope, timeoutMs).catch((e: Error) => {
-          throw new NodeError('ExpressionError', `param "${k}": ${e.message}`, false);
+      : await sandbox.resolve(v, scope, timeoutMs).catch((e: Error) => {
+          throw new NodeError(expressionErrorType(e), `param "${k}": ${e.message}`, false);
         });
   }
   const parsed = def.params.safeParse(raw);
@@ -447,21 +458,54 @@ function nodeLogger(activity: Context, runId: string, nodeId: string, secrets: R
 
 /**
  * Replaces every secret value read during the attempt with `[secret:<name>]`, in every string of
- * `value`: nothing an executor returns, throws or logs carries a secret into history or storage.
+ * `value`, as is and in the encodings a call or an echo gives it (URL, base64, hex, JSON-escaped;
+ * see `secretForms`): nothing an executor returns, throws, notes or logs carries a secret into
+ * history or storage in those forms. It cannot catch what code derives from a secret otherwise.
  */
 export function scrub<T>(value: T, secrets: ReadonlyMap<string, string>): T {
   if (secrets.size === 0) return value;
+  // Every encoding of every secret (URL, base64, hex, JSON-escaped), computed once per attempt's map.
+  const mask = secretMasker(secrets);
   const clean = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      let s = v;
-      for (const [name, secret] of secrets) if (s.includes(secret)) s = s.split(secret).join(`[secret:${name}]`);
-      return s;
-    }
+    if (typeof v === 'string') return mask(v);
     if (Array.isArray(v)) return v.map(clean);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k) as string, clean(x)]));
     return v;
   };
   return clean(value) as T;
+}
+
+/**
+ * How one attempt reads secrets (`ctx.secret`, LLM API keys): the secret must exist and be bound
+ * to the destination; a refusal is audited as `secret.refused` by the run and fails the node for
+ * good. Every value read lands in `read`, so the attempt's output, error, notes and logs are masked.
+ */
+export function secretReader(deps: NodeActivityDeps, activity: Context, who: { runId: string; nodeId: string }, read: Map<string, string>): (name: string, destination: URL) => Promise<string> {
+  return async (name, destination) => {
+    const stored = deps.secrets ? await deps.secrets.get(name) : undefined;
+    if (stored === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
+    // Masked from here on, refused or not: a redirect may have put the value in the destination.
+    if (stored.value !== '') read.set(name, stored.value);
+    const refused = secretNotAllowed(name, stored.hosts, destination);
+    if (refused) {
+      await refusedSecret(deps, activity, { ...who, name, destination }, read);
+      throw refused;
+    }
+    return stored.value;
+  };
+}
+
+/**
+ * Records that a node tried to send a secret where it is not bound, as `secret.refused` by the
+ * run. The node fails with the refusal whether or not the record could be written.
+ */
+async function refusedSecret(deps: NodeActivityDeps, activity: Context, r: { runId: string; nodeId: string; name: string; destination: URL }, read: ReadonlyMap<string, string>): Promise<void> {
+  const details = scrub({ runId: r.runId, nodeId: r.nodeId, host: r.destination.host, destination: describeDestination(r.destination) }, read);
+  try {
+    await deps.audit?.({ actor: `run:${r.runId}`, action: 'secret.refused', target: `secret:${r.name}`, details });
+  } catch (e) {
+    activity.log.error('could not audit a refused secret', { ...details, secret: r.name, error: (e as Error).message });
+  }
 }
 
 function notConfigured(what: string): NodeError {

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { agentMessages, approvalReason, checkFinalAnswer, NodeError, requestOptions, type CallApprovalRule, type NodeContext, type NodeExecutor, type ToolSpec } from '@weft/nodes/executors';
+import { agentMessages, approvalReason, checkFinalAnswer, NodeError, requestOptions, type CallApprovalRule, type NodeContext, type NodeExecutor, type Sandbox, type ToolSpec } from '@weft/nodes/executors';
 import type { AgentCallApproval, AgentCallData, AgentStep, AgentTaskData, AgentToolCall, AgentTurnData, ExpressionScope, PlanNode, PlanTool, RunError, RunRequest } from '@weft/schemas';
 import type { AttemptNotes } from './attempt-detail.js';
 import type { NodeActivityDeps, NodeRequest } from './activities.js';
@@ -64,9 +64,13 @@ export interface NodeRuntime {
   /** A node type's definition (also the types the engine runs itself). */
   definitionOf(type: string): NodeExecutor['definition'];
   readonly timeoutMs: number | undefined;
+  /** Where expressions and code run, stopped from outside at their limits. */
+  readonly sandbox: Sandbox;
   scopeOf(req: NodeRequest): Promise<ExpressionScope>;
   resolveParams(def: NodeExecutor['definition'], node: PlanNode, scope: ExpressionScope): Promise<Record<string, unknown>>;
   contextFor(activity: Context, req: NodeRequest, scope: ExpressionScope, key: string, read: Map<string, string>, notes: AttemptNotes, toolCall?: NodeContext['toolCall']): NodeContext;
+  /** Reads secrets for a destination, checking their binding and collecting them in `read` for masking. */
+  secretReader(activity: Context, who: { runId: string; nodeId: string }, read: Map<string, string>): (name: string, destination: URL) => Promise<string>;
   newNotes(): AttemptNotes;
   scrub<T>(value: T, secrets: ReadonlyMap<string, string>): T;
   recordedError(e: unknown, nodeId: string, secrets: ReadonlyMap<string, string>): RunError;
@@ -164,12 +168,7 @@ export function createAgentActivities(rt: NodeRuntime) {
       const base = { runId: req.runId, agent: req.agent, nodeId: req.nodeId, turn: req.turn, part: 0, kind: 'turn' as const };
       await store.putAgentStep({ ...base, status: 'running', data: { text: '', toolCalls: [] } });
       const read = new Map<string, string>();
-      const secret = async (name: string) => {
-        const value = rt.deps.secrets ? await rt.deps.secrets.get(name) : undefined;
-        if (value === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
-        if (value !== '') read.set(name, value);
-        return value;
-      };
+      const secret = rt.secretReader(activity, { runId: req.runId, nodeId: req.nodeId }, read);
       if (!rt.deps.llm) throw ApplicationFailure.create({ type: 'NotConfigured', message: 'LLM providers are not configured on this worker', nonRetryable: true });
       const llm = rt.deps.llm.forAttempt({ runId: req.runId, nodeId: req.nodeId, attempt: activity.info.attempt, signal: activity.cancellationSignal, secret, usage: store });
       // Text is sent on in small batches, so a viewer sees it grow without one write per token.
@@ -291,7 +290,7 @@ export function createAgentActivities(rt: NodeRuntime) {
     }): Promise<string | undefined> {
       const scope = await rt.scopeOf(requestOf(req.runId, req.workflowId, req.tool, req.context, req.arguments));
       try {
-        return await approvalReason(req.rule, req.name, req.arguments, scope, rt.timeoutMs);
+        return await approvalReason(req.rule, req.name, req.arguments, scope, rt.sandbox, rt.timeoutMs);
       } catch (e) {
         // A rule that cannot be evaluated asks a person rather than letting the call through.
         return `the approval rule failed (${(e as Error).message}), so a person decides`;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { sharedSandbox, type SandboxPool } from '@weft/nodes/executors';
 import { createNodeActivities, type NodeActivityDeps } from './activities.js';
 import { DEFAULT_TASK_QUEUE } from './task-queues.js';
 
@@ -31,15 +32,23 @@ export function workflowsPath(): string {
 
 /** Creates a worker that runs `runGraph` and the node activities on a task queue. */
 export async function createWorker(options: WeftWorkerOptions): Promise<Worker> {
+  const sandbox = options.sandbox ?? warmSandbox();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createNodeActivities(options),
+    activities: createNodeActivities({ ...options, sandbox }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceMs }),
   });
+}
+
+/** The process's shared sandbox, with threads started before the first node needs one. */
+function warmSandbox(): SandboxPool {
+  const pool = sharedSandbox();
+  pool.warm(2);
+  return pool;
 }
 
 const quietBundlerLogger = {

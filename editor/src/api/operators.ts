@@ -171,16 +171,22 @@ export function searchCollection(name: string, query: string, topK: number, opti
 
 // ── Secrets, tokens, audit ──
 
-/** A secret as listed: its name and times, never its value. */
+/** A secret as listed: its name, times and the hosts it may be sent to (`null`: none yet), never its value. */
 export type SecretEntry = Res<typeof api.api.secrets.$get>['items'][number];
+/** What a secret write sets: a new value, new hosts, or both (a new secret needs both). */
+export interface SecretWrite {
+  readonly value?: string;
+  readonly hosts?: readonly string[];
+}
 /** `GET /api/secrets`. */
 export async function listSecrets(options?: CallOptions): Promise<SecretEntry[]> {
   const { items } = await call((o) => api.api.secrets.$get({ query: { limit: '500' } }, o), options);
   return items;
 }
-/** `PUT /api/secrets/:name`. */
-export async function putSecret(name: string, value: string, options?: CallOptions): Promise<void> {
-  await call((o) => api.api.secrets[':name'].$put({ param: { name }, json: { value } }, o), options);
+/** `PUT /api/secrets/:name`: what the write leaves out (value or hosts) stays as stored. */
+export async function putSecret(name: string, write: SecretWrite, options?: CallOptions): Promise<void> {
+  const json = { ...(write.value === undefined ? {} : { value: write.value }), ...(write.hosts === undefined ? {} : { hosts: [...write.hosts] }) };
+  await call((o) => api.api.secrets[':name'].$put({ param: { name }, json }, o), options);
 }
 /** `DELETE /api/secrets/:name`. */
 export async function deleteSecret(name: string, options?: CallOptions): Promise<void> {

@@ -8,7 +8,10 @@ import { useAction } from '../operators/useAction';
 import { Time } from '../Time';
 import { Loaded } from './Loaded';
 
-/** Secrets, write-only: set or replace a value, list names and times, delete. Values never come back. */
+/**
+ * Secrets, write-only: set or replace a value, bind it to the hosts it may be sent to, list names,
+ * hosts and times, delete. Values never come back.
+ */
 export function SecretsPage() {
   return (
     <RequireRole role="admin" title="Secrets">
@@ -20,6 +23,8 @@ export function SecretsPage() {
 function SecretsContent() {
   const { resource, reload } = useResource('secrets', (signal) => listSecrets({ signal }));
   const [deleting, setDeleting] = useState<SecretEntry | null>(null);
+  // A secret whose hosts are being changed: the form is filled with them (remounted by key).
+  const [rebinding, setRebinding] = useState<{ readonly name: string; readonly hosts: readonly string[]; readonly n: number } | null>(null);
   const remove = useAction();
 
   async function confirmDelete() {
@@ -35,7 +40,7 @@ function SecretsContent() {
       <div className="page-head">
         <h1>Secrets</h1>
       </div>
-      <SetSecret onSaved={reload} />
+      <SetSecret key={rebinding?.n ?? 0} initial={rebinding ?? undefined} onSaved={reload} />
       <section className="section" aria-labelledby="secrets-list">
         <h2 id="secrets-list">Stored secrets</h2>
         <ErrorNotice error={remove.error} />
@@ -46,6 +51,7 @@ function SecretsContent() {
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
+                    <th scope="col">Hosts</th>
                     <th scope="col">Created</th>
                     <th scope="col">Last set</th>
                     <th scope="col">Set by</th>
@@ -58,6 +64,9 @@ function SecretsContent() {
                       <th scope="row" className="mono">
                         {s.name}
                       </th>
+                      <td className="mono">
+                        {s.hosts === null ? <span className="badge badge--warning">None: sent nowhere until bound</span> : s.hosts.map((h) => <div key={h}>{h}</div>)}
+                      </td>
                       <td>
                         <Time value={s.createdAt} />
                       </td>
@@ -66,6 +75,14 @@ function SecretsContent() {
                       </td>
                       <td className="mono">{s.updatedBy ?? '—'}</td>
                       <td>
+                        <button
+                          type="button"
+                          className="button button--small"
+                          onClick={() => setRebinding((r) => ({ name: s.name, hosts: s.hosts ?? [], n: (r?.n ?? 0) + 1 }))}
+                          aria-label={`Change the hosts of ${s.name}`}
+                        >
+                          Change hosts
+                        </button>{' '}
                         <button type="button" className="button button--small" onClick={() => setDeleting(s)} aria-label={`Delete ${s.name}`}>
                           Delete
                         </button>
@@ -87,16 +104,26 @@ function SecretsContent() {
   );
 }
 
-function SetSecret({ onSaved }: { readonly onSaved: () => void }) {
-  const [name, setName] = useState('');
+/** The hosts typed in the form: one per line (or comma-separated), blanks dropped. */
+function parseHostsField(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+}
+
+function SetSecret({ onSaved, initial }: { readonly onSaved: () => void; readonly initial?: { readonly name: string; readonly hosts: readonly string[] } }) {
+  const [name, setName] = useState(initial?.name ?? '');
   const [value, setValue] = useState('');
+  const [hostsText, setHostsText] = useState(initial?.hosts.join('\n') ?? '');
   const [saved, setSaved] = useState('');
   const { pending, error, run } = useAction();
-  const ids = { name: useId(), value: useId(), hint: useId() };
+  const ids = { name: useId(), value: useId(), hosts: useId(), hint: useId(), hostsHint: useId() };
+  const hosts = parseHostsField(hostsText);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const ok = await run(() => putSecret(name.trim(), value));
+    const ok = await run(() => putSecret(name.trim(), { ...(value === '' ? {} : { value }), ...(hosts.length === 0 ? {} : { hosts }) }));
     if (ok) {
       // The value leaves the page's memory as soon as it is stored.
       setValue('');
@@ -109,7 +136,7 @@ function SetSecret({ onSaved }: { readonly onSaved: () => void }) {
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="set-secret" noValidate autoComplete="off">
       <h2 id="set-secret">Set a secret</h2>
       <p id={ids.hint} className="hint">
-        Setting an existing name replaces its value. Values are encrypted and never shown again.
+        Setting an existing name replaces its value; leave the value empty to change only the hosts. Values are encrypted and never shown again.
       </p>
       <div className="form-grid">
         <div className="field">
@@ -120,10 +147,19 @@ function SetSecret({ onSaved }: { readonly onSaved: () => void }) {
           <label htmlFor={ids.value}>Value</label>
           <input id={ids.value} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="new-password" aria-describedby={ids.hint} />
         </div>
+        <div className="field">
+          <label htmlFor={ids.hosts}>Hosts</label>
+          <textarea id={ids.hosts} className="mono" rows={3} value={hostsText} onChange={(e) => setHostsText(e.target.value)} spellCheck={false} aria-describedby={ids.hostsHint} />
+          <p id={ids.hostsHint} className="hint">
+            Where the secret may be sent, one per line: <code>api.example.com</code>, <code>*.example.com</code> (one more label), <code>api.example.com:8443</code>,{' '}
+            <code>api.example.com/v1/</code> (a path prefix). https only, unless written <code>http://host</code>. Needed for a new secret; leave empty to keep the stored hosts. Weft
+            refuses to send it anywhere else, redirects included.
+          </p>
+        </div>
       </div>
       <ErrorNotice error={error} />
       <div className="form-actions">
-        <button type="submit" className="button button--primary" disabled={pending || name.trim() === '' || value === ''} aria-busy={pending || undefined}>
+        <button type="submit" className="button button--primary" disabled={pending || name.trim() === '' || (value === '' && hosts.length === 0)} aria-busy={pending || undefined}>
           Save secret
         </button>
         <span role="status" className="muted">

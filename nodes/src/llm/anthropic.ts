@@ -5,6 +5,8 @@ import { eventJson, finishOf, jsonInstruction, postJson, postStream, ProviderFai
 const ANTHROPIC_VERSION = '2023-06-01';
 /** Anthropic requires a limit; this one is used when the node sets none. */
 const DEFAULT_MAX_TOKENS = 4096;
+/** Where messages are posted, under the provider's base URL. */
+export const ANTHROPIC_MESSAGES_PATH = '/v1/messages';
 
 /**
  * Anthropic Messages (`POST <baseUrl>/v1/messages`). System messages become the `system` field.
@@ -29,7 +31,7 @@ export const anthropicMessages: ProviderClient = async (doFetch, provider, call)
     ...(call.onText ? { stream: true } : {}),
   };
   const headers: Record<string, string> = { 'anthropic-version': ANTHROPIC_VERSION, ...(call.apiKey ? { 'x-api-key': call.apiKey } : {}) };
-  const url = `${provider.baseUrl}/v1/messages`;
+  const url = `${provider.baseUrl}${ANTHROPIC_MESSAGES_PATH}`;
   if (call.onText) return streamed(doFetch, url, headers, body, call, call.onText);
   const answer = (await postJson(doFetch, url, headers, body, call)) as {
     model?: unknown;

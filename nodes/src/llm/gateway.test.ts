@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NodeError } from '../context.js';
+import { secretNotAllowed } from '../secrets/binding.js';
 import type { LlmScope } from '../services.js';
 import { FakeLlm, MemoryLlmUsage } from '../testing/fake-llm.js';
 import type { LlmProviderConfigInput } from './config.js';
@@ -229,6 +230,30 @@ describe('LLM gateway', () => {
     expect(fake.requests).toHaveLength(1);
     expect(usage.calls).toMatchObject([{ provider: 'a', error: 'cancelled' }]);
     expect(gateway.breakerState('a')).toBe('closed');
+  });
+
+  it('asks for each API key for the endpoint it posts to, and fails without calling where the key is not bound', async () => {
+    const asked: string[] = [];
+    const gateway = createLlmGateway({ providers: providers() });
+    const llm = gateway.forAttempt({
+      runId: 'run_1',
+      nodeId: 'ask',
+      attempt: 1,
+      signal: new AbortController().signal,
+      secret: async (name, destination) => {
+        asked.push(`${name} ${destination.href}`);
+        const refused = secretNotAllowed(name, name === 'A_KEY' ? [`http://${new URL(fake.url).host}/a/v1/`] : ['api.anthropic.com'], destination);
+        if (refused) throw refused;
+        return secrets[name]!;
+      },
+      usage: new MemoryLlmUsage(),
+    });
+    fake.reply({ text: 'bound' });
+    expect((await llm.complete({ messages: hello, providers: ['a'] })).text).toBe('bound');
+    await expect(llm.complete({ messages: hello, providers: ['c'] })).rejects.toMatchObject({ type: 'SecretNotAllowed', retryable: false });
+    expect(asked).toEqual([`A_KEY ${fake.url}/a/v1/chat/completions`, `C_KEY ${fake.url}/c/v1/messages`]);
+    expect(fake.requests.map((r) => r.path)).toEqual(['/a/v1/chat/completions']);
+    expect(gateway.breakerState('c')).toBe('closed');
   });
 
   it('fails without calling when the API key secret is missing', async () => {

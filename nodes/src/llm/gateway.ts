@@ -1,9 +1,9 @@
 import { NodeError } from '../context.js';
 import type { LlmGateway, LlmRequest, LlmResult, LlmScope, LlmService, LlmUsage } from '../services.js';
-import { anthropicMessages } from './anthropic.js';
+import { ANTHROPIC_MESSAGES_PATH, anthropicMessages } from './anthropic.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from './breaker.js';
 import { costOf, LlmProviderList, type LlmProviderConfig, type LlmProviderConfigInput } from './config.js';
-import { openAiChat } from './openai.js';
+import { OPENAI_CHAT_PATH, openAiChat } from './openai.js';
 import { ProviderFailure, type ProviderAnswer, type ProviderClient } from './wire.js';
 
 /** What the gateway is built from. */
@@ -27,6 +27,8 @@ export interface LlmProviderGateway extends LlmGateway {
 }
 
 const CLIENTS: Record<LlmProviderConfig['type'], ProviderClient> = { openai: openAiChat, anthropic: anthropicMessages };
+/** Where each client posts, under the provider's base URL: the destination a provider's API key is checked against. */
+const PATHS: Record<LlmProviderConfig['type'], string> = { openai: OPENAI_CHAT_PATH, anthropic: ANTHROPIC_MESSAGES_PATH };
 
 /**
  * The worker's LLM providers. Each request goes down the chain (the request's providers, else
@@ -83,7 +85,8 @@ export function createLlmGateway(options: LlmGatewayOptions): LlmProviderGateway
           const model = request.model ?? p.model;
           let apiKey: string | undefined;
           try {
-            apiKey = p.apiKeySecret === undefined ? undefined : await scope.secret(p.apiKeySecret);
+            // Clients refuse redirects, so the endpoint is the only place the key goes.
+            apiKey = p.apiKeySecret === undefined ? undefined : await scope.secret(p.apiKeySecret, new URL(`${p.baseUrl}${PATHS[p.type]}`));
           } catch (e) {
             breaker.release();
             throw e;

@@ -1,6 +1,9 @@
 import type { ChatMessage, FinishReason, ToolCall } from '../services.js';
 import { eventJson, finishOf, jsonInstruction, postJson, postStream, ProviderFailure, tokens, toolCall, wireId, type ProviderAnswer, type ProviderCall, type ProviderClient } from './wire.js';
 
+/** Where chat completions are posted, under the provider's base URL. */
+export const OPENAI_CHAT_PATH = '/chat/completions';
+
 /**
  * OpenAI-compatible chat completions (`POST <baseUrl>/chat/completions`). Uses `max_tokens`,
  * which every compatible server understands. JSON answers follow the provider's
@@ -32,7 +35,7 @@ export const openAiChat: ProviderClient = async (doFetch, provider, call) => {
     ...(call.onText ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
   const headers: Record<string, string> = call.apiKey ? { authorization: `Bearer ${call.apiKey}` } : {};
-  const url = `${provider.baseUrl}/chat/completions`;
+  const url = `${provider.baseUrl}${OPENAI_CHAT_PATH}`;
   if (call.onText) return streamed(doFetch, url, headers, body, call, call.onText);
   const answer = (await postJson(doFetch, url, headers, body, call)) as {
     model?: unknown;

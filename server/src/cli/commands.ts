@@ -9,6 +9,7 @@ import { loadNodeTypes } from '../services.js';
 import { agentLines } from './agent-lines.js';
 import { ApiClient, ApiFailure, DEFAULT_URL, UsageError } from './client.js';
 import { startPrivateWeft, type PrivateWeft } from './private-weft.js';
+import { readPipedValue, SECRET_HELP, secretsCommand } from './secret-commands.js';
 import { apiMocks, checkCalls, checkRun, fileProblems, needsPrivateWeft, WorkflowTestFile, type TestCase } from './workflow-tests.js';
 
 /** Help lines of the client commands, for `weft help`. */
@@ -30,7 +31,7 @@ export const CLIENT_HELP = `API client (finds Weft at WEFT_URL, else the running
   test <file>… [--timeout <s>]  run workflow tests: cases with input, mocked nodes, recorded LLM answers,
                                 approval decisions and expected results (files with recorded answers run
                                 on a private Weft this command starts and stops)
-`;
+${SECRET_HELP}`;
 
 type Out = (line: string) => void;
 const out: Out = (line) => process.stdout.write(`${line}\n`);
@@ -77,6 +78,8 @@ function dispatch(command: string, args: string[]): Promise<number> {
       return importWorkflow(args);
     case 'test':
       return test(args);
+    case 'secrets':
+      return secretsCommand(args, { api: client, stdin: readPipedValue, out });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -89,7 +89,7 @@ export async function startPrivateWeft(): Promise<PrivateWeft> {
       api,
       async prepare(spec) {
         http = spec.http ?? [];
-        for (const [name, value] of Object.entries(spec.secrets ?? {})) await api.request('PUT', `/api/secrets/${encodeURIComponent(name)}`, { value });
+        for (const [name, secret] of Object.entries(spec.secrets ?? {})) await api.request('PUT', `/api/secrets/${encodeURIComponent(name)}`, { value: secret.value, hosts: secret.hosts });
         for (const [name, documents] of Object.entries(spec.collections ?? {})) {
           const exists = await api.request('GET', `/api/collections/${encodeURIComponent(name)}`).then(
             () => true,

@@ -69,12 +69,19 @@ describe('recorded answers, approvals and fixtures in test files', () => {
     expect(WorkflowTestFile.safeParse({ workflow: 'a.json', http: [{ url: '/relative' }], cases: [{ name: 'x' }] }).success).toBe(false);
   });
 
+  it('needs the hosts of every secret a file stores', () => {
+    const bare = WorkflowTestFile.safeParse({ workflow: 'a.json', secrets: { API_KEY: 'k' }, cases: [{ name: 'x' }] });
+    expect(bare.error?.issues[0]).toMatchObject({ path: ['secrets', 'API_KEY'], message: expect.stringContaining('"hosts"') });
+    const unbound = WorkflowTestFile.safeParse({ workflow: 'a.json', secrets: { API_KEY: { value: 'k', hosts: [] } }, cases: [{ name: 'x' }] });
+    expect(unbound.error?.issues[0]?.path).toEqual(['secrets', 'API_KEY', 'hosts']);
+  });
+
   it('runs a file on a private Weft only when it records answers or brings fixtures', () => {
     expect(needsPrivateWeft(parse({}))).toBe(false);
     expect(needsPrivateWeft(parse({ approvals: { refund: 'approve' }, expect: { calls: [] } }))).toBe(false);
     expect(needsPrivateWeft(parse({ llm: { agent: ['hi'] } }))).toBe(true);
     expect(needsPrivateWeft(parse({}, { http: [{ url: 'https://example.com/a' }] }))).toBe(true);
-    expect(needsPrivateWeft(parse({}, { secrets: { API_KEY: 'k' } }))).toBe(true);
+    expect(needsPrivateWeft(parse({}, { secrets: { API_KEY: { value: 'k', hosts: ['api.example.com'] } } }))).toBe(true);
   });
 
   it('names recorded answers for nodes the workflow lacks by their JSON path', () => {

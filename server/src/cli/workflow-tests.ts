@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CollectionName, DocumentInput } from '@weft/nodes/executors';
+import { CollectionName, DocumentInput, SecretHosts } from '@weft/nodes/executors';
 import { jsonPath, SecretName, type AgentCallData, type AgentStep, type RunMock, type RunView } from '@weft/schemas';
 
 const Mock = z.union([
@@ -7,6 +7,14 @@ const Mock = z.union([
   // Anything else is the output itself.
   z.unknown().transform((output) => ({ output })),
 ]);
+
+/** A secret a test file stores: its value and, as for any stored secret, the hosts it may be sent to. */
+const TestSecret = z
+  .object(
+    { value: z.string().min(1, 'a secret cannot be empty'), hosts: SecretHosts },
+    { error: 'a secret is { "value": "…", "hosts": ["api.example.com"] }: its value and the hosts it may be sent to' },
+  )
+  .strict();
 
 const NodeExpectation = z.object({ status: z.string().optional(), output: z.unknown().optional() }).strict();
 
@@ -101,7 +109,7 @@ export const WorkflowTestFile = z
     workflow: z.string().min(1),
     http: z.array(RecordedHttp).optional(),
     collections: z.record(CollectionName, z.array(DocumentInput).min(1)).optional(),
-    secrets: z.record(SecretName, z.string()).optional(),
+    secrets: z.record(SecretName, TestSecret).optional(),
     cases: z.array(TestCase).min(1),
   })
   .strict();

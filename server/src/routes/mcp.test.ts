@@ -26,7 +26,7 @@ beforeAll(async () => {
   const mcp = createMcpConnector({ fetch: createGuardedFetch({ allow: ['127.0.0.1'] }), commands: {} });
   app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_test'), secretKey: key, mcp, rateLimitPerMinute: 0 });
   for (const role of ['viewer', 'editor', 'operator'] as const) tokens[role] = (await createToken(database.db, { role })).token;
-  await putSecret(database.db, key, { name: 'MCP_TOKEN', value: TOKEN, by: null });
+  await putSecret(database.db, key, { name: 'MCP_TOKEN', value: TOKEN, hosts: [`http://${new URL(secured.url).host}`], by: null });
 });
 afterAll(async () => {
   await open.close();
@@ -102,5 +102,17 @@ describe('POST /api/mcp/tools', () => {
     expect(JSON.stringify(res.json)).not.toContain(TOKEN);
     const audit = await listAudit(database.db, { action: 'secret.used', target: 'secret:MCP_TOKEN' });
     expect(audit).toHaveLength(1);
+  });
+
+  it('refuses, and audits, sending a stored secret to a server it is not bound to', async () => {
+    const before = open.requests.length;
+    const res = await listTools({ server: { transport: 'http', url: open.url, auth: { type: 'bearer', secret: 'MCP_TOKEN' } } }, { role: 'operator' });
+    expect(res.status).toBe(422);
+    expect(res.json.error.issues[0].path).toBe('$.server.auth.secret');
+    expect(res.json.error.message).toContain(`secret "MCP_TOKEN" may not be sent to http://${new URL(open.url).host}`);
+    expect(open.requests.length).toBe(before);
+    const refused = await listAudit(database.db, { action: 'secret.refused', target: 'secret:MCP_TOKEN' });
+    expect(refused).toMatchObject([{ details: { for: 'mcp.tools', host: new URL(open.url).host } }]);
+    expect(JSON.stringify(res.json)).not.toContain(TOKEN);
   });
 });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { McpServerParams, NodeError, type McpConnector, type McpSession } from '@weft/nodes/executors';
+import { describeDestination, McpServerParams, NodeError, secretNotAllowed, type McpConnector, type McpSession } from '@weft/nodes/executors';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import { hasRole } from '../auth/tokens.js';
 import type { Db } from '../db/database.js';
@@ -50,10 +50,16 @@ export function mcpRoutes(deps: { db: Db; mcp: McpConnector; secretKey?: SecretK
           if (!hasRole(caller.role, 'operator')) return apiError(c, 403, 'forbidden', `a server reached with a stored secret needs the operator role; the token has ${caller.role}`);
           await appendAudit(db, { actor: caller.tokenId, action: 'secret.used', target: `secret:${server.auth.secret}`, details: { name: server.auth.secret, for: 'mcp.tools', url: server.url } });
         }
-        const secret = async (name: string) => {
-          const value = await secrets.get(name);
-          if (value === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
-          return value;
+        // Bound like a worker's: every request and redirect hop is checked against the secret's hosts.
+        const secret = async (name: string, destination: URL) => {
+          const stored = await secrets.get(name);
+          if (stored === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
+          const refused = secretNotAllowed(name, stored.hosts, destination);
+          if (refused) {
+            await appendAudit(db, { actor: caller.tokenId, action: 'secret.refused', target: `secret:${name}`, details: { for: 'mcp.tools', host: destination.host, destination: describeDestination(destination) } });
+            throw refused;
+          }
+          return stored.value;
         };
         let session: McpSession | undefined;
         try {
@@ -74,6 +80,7 @@ export function mcpRoutes(deps: { db: Db; mcp: McpConnector; secretKey?: SecretK
             case 'InvalidUrl':
               return apiError(c, 400, 'invalid_request', e.message, [{ path: '$.server.url', message: e.message }]);
             case 'SecretNotFound':
+            case 'SecretNotAllowed':
             case 'InvalidSecret':
             case 'SecretUnreadable':
               return apiError(c, 422, 'secret_unusable', e.message, [{ path: '$.server.auth.secret', message: e.message }]);

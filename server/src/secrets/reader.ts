@@ -1,18 +1,19 @@
 import { NodeError, type SecretReader } from '@weft/nodes/executors';
 import type { Db } from '../db/database.js';
-import { getSecretValue } from '../db/repositories/secret.repository.js';
+import { getSecret } from '../db/repositories/secret.repository.js';
 import { SecretDecryptError, type SecretKey } from './crypto.js';
 
 /**
- * What the worker reads secrets through: decrypted on each read, so a new value applies to the
- * next attempt. A secret that does not decrypt fails the node for good: a retry cannot fix a key.
+ * What the worker reads secrets through: value and hosts, decrypted on each read, so a new value
+ * or binding applies to the next request. A secret that does not decrypt fails the node for
+ * good: a retry cannot fix a key.
  */
 export function createSecretReader(db: Db, key: SecretKey | undefined): SecretReader {
   return {
     async get(name) {
       if (!key) throw new NodeError('NotConfigured', 'secrets are not configured on this worker: set WEFT_SECRET_KEY', false);
       try {
-        return await getSecretValue(db, key, name);
+        return await getSecret(db, key, name);
       } catch (e) {
         if (e instanceof SecretDecryptError) throw new NodeError('SecretUnreadable', e.message, false);
         throw e;

@@ -30,16 +30,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('the worker secret reader', () => {
   it('decrypts stored secrets and reports missing ones as absent', async () => {
     const key = generateSecretKey();
-    await putSecret(database.db, key, { name: 'TOKEN', value: 'reader-value', by: null });
+    await putSecret(database.db, key, { name: 'TOKEN', value: 'reader-value', hosts: ['api.example.com'], by: null });
     const reader = createSecretReader(database.db, key);
-    expect(await reader.get('TOKEN')).toBe('reader-value');
+    expect(await reader.get('TOKEN')).toEqual({ value: 'reader-value', hosts: ['api.example.com'] });
     expect(await reader.get('MISSING')).toBeUndefined();
   });
 
   it('fails for good, naming the key ids, when the worker has another key', async () => {
     const key = generateSecretKey();
     const other = generateSecretKey();
-    await putSecret(database.db, key, { name: 'TOKEN', value: 'reader-value', by: null });
+    await putSecret(database.db, key, { name: 'TOKEN', value: 'reader-value', hosts: ['api.example.com'], by: null });
     await expect(createSecretReader(database.db, other).get('TOKEN')).rejects.toMatchObject({
       type: 'SecretUnreadable',
       retryable: false,
@@ -56,7 +56,7 @@ describe('key rotation', () => {
   it('re-encrypts every secret with the new key and audits it with the key ids only', async () => {
     const from = generateSecretKey();
     const to = generateSecretKey();
-    for (const n of ['A', 'B', 'C']) await putSecret(database.db, from, { name: n, value: `value-${n}`, by: null });
+    for (const n of ['A', 'B', 'C']) await putSecret(database.db, from, { name: n, value: `value-${n}`, hosts: ['api.example.com'], by: null });
     expect(await rotateSecrets(database.db, from, to)).toEqual({ count: 3 });
     for (const n of ['A', 'B', 'C']) expect(await getSecretValue(database.db, to, n)).toBe(`value-${n}`);
     expect((await listSecrets(database.db)).map((s) => s.keyId)).toEqual([to.id, to.id, to.id]);
@@ -83,7 +83,7 @@ describe('key rotation', () => {
     const to = generateSecretKey();
     const keyFile = secretKeyFile(dir);
     writeKeyFile(keyFile, from);
-    await putSecret(database.db, from, { name: 'A', value: 'value-a', by: null });
+    await putSecret(database.db, from, { name: 'A', value: 'value-a', hosts: ['api.example.com'], by: null });
     await rotateSecrets(database.db, from, to, { keyFile });
     expect(readKeyFile(keyFile)!.id).toBe(to.id);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -95,7 +95,7 @@ describe('key rotation', () => {
     const stranger = generateSecretKey();
     const keyFile = secretKeyFile(dir);
     writeKeyFile(keyFile, from);
-    await putSecret(database.db, from, { name: 'A', value: 'value-a', by: null });
+    await putSecret(database.db, from, { name: 'A', value: 'value-a', hosts: ['api.example.com'], by: null });
     // A row written under some other key: the rotation cannot read it.
     await database.db.insertInto('secret').values({ name: 'Z', value: encryptSecret(stranger, 'Z', 'value-z'), key_id: stranger.id, updated_by: null }).execute();
     const before = await database.db.selectFrom('secret').selectAll().orderBy('name').execute();

@@ -25,6 +25,6 @@ describe('analysis.transform', () => {
 
   it('stops a runaway expression at its time limit', async () => {
     const e = await run('( $f := function($n) { $f($n + 1) }; $f(0) )', { timeoutMs: 50 }).catch((x: unknown) => x);
-    expect(e).toMatchObject({ type: 'ExpressionError', retryable: false });
+    expect(e).toMatchObject({ type: 'ExpressionTimeout', retryable: false });
   });
 });

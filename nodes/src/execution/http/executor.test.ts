@@ -25,6 +25,13 @@ beforeAll(async () => {
       if (req.url?.startsWith('/echo')) return void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers }));
       if (req.url?.startsWith('/hop-here')) return void res.writeHead(302, { location: '/echo' }).end();
       if (req.url?.startsWith('/hop-away')) return void res.writeHead(302, { location: `${other}/echo` }).end();
+      // Echoes the credential header the way careless services do: escaped, encoded, inside other text.
+      if (req.url?.startsWith('/encodings')) {
+        const v = String(req.headers['x-api-key'] ?? '');
+        return void res.writeHead(200, { 'content-type': 'text/plain' }).end(
+          [JSON.stringify({ key: v }), Buffer.from(v).toString('base64'), Buffer.from(v).toString('base64url'), Buffer.from(v).toString('hex'), Buffer.from(v).toString('hex').toUpperCase(), encodeURIComponent(v), Buffer.from(`{"key":"${v}"}`).toString('base64')].join('\n'),
+        );
+      }
       if (req.url?.startsWith('/slow')) return void setTimeout(() => res.end('late'), 2000);
       if (req.url?.startsWith('/text')) return void res.writeHead(status, { 'content-type': 'text/plain' }).end('plain words');
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 400 }));
@@ -147,13 +154,60 @@ describe('execution.http authentication from secrets', () => {
     await expect(execute(ctx, params({ url: `${base}/echo`, auth: { type: 'bearer', secret: 'BAD' } }), null)).rejects.toMatchObject({ type: 'InvalidSecret', retryable: false });
   });
 
-  it('keeps a credential header on a redirect within the origin and drops it on one to another origin', async () => {
-    const auth = { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' };
-    await execute(authCtx(), params({ url: `${base}/hop-here`, auth }), null);
+  it('keeps a credential on a redirect within its bound hosts', async () => {
+    const bound = testContext({ secrets: { API_KEY: { value: secrets.API_KEY, hosts: [base] } } });
+    await execute(bound, params({ url: `${base}/hop-here`, auth: { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' } }), null);
     expect(seen.at(-1)).toMatchObject({ url: '/echo', headers: { 'x-api-key': secrets.API_KEY } });
-    const out = await execute(authCtx(), params({ url: `${base}/hop-away`, auth }), null);
+  });
+
+  it('follows a redirect to another host the secret is bound to, credential included', async () => {
+    const bound = testContext({ secrets: { API_KEY: { value: secrets.API_KEY, hosts: [base, other] } } });
+    const out = await execute(bound, params({ url: `${base}/hop-away`, auth: { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' } }), null);
     expect(out.body).toEqual({ elsewhere: true });
-    expect(elsewhere.at(-1)!.headers['x-api-key']).toBeUndefined();
+    expect(elsewhere.at(-1)!.headers['x-api-key']).toBe(secrets.API_KEY);
+  });
+
+  it('fails for good on a redirect to a host the secret is not bound to, sending that host nothing, whatever the kind of auth', async () => {
+    const bound = testContext({ secrets: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, { value: v, hosts: [base] }])) });
+    for (const auth of [
+      { type: 'bearer', secret: 'TOKEN' },
+      { type: 'basic', username: 'ada', secret: 'PASSWORD' },
+      { type: 'header', name: 'X-Api-Key', secret: 'API_KEY' },
+      { type: 'query', name: 'api_key', secret: 'PASSWORD' },
+    ]) {
+      const before = elsewhere.length;
+      const e = (await execute(bound, params({ url: `${base}/hop-away`, auth }), null).catch((err: unknown) => err)) as NodeError;
+      expect(e, auth.type).toMatchObject({ type: 'SecretNotAllowed', retryable: false, details: { secret: auth.secret, host: new URL(other).host } });
+      expect(e.message).toContain(`secret "${auth.secret}" may not be sent to ${other}/echo`);
+      expect(elsewhere.length, auth.type).toBe(before);
+      expect(leaks({ message: e.message, details: e.details })).toEqual([]);
+    }
+  });
+
+  it('refuses before any request a destination the secret is not bound to, and a secret bound nowhere', async () => {
+    const before = seen.length;
+    const bound = testContext({ secrets: { TOKEN: { value: secrets.TOKEN, hosts: ['api.example.com'] }, OLD: { value: 'old-value', hosts: null } } });
+    const e = (await execute(bound, params({ url: `${base}/echo`, auth: { type: 'bearer', secret: 'TOKEN' } }), null).catch((err: unknown) => err)) as NodeError;
+    expect(e).toMatchObject({ type: 'SecretNotAllowed', retryable: false });
+    expect(e.message).toBe(
+      `secret "TOKEN" may not be sent to ${base}/echo: it is bound to api.example.com; to allow this destination, an admin adds it to the secret's hosts on the Secrets page, with \`weft secrets hosts TOKEN --host <host>\`, or with PUT /api/secrets/TOKEN {"hosts": ["<host>"]}`,
+    );
+    const old = (await execute(bound, params({ url: `${base}/echo`, auth: { type: 'bearer', secret: 'OLD' } }), null).catch((err: unknown) => err)) as NodeError;
+    expect(old).toMatchObject({ type: 'SecretNotAllowed', retryable: false });
+    expect(old.message).toContain('secret "OLD" is not bound to any host');
+    expect(seen.length).toBe(before);
+  });
+
+  it('masks an echo of the secret JSON-escaped, base64, hex and URL-encoded in the output', async () => {
+    const tricky = 'k"e\\y/é+=&?';
+    const ctx = testContext({ secrets: { TRICKY: { value: tricky, hosts: [base] } } });
+    const out = await execute(ctx, params({ url: `${base}/encodings`, auth: { type: 'header', name: 'X-Api-Key', secret: 'TRICKY' } }), null);
+    const text = String(out.body);
+    expect(text.split('\n').slice(1, 6)).toEqual(Array(5).fill('[secret:TRICKY]'));
+    expect(text).toContain('{"key":"[secret:TRICKY]"}');
+    for (const form of [tricky, JSON.stringify(tricky).slice(1, -1), Buffer.from(tricky).toString('base64'), Buffer.from(tricky).toString('hex'), encodeURIComponent(tricky), Buffer.from(`{"key":"${tricky}"}`).toString('base64')]) {
+      expect(text).not.toContain(form);
+    }
   });
 
   it('authenticates the undo request the same way', async () => {

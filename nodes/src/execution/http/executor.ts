@@ -1,5 +1,6 @@
-import { resolveParams } from '@weft/schemas';
 import { NodeError, type Compensate, type Execute, type NodeContext } from '../../context.js';
+import { fetchWithSecret } from '../../secrets/binding.js';
+import { secretForms } from '../../secrets/forms.js';
 import definition, { CompensationRequest, type HttpAuth } from './definition.js';
 
 /** Statuses worth another attempt: the server may answer differently next time. */
@@ -14,7 +15,7 @@ export const execute = (async (ctx, params, _input) => send(ctx, params, ctx.ide
  */
 export const compensate: Compensate<typeof definition> = async (ctx, params, output) => {
   if (!params.compensation) return { skipped: 'no compensation request configured' };
-  const resolved = CompensationRequest.safeParse(await resolveParams(params.compensation, { ...ctx.scope, output }));
+  const resolved = CompensationRequest.safeParse(await ctx.sandbox.resolve(params.compensation, { ...ctx.scope, output }));
   if (!resolved.success) throw new NodeError('InvalidParams', `compensation request: ${resolved.error.issues.map((i) => i.message).join('; ')}`, false);
   // The undo request authenticates as the call did.
   const request = definition.params.parse({ ...resolved.data, timeoutMs: params.timeoutMs, ...(params.auth ? { auth: params.auth } : {}) });
@@ -28,49 +29,53 @@ export const compensate: Compensate<typeof definition> = async (ctx, params, out
 
 type Params = Parameters<Execute<typeof definition>>[1];
 
-/** Redirects followed while a credential header is held back from other origins. */
+/** Redirects followed at most; with a credential, every hop must be a host the secret is bound to. */
 const MAX_REDIRECTS = 5;
 
 /** A credential read for one request, and every form of it the request carries. */
 interface Credential {
+  /** The secret's name. */
+  readonly name: string;
   /** The secret's value, to put on the request. */
   readonly value: string;
   /** What replaces it in the output and errors: `[secret:<name>]`. */
   readonly label: string;
-  /** Header that carries it, dropped on a redirect to another origin. */
+  /** Header that carries it, kept on a redirect to another origin the secret is bound to. */
   readonly header?: string;
-  /** The value, and what it becomes on the wire (base64 for basic, URL-encoded in a query). */
+  /** The value, what it becomes on the wire (base64 for basic, URL-encoded in a query) and how an echo may spell it. */
   readonly forms: readonly string[];
 }
 
 /** Sends the request; the secret in the output or error, in any form it was sent in, is replaced by `[secret:<name>]`. */
 async function send(ctx: NodeContext, params: Params, idempotencyKey: string) {
-  const credential = params.auth ? await readCredential(ctx, params.auth) : undefined;
+  const url = requestUrl(params);
+  // Read for this URL: the secret's binding is checked before anything is sent.
+  const credential = params.auth ? await readCredential(ctx, params.auth, url) : undefined;
   try {
-    return hide(await sendWith(ctx, params, idempotencyKey, credential), credential);
+    return hide(await sendWith(ctx, params, url, idempotencyKey, credential), credential);
   } catch (e) {
     if (credential && e instanceof NodeError) throw new NodeError(e.type, hide(e.message, credential), e.retryable, hide(e.details, credential));
     throw e;
   }
 }
 
-async function readCredential(ctx: NodeContext, auth: HttpAuth): Promise<Credential> {
-  const value = await ctx.secret(auth.secret);
+async function readCredential(ctx: NodeContext, auth: HttpAuth, url: URL): Promise<Credential> {
+  const value = await ctx.secret(auth.secret, url);
   const label = `[secret:${auth.secret}]`;
-  const base = { value, label };
+  const base = { name: auth.secret, value, label };
   if (auth.type !== 'query' && /[\r\n\0]/.test(value)) {
     throw new NodeError('InvalidSecret', `secret "${auth.secret}" cannot be sent in a header: it holds a line break or NUL character`, false);
   }
-  const forms = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)]);
+  const forms = secretForms(value);
   switch (auth.type) {
     case 'bearer':
-      return { ...base, header: 'authorization', forms: [...forms] };
+      return { ...base, header: 'authorization', forms };
     case 'basic':
       return { ...base, header: 'authorization', forms: [basicToken(auth.username, value), ...forms] };
     case 'header':
-      return { ...base, header: auth.name.toLowerCase(), forms: [...forms] };
+      return { ...base, header: auth.name.toLowerCase(), forms };
     case 'query':
-      return { ...base, forms: [...forms] };
+      return { ...base, forms };
   }
 }
 
@@ -106,34 +111,18 @@ function hide<T>(value: T, credential: Credential | undefined): T {
 }
 
 /**
- * Follows redirects itself while a credential rides in a header the fetch guard does not know
- * (`X-Api-Key`, …), so the header never reaches another origin; otherwise the guard follows.
+ * Fetches the request. With a credential, redirects are followed here and every hop is checked
+ * against the secret's hosts first: a redirect to a host it is not bound to fails the node
+ * (`SecretNotAllowed`) and nothing is sent there. Without one, the fetch guard follows.
  */
-async function fetchFollowing(ctx: NodeContext, url: URL, init: RequestInit, credentialHeader: string | undefined): Promise<Response> {
-  if (!credentialHeader || credentialHeader === 'authorization') return ctx.fetch(url, { ...init, redirect: 'follow' });
-  let current = url;
-  let request = init;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await ctx.fetch(current, { ...request, redirect: 'manual' });
-    const location = res.headers.get('location');
-    if (res.status < 300 || res.status >= 400 || !location) return res;
-    await res.body?.cancel();
-    const next = new URL(location, current);
-    if (res.status === 303 || ((res.status === 301 || res.status === 302) && request.method !== 'GET' && request.method !== 'HEAD')) {
-      const { body: _body, ...rest } = request;
-      request = { ...rest, method: 'GET' };
-    }
-    if (next.origin !== current.origin) {
-      const headers = new Headers(request.headers);
-      headers.delete(credentialHeader);
-      return ctx.fetch(next, { ...request, headers, redirect: 'follow' });
-    }
-    current = next;
-  }
-  throw new NodeError('TooManyRedirects', `more than ${MAX_REDIRECTS} redirects from ${url.origin}`, false);
+function fetchRequest(ctx: NodeContext, url: URL, init: RequestInit, credential: Credential | undefined): Promise<Response> {
+  if (!credential) return ctx.fetch(url, { ...init, redirect: 'follow' });
+  const allowed = (destination: URL) => ctx.secret(credential.name, destination);
+  return fetchWithSecret(ctx.fetch, { allowed, maxRedirects: MAX_REDIRECTS, ...(credential.header ? { credentialHeader: credential.header } : {}) })(url, { ...init, redirect: 'follow' });
 }
 
-async function sendWith(ctx: NodeContext, params: Params, idempotencyKey: string, credential: Credential | undefined) {
+/** The URL the params name, with their query parameters added. */
+function requestUrl(params: Params): URL {
   let url: URL;
   try {
     url = new URL(params.url);
@@ -144,7 +133,10 @@ async function sendWith(ctx: NodeContext, params: Params, idempotencyKey: string
     throw new NodeError('InvalidUrl', `only http and https URLs are allowed, not ${url.protocol}`, false);
   }
   for (const [k, v] of Object.entries(params.query)) url.searchParams.append(k, v);
+  return url;
+}
 
+async function sendWith(ctx: NodeContext, params: Params, url: URL, idempotencyKey: string, credential: Credential | undefined) {
   const headers = new Headers(params.headers);
   headers.set('idempotency-key', idempotencyKey);
   if (params.auth && credential) applyAuth(params.auth, credential.value, url, headers);
@@ -168,7 +160,7 @@ async function sendWith(ctx: NodeContext, params: Params, idempotencyKey: string
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(params.timeoutMs)]);
   let res: Response;
   try {
-    res = await fetchFollowing(ctx, url, { method: params.method, headers, body, signal }, credential?.header);
+    res = await fetchRequest(ctx, url, { method: params.method, headers, body, signal }, credential);
   } catch (e) {
     if (ctx.signal.aborted || e instanceof NodeError) throw e;
     const err = e as Error & { cause?: { code?: string } };

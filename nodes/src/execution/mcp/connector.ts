@@ -5,6 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { NodeError } from '../../context.js';
+import { fetchWithSecret } from '../../secrets/binding.js';
 import type { McpConnector, McpSession, McpToolInfo } from '../../services.js';
 import { McpCommandName, type McpServerParams } from './definition.js';
 
@@ -94,7 +95,7 @@ function openStdio(name: string, commands: Readonly<Record<string, McpCommand>>)
   return { transport, label: `MCP command "${name}"`, stderr: () => tail.trim() };
 }
 
-async function openHttp(server: Extract<McpServerParams, { transport: 'http' }>, guarded: typeof fetch, secret: (name: string) => Promise<string>): Promise<Opened> {
+async function openHttp(server: Extract<McpServerParams, { transport: 'http' }>, guarded: typeof fetch, secret: (name: string, destination: URL) => Promise<string>): Promise<Opened> {
   let url: URL;
   try {
     url = new URL(server.url);
@@ -103,13 +104,17 @@ async function openHttp(server: Extract<McpServerParams, { transport: 'http' }>,
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new NodeError('InvalidUrl', `only http and https MCP servers are allowed, not ${url.protocol}`, false);
   const headers = new Headers(server.headers ?? {});
+  let doFetch = guarded;
   if (server.auth) {
-    const token = await secret(server.auth.secret);
-    if (/[\r\n\0]/.test(token)) throw new NodeError('InvalidSecret', `secret "${server.auth.secret}" cannot be sent in a header: it holds a line break or NUL character`, false);
+    const name = server.auth.secret;
+    const token = await secret(name, url);
+    if (/[\r\n\0]/.test(token)) throw new NodeError('InvalidSecret', `secret "${name}" cannot be sent in a header: it holds a line break or NUL character`, false);
     headers.set('authorization', `Bearer ${token}`);
+    // Every request of the session, and every redirect hop, goes only where the secret is bound.
+    doFetch = fetchWithSecret(guarded, { allowed: (destination) => secret(name, destination), credentialHeader: 'authorization' });
   }
   // The SDK's default redirect policy keeps requests (and the token) on the server's origin.
-  const transport = new StreamableHTTPClientTransport(url, { fetch: guarded, requestInit: { headers } });
+  const transport = new StreamableHTTPClientTransport(url, { fetch: doFetch, requestInit: { headers } });
   return { transport, label: `MCP server ${url.origin}${url.pathname}` };
 }
 

@@ -121,6 +121,18 @@ describe('execution.mcp over HTTP', () => {
     for (const r of sent) expect(r.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-team': 'blue' });
   });
 
+  it('sends the bearer secret only to a server it is bound to, failing for good before any request elsewhere', async () => {
+    const server = { transport: 'http', url: secured.url, auth: { type: 'bearer', secret: 'MCP_TOKEN' } };
+    const host = new URL(secured.url).host;
+    const bound = await execute(testContext({ mcp, secrets: { MCP_TOKEN: { value: TOKEN, hosts: [`http://${host}`] } } }), params({ server, tool: 'echo', arguments: { text: 'hi' } }), null);
+    expect(bound.text).toBe('hi');
+    const before = secured.requests.length;
+    const e = await failure(execute(testContext({ mcp, secrets: { MCP_TOKEN: { value: TOKEN, hosts: ['mcp.example.com'] } } }), params({ server, tool: 'echo', arguments: { text: 'hi' } }), null));
+    expect(e).toMatchObject({ type: 'SecretNotAllowed', retryable: false, details: { secret: 'MCP_TOKEN', host } });
+    expect(e.message).not.toContain(TOKEN);
+    expect(secured.requests.length).toBe(before);
+  });
+
   it('fails for good when the server refuses the token', async () => {
     const server = { transport: 'http', url: secured.url, auth: { type: 'bearer', secret: 'MCP_TOKEN' } };
     const e = await failure(execute(ctx({ secrets: { MCP_TOKEN: 'wrong' } }), params({ server, tool: 'echo', arguments: { text: 'hi' } }), null));

@@ -38,7 +38,7 @@ export const tools = (async (ctx, params): Promise<readonly ToolSpec[]> =>
 
 /** Opens a session for one piece of work and always closes it (a stdio server's process with it). */
 async function withSession<T>(ctx: NodeContext, params: Params, work: (session: McpSession) => Promise<T>): Promise<T> {
-  const session = await ctx.mcp.connect(params.server, { signal: ctx.signal, secret: (name) => ctx.secret(name) });
+  const session = await ctx.mcp.connect(params.server, { signal: ctx.signal, secret: (name, destination) => ctx.secret(name, destination) });
   try {
     return await work(session);
   } finally {

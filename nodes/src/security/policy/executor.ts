@@ -1,4 +1,4 @@
-import { ExpressionError, evaluateExpression } from '@weft/schemas';
+import { ExpressionError } from '@weft/schemas';
 import { NodeError, type Execute } from '../../context.js';
 import { routed } from '../../define-node.js';
 import type definition from './definition.js';
@@ -18,9 +18,9 @@ export const execute: Execute<typeof definition> = async (ctx, params, input) =>
   for (const rule of params.rules) {
     let value: unknown;
     try {
-      value = await evaluateExpression(rule.when, ctx.scope);
+      value = await ctx.sandbox.evaluate(rule.when, ctx.scope);
     } catch (e) {
-      if (e instanceof ExpressionError) throw new NodeError('ExpressionError', `rule "${rule.id}": ${e.message}`, false);
+      if (e instanceof ExpressionError) throw new NodeError(e.type, `rule "${rule.id}": ${e.message}`, false);
       throw e;
     }
     if (value === true) findings.push({ source: `rule:${rule.id}`, kind: rule.id, outcome: rule.outcome, reason: `rule "${rule.id}": ${rule.reason}` });

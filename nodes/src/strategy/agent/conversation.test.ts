@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentStep } from '@weft/schemas';
+import { sharedSandbox } from '../../sandbox/pool.js';
 import { agentMessages, approvalReason, checkFinalAnswer, toolResult, TOOL_RESULT_MAX_CHARS } from './conversation.js';
 
 const step = (s: Partial<AgentStep> & Pick<AgentStep, 'kind' | 'turn' | 'part' | 'data'>): AgentStep => ({ agent: 'a', nodeId: 'a', status: 'succeeded', startedAt: '', endedAt: '', ...s });
@@ -42,13 +43,13 @@ describe('the conversation rebuilt from a transcript', () => {
 
 describe('when a tool call needs a person', () => {
   it('always, when the rule holds over the arguments, or when a detector finds personal data or a secret', async () => {
-    expect(await approvalReason(undefined, 'refund', { amount: 500 }, scope)).toBeUndefined();
-    expect(await approvalReason({ require: 'always' }, 'refund', {}, scope)).toBe('every call of refund needs approval');
-    expect(await approvalReason({ require: 'when', when: 'amount > 100' }, 'refund', { amount: 50 }, scope)).toBeUndefined();
-    expect(await approvalReason({ require: 'when', when: '$tool.amount > 100' }, 'refund', { amount: 150 }, scope)).toBe('the rule holds: $tool.amount > 100');
-    expect(await approvalReason({ require: 'when', detectors: ['email'] }, 'send', { to: 'ann@example.org' }, scope)).toBe('the arguments contain email in $.to');
-    expect(await approvalReason({ require: 'when', detectors: ['secret'] }, 'send', { body: 'key ghp_abcdefghijklmnopqrstuvwxyz0123456789' }, scope)).toMatch(/^the arguments contain .* in \$\.body$/);
-    expect(await approvalReason({ require: 'when', detectors: ['email'] }, 'send', { to: 'nobody' }, scope)).toBeUndefined();
+    expect(await approvalReason(undefined, 'refund', { amount: 500 }, scope, sharedSandbox())).toBeUndefined();
+    expect(await approvalReason({ require: 'always' }, 'refund', {}, scope, sharedSandbox())).toBe('every call of refund needs approval');
+    expect(await approvalReason({ require: 'when', when: 'amount > 100' }, 'refund', { amount: 50 }, scope, sharedSandbox())).toBeUndefined();
+    expect(await approvalReason({ require: 'when', when: '$tool.amount > 100' }, 'refund', { amount: 150 }, scope, sharedSandbox())).toBe('the rule holds: $tool.amount > 100');
+    expect(await approvalReason({ require: 'when', detectors: ['email'] }, 'send', { to: 'ann@example.org' }, scope, sharedSandbox())).toBe('the arguments contain email in $.to');
+    expect(await approvalReason({ require: 'when', detectors: ['secret'] }, 'send', { body: 'key ghp_abcdefghijklmnopqrstuvwxyz0123456789' }, scope, sharedSandbox())).toMatch(/^the arguments contain .* in \$\.body$/);
+    expect(await approvalReason({ require: 'when', detectors: ['email'] }, 'send', { to: 'nobody' }, scope, sharedSandbox())).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
-import { evaluateExpression, type AgentCallData, type AgentStep, type AgentTaskData, type AgentTurnData, type ExpressionScope } from '@weft/schemas';
+import { type AgentCallData, type AgentStep, type AgentTaskData, type AgentTurnData, type ExpressionScope } from '@weft/schemas';
 import { compileJsonSchema } from '../../llm-params.js';
 import { checkWith, parseAnswer } from '../../llm/structured.js';
-import type { ChatMessage } from '../../services.js';
+import type { ChatMessage, Sandbox } from '../../services.js';
 import { findPii, findSecrets, walkStrings, type PiiKind } from '../../security/policy/detectors.js';
 
 /** A tool result longer than this is cut before the model reads it (the transcript keeps all of it). */
@@ -66,7 +66,7 @@ export interface CallApprovalRule {
  * over the call's arguments (the context, and `$tool.<arg>`) and the run (`$run`, `$nodes`);
  * detectors look for personal data or secrets in the arguments.
  */
-export async function approvalReason(rule: CallApprovalRule | undefined, tool: string, args: Readonly<Record<string, unknown>>, scope: ExpressionScope, timeoutMs?: number): Promise<string | undefined> {
+export async function approvalReason(rule: CallApprovalRule | undefined, tool: string, args: Readonly<Record<string, unknown>>, scope: ExpressionScope, sandbox: Pick<Sandbox, 'evaluate'>, timeoutMs?: number): Promise<string | undefined> {
   if (!rule) return undefined;
   if (rule.require === 'always') return `every call of ${tool} needs approval`;
   const kinds = (rule.detectors ?? []).filter((k): k is PiiKind => k !== 'secret');
@@ -76,7 +76,7 @@ export async function approvalReason(rule: CallApprovalRule | undefined, tool: s
   });
   if (found.length) return `the arguments contain ${[...new Set(found)].join(', ')}`;
   if (rule.when) {
-    const held = await evaluateExpression(rule.when, { ...scope, input: args, tool: { ...args } }, timeoutMs);
+    const held = await sandbox.evaluate(rule.when, { ...scope, input: args, tool: { ...args } }, timeoutMs);
     if (held === true) return `the rule holds: ${rule.when}`;
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExpressionError, evaluateExpression, type RouteChoice } from '@weft/schemas';
+import { ExpressionError, type RouteChoice } from '@weft/schemas';
 import { NodeError, type Execute, type NodeContext } from '../../context.js';
 import { routed } from '../../define-node.js';
 import { checkWith, completeJson, question, requestOptions } from '../../llm/structured.js';
@@ -19,9 +19,9 @@ async function byRules(ctx: NodeContext, params: Params): Promise<RouteChoice> {
   for (const [i, route] of params.routes.entries()) {
     if (route.when === undefined) throw new NodeError('InvalidParams', `routes.${i}.when: in rules mode every route needs a condition`, false);
     try {
-      if ((await evaluateExpression(route.when, ctx.scope)) === true) return { port: route.port, by: 'rule', index: i, condition: route.when };
+      if ((await ctx.sandbox.evaluate(route.when, ctx.scope)) === true) return { port: route.port, by: 'rule', index: i, condition: route.when };
     } catch (e) {
-      if (e instanceof ExpressionError) throw new NodeError('ExpressionError', `route "${route.port}": ${e.message}`, false);
+      if (e instanceof ExpressionError) throw new NodeError(e.type, `route "${route.port}": ${e.message}`, false);
       throw e;
     }
   }

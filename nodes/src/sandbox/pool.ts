@@ -1,0 +1,217 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { analyseExpression, evaluateExpression, ExpressionError, findTemplates, resolveParams, type ExpressionErrorType, type ExpressionScope } from '@weft/schemas';
+import { NodeError } from '../context.js';
+import type { Sandbox } from '../services.js';
+import type { CodeJob, SandboxFailure, SandboxReply, SandboxTask } from './protocol.js';
+import { codeMemoryLimit, codeTimeout } from './quickjs.js';
+
+/** How a pool is sized. */
+export interface SandboxPoolOptions {
+  /** Most threads at once (default: the machine's cores, at least 2). */
+  readonly threads?: number;
+  /** Each thread's JavaScript heap, in MB: an expression that needs more fails (default 256). */
+  readonly heapMb?: number;
+  /** How long past its limit a task may take to stop itself before its thread is terminated (default 100 ms). */
+  readonly graceMs?: number;
+}
+
+/** The default time limit of one expression. */
+const EXPRESSION_TIMEOUT_MS = 1000;
+
+type Task = DistributiveOmit<SandboxTask, 'id'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Pending {
+  readonly task: SandboxTask;
+  /** How long the thread may work on it before it is terminated. */
+  readonly limitMs: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly signal?: AbortSignal;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  /** Set when the thread has loaded and says so: only then does a task's clock start. */
+  ready?: boolean;
+  running?: { readonly pending: Pending; readonly timer: NodeJS.Timeout; readonly onAbort: () => void };
+  gone?: boolean;
+}
+
+/**
+ * A pool of sandbox threads. Each thread takes one task at a time; a task that outlives its
+ * limit (plus a short grace) has its thread terminated and replaced, whatever it was doing: a
+ * native loop inside a built-in, a catastrophic regex, a heap filling up. Expressions that only
+ * step through data (no calls, ranges or regexes) are evaluated in place, under JSONata's own
+ * step checks: they cannot run long between two checks, and the hop would cost more than they do.
+ */
+export class SandboxPool implements Sandbox {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Pending[] = [];
+  private readonly threads: number;
+  private readonly heapMb: number;
+  private readonly graceMs: number;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: SandboxPoolOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? Math.max(2, availableParallelism()));
+    this.heapMb = options.heapMb ?? 256;
+    this.graceMs = options.graceMs ?? 100;
+  }
+
+  evaluate(source: string, scope: ExpressionScope, timeoutMs = EXPRESSION_TIMEOUT_MS): Promise<unknown> {
+    if (analyseExpression(source).stepwise) return evaluateExpression(source, scope, timeoutMs);
+    return this.submit({ kind: 'evaluate', source, scope, timeoutMs }, timeoutMs);
+  }
+
+  resolve(value: unknown, scope: ExpressionScope, timeoutMs = EXPRESSION_TIMEOUT_MS): Promise<unknown> {
+    const sources = templateSources(value);
+    if (sources.length === 0 || sources.every((s) => analyseExpression(s).stepwise)) return resolveParams(value, scope, timeoutMs);
+    return this.submit({ kind: 'resolve', value, scope, timeoutMs }, timeoutMs * sources.length);
+  }
+
+  runCode(job: CodeJob, signal?: AbortSignal): Promise<unknown> {
+    return this.submit({ kind: 'code', job }, job.timeoutMs, signal);
+  }
+
+  /** Starts `count` threads ahead of the first task, so the first run does not wait for one. */
+  warm(count = 1): void {
+    for (let i = this.slots.size; i < Math.min(count, this.threads); i++) this.spawn();
+  }
+
+  /** Stops every thread; tasks still waiting fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error('the sandbox pool is closed'));
+    await Promise.all([...this.slots].map((s) => this.retire(s, new Error('the sandbox pool is closed'))));
+  }
+
+  private submit(task: Task, limitMs: number, signal?: AbortSignal): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the sandbox pool is closed'));
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task: { ...task, id: this.nextId++ } as SandboxTask, limitMs, resolve, reject, ...(signal ? { signal } : {}) });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = [...this.slots].find((s) => s.ready && !s.running && !s.gone);
+      if (!slot) {
+        // Threads still loading will take what waits when they are ready.
+        const loading = [...this.slots].filter((s) => !s.ready).length;
+        if (loading < this.queue.length && this.slots.size < this.threads) this.spawn();
+        return;
+      }
+      this.start(slot, this.queue.shift()!);
+    }
+  }
+
+  private start(slot: Slot, pending: Pending): void {
+    if (pending.signal?.aborted) {
+      pending.reject(aborted(pending.signal));
+      return;
+    }
+    const timer = setTimeout(() => void this.retire(slot, overLimit(pending.task)), pending.limitMs + this.graceMs);
+    const onAbort = () => void this.retire(slot, aborted(pending.signal!));
+    pending.signal?.addEventListener('abort', onAbort, { once: true });
+    slot.running = { pending, timer, onAbort };
+    slot.worker.postMessage(pending.task);
+  }
+
+  private spawn(): Slot {
+    const limits = { resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 } };
+    // Run from TypeScript sources (tests), the thread loads its source through tsx's loader.
+    const worker = fileURLToPath(import.meta.url).endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./thread.ts', import.meta.url).href)}); });`, { ...limits, eval: true })
+      : new Worker(new URL('./thread.js', import.meta.url), limits);
+    worker.unref();
+    const slot: Slot = { worker };
+    this.slots.add(slot);
+    worker.on('message', (reply: SandboxReply | 'ready') => {
+      if (reply === 'ready') {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
+      const running = slot.running;
+      if (!running || running.pending.task.id !== reply.id) return;
+      this.finish(slot);
+      if (reply.ok) running.pending.resolve(reply.value);
+      else running.pending.reject(toError(running.pending.task, reply.error));
+      if (reply.recycle) void this.retire(slot);
+      this.dispatch();
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      const running = slot.running;
+      const task = running?.pending.task;
+      void this.retire(slot, task ? (e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory(task) : toError(task, { type: task.kind === 'code' ? 'CodeError' : 'ExpressionError', message: `the sandbox failed: ${e.message}` })) : undefined);
+    });
+    worker.on('exit', () => void this.retire(slot, slot.running ? toError(slot.running.pending.task, { type: slot.running.pending.task.kind === 'code' ? 'CodeError' : 'ExpressionError', message: 'the sandbox thread stopped' }) : undefined));
+    return slot;
+  }
+
+  private finish(slot: Slot): void {
+    const running = slot.running;
+    if (!running) return;
+    clearTimeout(running.timer);
+    running.pending.signal?.removeEventListener('abort', running.onAbort);
+    slot.running = undefined;
+  }
+
+  /** Takes a thread out of the pool, failing its task with `error`, and starts what waits. */
+  private async retire(slot: Slot, error?: Error): Promise<void> {
+    const running = slot.running;
+    this.finish(slot);
+    if (running && error) running.pending.reject(error);
+    if (slot.gone) return;
+    slot.gone = true;
+    this.slots.delete(slot);
+    this.dispatch();
+    await slot.worker.terminate();
+  }
+}
+
+/** Every `{{ }}` source inside a params value. */
+function templateSources(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('{{')) for (const p of findTemplates(value) ?? [{ source: value }]) out.push(p.source);
+  } else if (Array.isArray(value)) for (const v of value) templateSources(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) templateSources(v, out);
+  return out;
+}
+
+function expressionOf(task: SandboxTask): string {
+  return task.kind === 'evaluate' ? task.source : task.kind === 'resolve' ? JSON.stringify(task.value).slice(0, 200) : '';
+}
+
+function toError(task: SandboxTask, failure: SandboxFailure): Error {
+  if (task.kind === 'code') return new NodeError(failure.type, failure.message, false);
+  return new ExpressionError(failure.message, failure.expression ?? expressionOf(task), failure.type as ExpressionErrorType);
+}
+
+function overLimit(task: SandboxTask): Error {
+  if (task.kind === 'code') return codeTimeout(task.job);
+  return new ExpressionError(`expression ran longer than ${task.timeoutMs} ms and was stopped`, expressionOf(task), 'ExpressionTimeout');
+}
+
+function outOfMemory(task: SandboxTask): Error {
+  if (task.kind === 'code') return codeMemoryLimit(task.job);
+  return new ExpressionError('expression used more memory than a sandbox thread has and was stopped', expressionOf(task), 'ExpressionMemoryLimit');
+}
+
+function aborted(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+let shared: SandboxPool | undefined;
+
+/** One pool per process for callers that were given none (tests, the CLI's private runs). */
+export function sharedSandbox(): SandboxPool {
+  shared ??= new SandboxPool();
+  return shared;
+}
