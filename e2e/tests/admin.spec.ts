@@ -7,9 +7,9 @@ test('an admin stores a secret, creates and revokes a token, and finds both in t
 
   await nav.getByRole('link', { name: 'Secrets' }).click();
   const secretForm = page.getByRole('form', { name: 'Set a secret' });
-  await secretForm.getByLabel('Name').fill('E2E_API_KEY');
-  await secretForm.getByLabel('Value').fill('s3cret-value');
-  await secretForm.getByLabel('Hosts').fill('api.example.com');
+  await secretForm.getByLabel('Name').pressSequentially('E2E_API_KEY');
+  await secretForm.getByLabel('Value').pressSequentially('s3cret-value');
+  await secretForm.getByLabel('Hosts').pressSequentially('api.example.com');
   await secretForm.getByRole('button', { name: 'Save secret' }).click();
   await expect(page.getByRole('row', { name: /E2E_API_KEY/ })).toBeVisible();
   // Bound to the one host it may be sent to.
@@ -17,6 +17,7 @@ test('an admin stores a secret, creates and revokes a token, and finds both in t
   // Write-only: the value is cleared from the form and never shown.
   await expect(secretForm.getByLabel('Value')).toHaveValue('');
   await expect(page.getByText('s3cret-value')).toHaveCount(0);
+  await page.screenshot({ path: 'artifacts/admin-0-secret-bound.png', fullPage: true });
 
   await nav.getByRole('link', { name: 'Tokens' }).click();
   const tokenForm = page.getByRole('form', { name: 'New token' });

@@ -151,8 +151,8 @@ function SetSecret({ onSaved, initial }: { readonly onSaved: () => void; readonl
           <label htmlFor={ids.hosts}>Hosts</label>
           <textarea id={ids.hosts} className="mono" rows={3} value={hostsText} onChange={(e) => setHostsText(e.target.value)} spellCheck={false} aria-describedby={ids.hostsHint} />
           <p id={ids.hostsHint} className="hint">
-            Where the secret may be sent, one per line: <code>api.example.com</code>, <code>*.example.com</code> (one more label), <code>api.example.com:8443</code>,{' '}
-            <code>api.example.com/v1/</code> (a path prefix). https only, unless written <code>http://host</code>. Needed for a new secret; leave empty to keep the stored hosts. Weft
+            Where the secret may be sent, one per line: <span className="mono">api.example.com</span>, <span className="mono">*.example.com</span> (one more label), <span className="mono">api.example.com:8443</span>,{' '}
+            <span className="mono">api.example.com/v1/</span> (a path prefix). https only, unless written <span className="mono">http://host</span>. Needed for a new secret; leave empty to keep the stored hosts. Weft
             refuses to send it anywhere else, redirects included.
           </p>
         </div>
