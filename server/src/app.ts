@@ -13,6 +13,7 @@ import { createToken, ROLES } from './auth/tokens.js';
 import { bodyLimit } from './body-limit.js';
 import type { Db } from './db/database.js';
 import { apiError, HttpError } from './errors.js';
+import { idempotency } from './idempotency.js';
 import { appendAudit, verifyAuditChain } from './db/repositories/audit.repository.js';
 import { collectionRoutes } from './routes/collections.js';
 import { mcpRoutes } from './routes/mcp.js';
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps) {
   const api = new Hono<AuthEnv>()
     .use(bearerAuth({ db: deps.db, tokens }))
     .use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600 }))
+    // Every POST, after auth: the key's scope is the caller's token (see `idempotency` for why all POSTs).
+    .use(idempotency<AuthEnv>({ db: deps.db, scope: (c) => `token:${c.get('caller').tokenId}` }))
     .get('/me', describe({ summary: 'Who the token is: its name and role (the editor hides what the role may not do)', tags: ['tokens'] }), (c) => {
       const { tokenId, name, role } = c.get('caller');
       return c.json({ tokenId, name, role });

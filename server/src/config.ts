@@ -95,6 +95,7 @@ export const Config = z.object({
   WEFT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WEFT_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('Port on which `weft worker` serves /metrics (0 = off); the API serves /metrics on its own port'),
   WEFT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600).describe('API requests per minute of one token, with bursts up to that many (0 = no limit)'),
+  WEFT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000).describe('How often the API process looks for runs recorded as queued whose workflow never started (a crash or Temporal outage at start) and starts them again; it also looks once at start-up (0 = only then)'),
   WEFT_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000).describe('On SIGTERM/SIGINT: how long in-flight HTTP requests and running node attempts may take to finish'),
   WEFT_SECRET_KEY: SecretKeyText.describe(
     'Key that encrypts stored secrets: 32 random bytes as base64 or 64 hex digits, the same on every server and worker; `weft start` keeps one in <data dir>/secret.key when unset',

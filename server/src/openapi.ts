@@ -22,6 +22,10 @@ export interface RouteMeta {
   readonly role?: Role;
   readonly auth?: 'bearer';
   readonly doc?: RouteDoc;
+  /** The methods an `Idempotency-Key` header makes retry-safe (`idempotency`). */
+  readonly idempotency?: { readonly methods: readonly string[] };
+  /** The route's successful answer shows a secret once, so it is never replayed (`secretInAnswer`). */
+  readonly secretInAnswer?: true;
 }
 
 /** Attaches `meta` to a middleware and returns it unchanged (types included). */
@@ -93,7 +97,8 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No valid API token',
   403: 'The token’s role is too weak',
   404: 'Not found',
-  422: 'Well-formed, but the content is not acceptable',
+  409: 'In conflict with what exists, or with a request of the same Idempotency-Key',
+  422: 'Well-formed, but the content is not acceptable (or an Idempotency-Key used for another request)',
 };
 
 type Json = Record<string, unknown>;
@@ -169,6 +174,19 @@ export function openApiDocument(app: RoutedApp, info: { title?: string; version?
       }
     }
     const body = validators.find((v) => v.target === 'json');
+    const idempotent = op.metas.some((m) => m.idempotency?.methods.includes(op.method));
+    const secretOnce = op.metas.some((m) => m.secretInAnswer);
+    if (idempotent) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' },
+        description: secretOnce
+          ? 'Makes a retry safe for 24 h: a repeat of the same request with the same key runs nothing. This answer shows a secret once, so it is not kept: a repeat after success answers 409 idempotency_not_replayable.'
+          : 'Makes a retry safe for 24 h: a repeat of the same request with the same key runs nothing and gets the first answer again, with `Idempotent-Replayed: true`. The same key with another request answers 422; a repeat while the first still runs 409 with Retry-After.',
+      });
+    }
 
     const responses: Record<string, Json> = {};
     for (const [status, r] of Object.entries(doc?.responses ?? { 200: { description: 'OK' } })) {
@@ -180,6 +198,7 @@ export function openApiDocument(app: RoutedApp, info: { title?: string; version?
     if (role !== 'public' && role !== 'viewer') errors.add(403);
     if (pathParams.length) errors.add(404);
     if (validators.some((v) => v.workflow)) errors.add(422);
+    if (idempotent) errors.add(409).add(422);
     for (const s of errors) {
       responses[String(s)] ??= { description: ERROR_TEXT[s]!, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
     }

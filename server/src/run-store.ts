@@ -15,7 +15,9 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
     startAttempt: (a) => startNodeAttempt(db, a),
     finishAttempt: (a) => finishNodeAttempt(db, a),
     recordAttempt: (a) => recordNodeAttempt(db, a),
-    setRunStatus: (c) => updateRunStatus(db, c),
+    setRunStatus: async (c) => {
+      await updateRunStatus(db, c);
+    },
     putBlob: (runId, nodeId, value) => putBlob(db, runId, nodeId, value),
     getBlob: (id) => getBlob(db, id),
     loopOutputs: (runId, nodeId, count) => loopOutputs(db, runId, nodeId, count),

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
 import { z } from 'zod';
 import { FINAL_RUN_STATUSES, jsonPath, reachableFrom, type ReusedResult, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
 import { approveSignal, RUN_GRAPH, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
-import { findRun, insertRun, listNodeRuns, recordReused, updateRunStatus } from './db/repositories/run.repository.js';
+import { deleteUnstartedRun, findRun, insertRun, listNodeRuns, recordReused, updateRunStatus } from './db/repositories/run.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
 import type { NodeRunRow } from './db/tables/index.js';
 import type { StoredWorkflow } from './db/repositories/workflow.repository.js';
@@ -20,10 +20,16 @@ export interface Actor {
 
 /** Starts and steers runs on Temporal. */
 export interface RunStarter {
-  /** Records a queued run, starts `runGraph` for it, and returns the run id. */
+  /**
+   * Records a queued run, starts `runGraph` for it, and returns the run id. When Temporal refuses
+   * the start, the record is removed again and a 503 is thrown: nothing was started.
+   */
   start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; triggerRef?: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string; request?: RunRequest }): Promise<string>;
-  /** Asks the run to stop; it rolls back what it can. */
-  cancel(runId: string, actor: Actor): Promise<void>;
+  /**
+   * Asks the run to stop; it rolls back what it can. A queued run whose workflow never started
+   * ends `cancelled` at once (`'cancelled'`); otherwise its workflow is asked (`'cancelling'`).
+   */
+  cancel(runId: string, actor: Actor): Promise<'cancelling' | 'cancelled'>;
   /** Approves or rejects a waiting approval node. */
   decide(runId: string, d: { nodeId?: string; call?: string; arguments?: Record<string, unknown>; approved: boolean; comment?: string }, actor: Actor): Promise<{ nodeId: string; call?: string }>;
   /** The run's live per-node state and pending approvals, from the workflow itself. */
@@ -59,6 +65,35 @@ export interface RunStarterDeps {
   readonly localActivities?: boolean;
 }
 
+/** What starting a run's `runGraph` workflow takes: everything the run was recorded with. */
+export interface RunLaunch {
+  readonly args: RunGraphInput;
+  readonly runTimeout?: string;
+}
+
+/**
+ * Starts the `runGraph` workflow of a run, whose workflow id is the run id. Starting the same run
+ * again is harmless: a running workflow is left as it is (`USE_EXISTING`, its execution answers)
+ * and a closed one is never run again (`REJECT_DUPLICATE`). Returns the Temporal execution's id,
+ * or `undefined` when the workflow has already closed.
+ */
+export async function launchRun(client: Client, taskQueue: string, { args, runTimeout }: RunLaunch): Promise<string | undefined> {
+  try {
+    const handle = await client.workflow.start(RUN_GRAPH, {
+      taskQueue,
+      workflowId: args.runId,
+      args: [args],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...(runTimeout ? { workflowExecutionTimeout: runTimeout } : {}),
+    });
+    return handle.firstExecutionRunId;
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+    throw e;
+  }
+}
+
 /** A new run id: sortable by creation time, then random. */
 export function newRunId(): string {
   return `run_${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
@@ -76,44 +111,64 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
     if (e instanceof WorkflowNotFoundError) throw new HttpError(409, 'run_finished', 'the run is no longer running');
     throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${(e as Error).message}`);
   };
-  const state = async (runId: string) => client.workflow.getHandle(runId).query(stateQuery).catch(temporalError);
+  const state = async (runId: string): Promise<LiveRunState> =>
+    client.workflow
+      .getHandle(runId)
+      .query(stateQuery)
+      .catch(async (e: unknown) => {
+        // A queued run whose workflow has not started yet: nothing runs and nothing waits.
+        if (e instanceof WorkflowNotFoundError && (await findRun(db, runId))?.status === 'queued') return { nodes: {}, approvals: [] };
+        return temporalError(e);
+      });
 
   return {
     async start(wf, input, meta) {
       const runId = newRunId();
       const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, { localActivities });
-      await insertRun(db, {
-        id: runId,
-        workflowId: wf.id,
-        version: wf.version,
-        hash: wf.hash,
-        input,
-        trigger: meta.trigger,
-        createdBy: meta.createdBy,
-        ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
-        ...(meta.triggerRef ? { triggerRef: meta.triggerRef } : {}),
+      // One transaction: a run recorded at all is recorded with everything needed to start it
+      // again (its request and reused results), should this process die before Temporal starts it.
+      await db.transaction().execute(async (tx) => {
+        await insertRun(tx, {
+          id: runId,
+          workflowId: wf.id,
+          version: wf.version,
+          hash: wf.hash,
+          input,
+          trigger: meta.trigger,
+          createdBy: meta.createdBy,
+          ...(meta.rerunOf ? { rerunOf: meta.rerunOf } : {}),
+          ...(meta.triggerRef ? { triggerRef: meta.triggerRef } : {}),
+          ...(meta.request ? { request: meta.request } : {}),
+        });
+        if (meta.reuse) await recordReused(tx, runId, meta.reuse, wf);
       });
-      if (meta.reuse) await recordReused(db, runId, meta.reuse, wf);
       const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}), ...(meta.request ? { request: meta.request } : {}) };
       try {
-        await client.workflow.start(RUN_GRAPH, {
-          taskQueue,
-          workflowId: runId,
-          args: [args],
-          ...(wf.document.settings.runTimeout ? { workflowExecutionTimeout: wf.document.settings.runTimeout } : {}),
-        });
+        await launchRun(client, taskQueue, { args, ...(wf.document.settings.runTimeout ? { runTimeout: wf.document.settings.runTimeout } : {}) });
       } catch (e) {
-        const message = `Temporal did not accept the run: ${(e as Error).message}`;
-        await updateRunStatus(db, { runId, status: 'failed', error: { type: 'StartFailed', message } });
-        throw new HttpError(503, 'temporal_unavailable', message);
+        // The caller is told nothing started, so nothing may remain recorded. A run that moved on
+        // meanwhile did start (the refusal was only a late answer) and is kept.
+        if (await deleteUnstartedRun(db, runId)) throw new HttpError(503, 'temporal_unavailable', `Temporal did not accept the run, so nothing was started: ${(e as Error).message}`);
       }
       return runId;
     },
 
     async cancel(runId, actor) {
-      await active(runId);
-      await client.workflow.getHandle(runId).cancel().catch(temporalError);
-      await appendAudit(db, { actor: actor.id, action: 'run.cancel', target: runId, details: { by: actor.name } });
+      const run = await active(runId);
+      const handle = client.workflow.getHandle(runId);
+      let outcome: 'cancelling' | 'cancelled' = 'cancelling';
+      try {
+        await handle.cancel();
+      } catch (e) {
+        if (!(e instanceof WorkflowNotFoundError) || run.status !== 'queued') temporalError(e);
+        // Recorded but never started (its start was lost): nothing ran, so it ends here.
+        await updateRunStatus(db, { runId, status: 'cancelled', from: 'queued', error: { type: 'Cancelled', message: 'the run was cancelled before it started', retryable: false } });
+        outcome = 'cancelled';
+        // A start racing with this cancel (the reconciler's) is cancelled too; its rollback has nothing to undo.
+        await handle.cancel().catch((again: unknown) => (again instanceof WorkflowNotFoundError ? undefined : temporalError(again)));
+      }
+      await appendAudit(db, { actor: actor.id, action: 'run.cancel', target: runId, details: { by: actor.name, ...(outcome === 'cancelled' ? { notStarted: true } : {}) } });
+      return outcome;
     },
 
     async decide(runId, d, actor) {
@@ -169,7 +224,7 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
     async rerun(runId, r, actor) {
       const original = await findRun(db, runId);
       if (!original) throw new HttpError(404, 'not_found', `no run ${runId}`);
-      if (!FINAL_RUN_STATUSES.includes(original.status as RunStatus)) throw new HttpError(409, 'run_active', `run ${runId} is still ${original.status}; re-run it once it has ended`);
+      if (!FINAL_RUN_STATUSES.includes(original.status as RunStatus)) throw new HttpError(409, 'run_active', `run ${runId} is still ${original.status}; re-run it once it has ended (or cancel it first)`);
       const version = r.version ?? original.version;
       const wf = await findWorkflow(db, original.workflow_id, version);
       if (!wf) throw new HttpError(404, 'not_found', `workflow ${original.workflow_id} has no version ${version}`, [{ path: '$.version', message: `no version ${version}` }]);

@@ -139,7 +139,8 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
     .post('/:id/cancel', describe({ summary: 'Cancel a run', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
-      await runs.cancel(id, { id: caller.tokenId, name: caller.name });
+      // A run whose workflow never started ends at once; a started one is asked to stop and rolls back.
+      if ((await runs.cancel(id, { id: caller.tokenId, name: caller.name })) === 'cancelled') return c.json({ runId: id, cancelling: false, status: 'cancelled' as const }, 200);
       return c.json({ runId: id, cancelling: true }, 202);
     })
     .post('/:id/approve', describe({ summary: 'Approve a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
 import { listTokens, revokeToken } from '../db/repositories/token.repository.js';
 import { apiError } from '../errors.js';
+import { secretInAnswer } from '../idempotency.js';
 import { describe } from '../openapi.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
@@ -52,7 +53,7 @@ export function tokenRoutes(deps: { db: Db; tokens?: TokenCache }) {
         })),
       );
     })
-    .post('/', describe({ summary: 'Create an API token; the token is in this answer only', responses: { 201: { description: 'Created', schema: Created } } }), valid('json', CreateBody), async (c) => {
+    .post('/', describe({ summary: 'Create an API token; the token is in this answer only', responses: { 201: { description: 'Created', schema: Created } } }), secretInAnswer(), valid('json', CreateBody), async (c) => {
       const body = c.req.valid('json');
       const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
       if (expiresAt && expiresAt.getTime() <= Date.now()) return apiError(c, 422, 'invalid_request', 'expiresAt is in the past', [{ path: '$.expiresAt', message: 'must be in the future' }]);

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { FINAL_RUN_STATUSES, isBlobRef, type RunStatus, type Workflow } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
@@ -20,6 +21,7 @@ import {
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
 import type { WebhookRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
+import { idempotency, secretInAnswer } from '../idempotency.js';
 import { tokenBuckets } from '../rate-limit.js';
 import type { RunStarter } from '../runs.js';
 import { decryptSecret, encryptSecret, type SecretKey } from '../secrets/crypto.js';
@@ -126,7 +128,7 @@ export function webhookRoutes(deps: { db: Db; secretKey?: SecretKey }) {
       const rows = await listWebhooks(db, { ...(after !== undefined ? { after: String(after) } : {}), limit: limit + 1 });
       return c.json(toPage(rows, limit, (r) => [r.path], toView));
     })
-    .post('/', doc({ summary: 'Create a webhook; its signing secret is shown once', tags: ['webhooks'] }), requireRole('operator'), valid('json', CreateBody), async (c) => {
+    .post('/', doc({ summary: 'Create a webhook; its signing secret is shown once', tags: ['webhooks'] }), requireRole('operator'), secretInAnswer(), valid('json', CreateBody), async (c) => {
       if (!secretKey) return apiError(c, 503, 'secrets_unavailable', noKey);
       const b = c.req.valid('json');
       if (!(await findWorkflow(db, b.workflowId))) return apiError(c, 404, 'not_found', `no workflow ${b.workflowId}`, [{ path: '$.workflowId', message: 'no such workflow' }]);
@@ -143,7 +145,7 @@ export function webhookRoutes(deps: { db: Db; secretKey?: SecretKey }) {
       if (!row) return apiError(c, 404, 'not_found', `no webhook ${path}`);
       return c.json(toView(row));
     })
-    .post('/:path/rotate-secret', doc({ summary: 'Replace a webhook\'s signing secret; the new one is shown once', tags: ['webhooks'] }), requireRole('operator'), valid('param', PathParam), async (c) => {
+    .post('/:path/rotate-secret', doc({ summary: 'Replace a webhook\'s signing secret; the new one is shown once', tags: ['webhooks'] }), requireRole('operator'), secretInAnswer(), valid('param', PathParam), async (c) => {
       if (!secretKey) return apiError(c, 503, 'secrets_unavailable', noKey);
       const { path } = c.req.valid('param');
       const secret = newSecret();
@@ -159,6 +161,18 @@ export function webhookRoutes(deps: { db: Db; secretKey?: SecretKey }) {
       return c.body(null, 204);
     });
 }
+
+/** What `verifySignature` hands the hook handler. */
+interface HookEnv {
+  Variables: { hook: WebhookRow; call: { raw: string; signature: string; at: number; signed: Record<string, string> } };
+}
+
+const hookDoc = doc({
+  summary: 'Start the run of a webhook (signed, no token)',
+  description: 'Signed with v2 (see the README, Webhooks). An Idempotency-Key lets a sender retry with a fresh signature and get the first call\'s answer instead of a second run.',
+  tags: ['webhooks'],
+  public: true,
+});
 
 /** Options of the public hook endpoint. */
 export interface HookOptions {
@@ -193,7 +207,9 @@ export function webhookRunInput(doc: Workflow, request: { headers: Record<string
  * good ones included, without checking it. Otherwise the bound workflow runs with the body as
  * input (or the whole request, as its trigger says) and the request as `$run.request`; only
  * the hook's headers that the signature covers reach the run. Each started run is audited as
- * `run.start` by `webhook:<path>`.
+ * `run.start` by `webhook:<path>`. A well-signed call with an `Idempotency-Key` (scoped to the
+ * hook) is answered, within 24 h, with the first answer to that key: a sender whose call died may
+ * retry with a fresh signature and start no second run (see `idempotency`).
  */
 export function hookRoutes(o: HookOptions) {
   const { db, runs } = o;
@@ -209,8 +225,9 @@ export function hookRoutes(o: HookOptions) {
     return apiError(c, 401, 'unauthorized', message);
   };
 
-  return new Hono().post('/:path', async (c) => {
-    const path = c.req.param('path');
+  /** Checks the call's signature; a good one hands the hook and what was signed to the rest. */
+  const verifySignature = createMiddleware<HookEnv>(async function verifySignature(c, next) {
+    const path = c.req.param('path') ?? '';
     const hook = HookPath.safeParse(path).success ? await findWebhook(db, path) : undefined;
     if (!hook) return apiError(c, 404, 'not_found', `no webhook ${path}`);
     if (!o.secretKey) return apiError(c, 503, 'secrets_unavailable', 'this server has no secret key, so it cannot check webhook signatures');
@@ -246,7 +263,17 @@ export function hookRoutes(o: HookOptions) {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return refuse(c, hook.path, `the signature does not match: v2 signs the timestamp, method, path, query, the headers named in ${SIGNED_HEADERS_HEADER} and the body`);
     }
+    c.set('hook', hook);
+    c.set('call', { raw, signature, at, signed });
+    await next();
+  });
 
+  // After the signature check, so an unsigned caller can neither claim a key nor read a stored answer.
+  const keys = idempotency<HookEnv>({ db, scope: (c) => `hook:${c.get('hook').path}` });
+
+  return new Hono<HookEnv>().post('/:path', hookDoc, verifySignature, keys, async (c) => {
+    const hook = c.get('hook');
+    const { raw, signature, at, signed } = c.get('call');
     const wf = await findWorkflow(db, hook.workflow_id);
     if (!wf) return apiError(c, 404, 'not_found', `the workflow of webhook ${hook.path} no longer exists`);
     let body: unknown = raw;

@@ -10,6 +10,8 @@ import * as attemptDetail from './2026-12-07T00-00-00-attempt-detail.js';
 import * as agentStep from './2026-12-08T00-00-00-agent-step.js';
 import * as secretHosts from './2026-12-09T00-00-00-secret-hosts.js';
 import * as webhookReplay from './2026-12-09T01-00-00-webhook-replay.js';
+import * as idempotency from './2026-12-10T00-00-00-idempotency.js';
+import * as runRequest from './2026-12-10T01-00-00-run-request.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T00-00-00-agent-step': agentStep,
   '2026-12-09T00-00-00-secret-hosts': secretHosts,
   '2026-12-09T01-00-00-webhook-replay': webhookReplay,
+  '2026-12-10T00-00-00-idempotency': idempotency,
+  '2026-12-10T01-00-00-run-request': runRequest,
 };

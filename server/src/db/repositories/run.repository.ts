@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { FINAL_RUN_STATUSES, type AttemptPhase, type RunEventType, type RunStatus } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, type AttemptPhase, type ReusedResult, type RunEventType, type RunStatus } from '@weft/schemas';
 import { json, type Db } from '../database.js';
 import type { Database, NodeRunRow, RunEventRow, RunRow } from '../tables/index.js';
 
@@ -22,6 +22,8 @@ export async function insertRun(
     rerunOf?: string;
     /** The schedule id or webhook path, for runs those started. */
     triggerRef?: string;
+    /** The HTTP request of a webhook run, kept so a lost start can be repeated with the same input. */
+    request?: unknown;
   },
 ): Promise<void> {
   await db
@@ -40,6 +42,7 @@ export async function insertRun(
       parent_node_id: r.parentNodeId ?? null,
       rerun_of: r.rerunOf ?? null,
       trigger_ref: r.triggerRef ?? null,
+      ...(r.request === undefined ? {} : { request: json(r.request) }),
     })
     .execute();
   await appendEvent(db, { runId: r.id, type: 'run', data: { status: 'queued' } });
@@ -64,11 +67,12 @@ export async function listEvents(db: Db, runId: string, afterId = 0, limit = 500
 /**
  * Moves a run to a new status and records the event. A final status is never replaced, so a late
  * or repeated delivery cannot undo the end of a run; a repeat of the same status records nothing.
+ * With `from`, the run moves only if it is in that status. Says whether the run moved.
  */
-export async function updateRunStatus(db: Db, c: { runId: string; status: RunStatus; output?: unknown; error?: unknown; skipped?: readonly string[] }): Promise<void> {
+export async function updateRunStatus(db: Db, c: { runId: string; status: RunStatus; output?: unknown; error?: unknown; skipped?: readonly string[]; from?: RunStatus }): Promise<boolean> {
   const final = FINAL_RUN_STATUSES.includes(c.status);
-  await db.transaction().execute(async (tx) => {
-    const res = await tx
+  return db.transaction().execute(async (tx) => {
+    let update = tx
       .updateTable('run')
       .set({
         status: c.status,
@@ -77,12 +81,60 @@ export async function updateRunStatus(db: Db, c: { runId: string; status: RunSta
       })
       .where('id', '=', c.runId)
       .where('status', 'not in', [...FINAL_RUN_STATUSES])
-      .where('status', '<>', c.status)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return;
+      .where('status', '<>', c.status);
+    if (c.from) update = update.where('status', '=', c.from);
+    const res = await update.executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return false;
     for (const nodeId of c.skipped ?? []) await appendEvent(tx, { runId: c.runId, type: 'skipped', nodeId });
     await appendEvent(tx, { runId: c.runId, type: 'run', data: { status: c.status, ...(c.error ? { error: c.error } : {}) } });
+    return true;
   });
+}
+
+/**
+ * Removes a run that never started (still `queued`) with its events and reused results, for a
+ * start Temporal refused: the caller was told nothing started. Says whether it was removed; a
+ * run that has moved on (its workflow did start after all) is kept.
+ */
+export async function deleteUnstartedRun(db: Db, runId: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('run').select('status').where('id', '=', runId).forUpdate().executeTakeFirst();
+    if (row?.status !== 'queued') return false;
+    await tx.deleteFrom('node_run').where('run_id', '=', runId).execute();
+    await tx.deleteFrom('run_event').where('run_id', '=', runId).execute();
+    await tx.deleteFrom('run').where('id', '=', runId).execute();
+    return true;
+  });
+}
+
+/** Runs still `queued` that were recorded more than `olderThanMs` ago (by the database's clock), oldest first. */
+export async function listQueuedRuns(db: Db, f: { olderThanMs: number; limit: number }): Promise<RunRow[]> {
+  return db
+    .selectFrom('run')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where('created_at', '<', sql<Date>`now() - ${f.olderThanMs} * interval '1 millisecond'`)
+    .orderBy('created_at')
+    .limit(f.limit)
+    .execute();
+}
+
+/** The results a re-run was started with (its attempt 0 rows), as `runGraph` takes them. */
+export async function reusedResults(db: Db, runId: string): Promise<Record<string, ReusedResult>> {
+  const rows = await db
+    .selectFrom('node_run')
+    .select(['node_id', 'output', 'routes'])
+    .where('run_id', '=', runId)
+    .where('attempt', '=', 0)
+    .where('phase', '=', 'execute')
+    .where('item', '=', -1)
+    .execute();
+  const out: Record<string, ReusedResult> = {};
+  for (const r of rows) {
+    const routes = (r.routes ?? { falseEdges: [] }) as { ports?: string[]; falseEdges?: string[] };
+    out[r.node_id] = { output: r.output, ...(routes.ports ? { ports: routes.ports } : {}), falseEdges: routes.falseEdges ?? [] };
+  }
+  return out;
 }
 
 /** One run by id. */
@@ -287,10 +339,10 @@ export async function getBlob(db: Db, id: string): Promise<unknown> {
   return row.data;
 }
 
-/** Records, for a re-run, the results it reuses: attempt 0 rows, so its view shows them. */
-export async function recordReused(db: Db, runId: string, reuse: Readonly<Record<string, { output: unknown; ports?: readonly string[]; falseEdges: readonly string[] }>>, wf: { document: { nodes: readonly { id: string; type: string }[] } }): Promise<void> {
+/** Records, for a re-run, the results it reuses: attempt 0 rows, so its view shows them (and a lost start can be repeated). */
+export async function recordReused(db: Db | Tx, runId: string, reuse: Readonly<Record<string, { output: unknown; ports?: readonly string[]; falseEdges: readonly string[] }>>, wf: { document: { nodes: readonly { id: string; type: string }[] } }): Promise<void> {
   const types = new Map(wf.document.nodes.map((n) => [n.id, n.type]));
-  await db.transaction().execute(async (tx) => {
+  const record = async (tx: Db | Tx) => {
     for (const [nodeId, r] of Object.entries(reuse)) {
       await tx
         .insertInto('node_run')
@@ -309,5 +361,6 @@ export async function recordReused(db: Db, runId: string, reuse: Readonly<Record
         .execute();
       await appendEvent(tx, { runId, type: 'succeeded', nodeId, attempt: 0, data: { reused: true } });
     }
-  });
+  };
+  await (db.isTransaction ? record(db) : db.transaction().execute(record));
 }

@@ -44,6 +44,8 @@ export interface RunTable {
   rerun_of: ColumnType<string | null, string | null | undefined, never>;
   /** The schedule id or webhook path that started the run, for those triggers. */
   trigger_ref: ColumnType<string | null, string | null | undefined, never>;
+  /** The HTTP request a webhook run was started with (`RunRequest`), to start it again if its start was lost. */
+  request: ColumnType<unknown, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -172,6 +174,26 @@ export interface WebhookSignatureTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** An Idempotency-Key a caller sent: claimed while its request runs, then the answer to replay. */
+export interface IdempotencyKeyTable {
+  /** `token:<token id>` or `hook:<path>`. */
+  scope: string;
+  key: string;
+  method: string;
+  /** The path with its query, as first requested. */
+  path: string;
+  /** sha256 (hex) of the method, path, query and body. */
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  /** The answer's headers worth replaying (content-type, location), name to value. */
+  response_headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  /** The answer's body; null while in progress or when the answer showed a secret once. */
+  response_body: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>;
+
 /** A large value kept out of Temporal history. */
 export interface BlobTable {
   id: string;
@@ -268,4 +290,5 @@ export interface Database {
   schedule: ScheduleTable;
   webhook: WebhookTable;
   webhook_signature: WebhookSignatureTable;
+  idempotency_key: IdempotencyKeyTable;
 }

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import { json, type Db } from '../database.js';
+import type { IdempotencyKeyRow } from '../tables/index.js';
+
+/** A request as its Idempotency-Key row records it. */
+export interface IdempotentRequest {
+  readonly scope: string;
+  readonly key: string;
+  readonly method: string;
+  readonly path: string;
+  readonly requestHash: string;
+}
+
+/** An answer kept for replay; `body` null when it is not kept (it showed a secret once). */
+export interface StoredResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+}
+
+/**
+ * Claims `(scope, key)` for a request about to run, atomically: answers `{ claimed: true }` when
+ * the key was free (or its row older than `ttlMs`, taken over), else the row another request
+ * holds (in progress, or done with its answer).
+ */
+export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, ttlMs: number): Promise<{ claimed: true } | { claimed: false; row: IdempotencyKeyRow }> {
+  const values = { scope: r.scope, key: r.key, method: r.method, path: r.path, request_hash: r.requestHash, state: 'in_progress' as const };
+  const cutoff = sql<Date>`now() - make_interval(secs => ${ttlMs / 1000})`;
+  // Twice at most: the row seen on conflict may be deleted before it is read (its request failed with a 5xx).
+  for (let attempt = 0; ; attempt++) {
+    const inserted = await db
+      .insertInto('idempotency_key')
+      .values(values)
+      // An expired row not yet pruned is taken over rather than replayed.
+      .onConflict((oc) =>
+        oc
+          .columns(['scope', 'key'])
+          .doUpdateSet({ method: r.method, path: r.path, request_hash: r.requestHash, state: 'in_progress', response_status: null, response_headers: null, response_body: null, created_at: sql<Date>`now()` })
+          .where('idempotency_key.created_at', '<=', cutoff),
+      )
+      .returning('key')
+      .executeTakeFirst();
+    if (inserted) return { claimed: true };
+    const row = await db.selectFrom('idempotency_key').selectAll().where('scope', '=', r.scope).where('key', '=', r.key).executeTakeFirst();
+    if (row) return { claimed: false, row };
+    if (attempt >= 1) throw new Error(`idempotency key ${r.key} was claimed and released twice while being claimed`);
+  }
+}
+
+/** Stores the answer of a claimed key, for its repeats to replay. */
+export async function completeIdempotencyKey(db: Db, at: { scope: string; key: string }, res: StoredResponse): Promise<void> {
+  await db
+    .updateTable('idempotency_key')
+    .set({ state: 'done', response_status: res.status, response_headers: json(res.headers), response_body: res.body })
+    .where('scope', '=', at.scope)
+    .where('key', '=', at.key)
+    .execute();
+}
+
+/** Frees a claimed key whose request failed in a way a retry may fix, so the retry runs again. */
+export async function releaseIdempotencyKey(db: Db, at: { scope: string; key: string }): Promise<void> {
+  await db.deleteFrom('idempotency_key').where('scope', '=', at.scope).where('key', '=', at.key).execute();
+}
+
+/** Deletes the keys older than `ttlMs`; answers how many. */
+export async function pruneIdempotencyKeys(db: Db, ttlMs: number): Promise<number> {
+  const res = await db
+    .deleteFrom('idempotency_key')
+    .where('created_at', '<=', sql<Date>`now() - make_interval(secs => ${ttlMs / 1000})`)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
