@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { log } from './log.js';
 import { createMetrics, metricsApp } from './metrics.js';
 import { createRunStarter } from './runs.js';
+import { startRunReconciler } from './run-reconciler.js';
 import { scaffoldPlugin } from './scaffold.js';
 import { formatSecretKey, SecretDecryptError } from './secrets/crypto.js';
 import { configuredSecretKey, withSecretKey } from './secrets/key.js';
@@ -101,10 +102,13 @@ async function start(config: Config): Promise<number> {
   process.stdout.write(`${weft.url}\n`);
   if (weft.devServer) log.info(`Temporal dev server at ${weft.temporalAddress}`);
   if (weft.temporalUiUrl) log.info(`Temporal Web UI: ${weft.temporalUiUrl}`);
-  await untilSignal();
+  const fatal = await Promise.race([untilSignal().then(() => undefined), weft.fatal]);
+  if (fatal) log.error(fatal.message);
+  // In this order: HTTP (no new requests), the worker (running node attempts finish), then Temporal.
   log.info('stopping…');
   await weft.stop();
-  return 0;
+  log.info('stopped');
+  return fatal ? 1 : 0;
 }
 
 async function server(config: Config): Promise<number> {
@@ -129,9 +133,12 @@ async function server(config: Config): Promise<number> {
     mcp: configuredMcp(config),
   });
   const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
+  // Runs recorded but never started (a crash or a Temporal outage at start) are started again.
+  const reconciler = startRunReconciler({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES }, config.WEFT_RECONCILE_INTERVAL_MS);
   process.stdout.write(`${http.url}\n`);
   await untilSignal();
   log.info('stopping: no new requests, finishing those in flight');
+  await reconciler.stop();
   await http.close(config.WEFT_SHUTDOWN_GRACE_MS);
   await temporal.close();
   await database.close();

@@ -20,10 +20,12 @@ import { log } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { workflowHash } from './routes/workflows.js';
 import { createRunStarter } from './runs.js';
+import { startRunReconciler } from './run-reconciler.js';
 import { activityDeps, configuredEmbedders, configuredMcp, loadNodeTypes, type NodeTypes } from './services.js';
 import { configuredSecretKey, withSecretKey } from './secrets/key.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
-import { findTemporalCli, freePort, NO_TEMPORAL_CLI, startDevServer, type DevServer } from './temporal/dev-server.js';
+import { findTemporalCli, freePort, NO_TEMPORAL_CLI, superviseDevServer, type SupervisedDevServer } from './temporal/dev-server.js';
+import { isRunning, ownStartTime } from './os/processes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The editor's production build, served by the API process. */
@@ -40,7 +42,9 @@ let runtimeInstalled = false;
 export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN', logger: Logger = temporalLogger(level)): boolean {
   if (runtimeInstalled) return false;
   runtimeInstalled = true;
-  Runtime.install({ logger, shutdownSignals: [] });
+  // The SDK's native core logs (connection retries among them) go through `logger` too, so the
+  // log stays one JSON object per line instead of coloured console text.
+  Runtime.install({ logger, shutdownSignals: [], telemetryOptions: { logging: { forward: {}, filter: { core: level, other: 'ERROR' } } } });
   return true;
 }
 
@@ -126,6 +130,8 @@ export interface ControlFile {
   readonly pid: number;
   readonly url: string;
   readonly key: string;
+  /** The process's start time (see `ProcessInfo.startTime`), so a later process given the same pid is not taken for it. */
+  readonly startTime?: number;
 }
 
 /** Path of the control file in a data dir. */
@@ -139,10 +145,10 @@ export function runningInstance(dataDir: string): ControlFile | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const c = JSON.parse(readFileSync(path, 'utf8')) as ControlFile;
-    process.kill(c.pid, 0);
-    return c;
+    // A zombie (killed, not yet reaped) or another process given the same pid is not Weft.
+    return isRunning(c.pid, c.startTime) ? c : undefined;
   } catch {
-    return undefined; // stale file of a process that is gone
+    return undefined; // an unreadable file
   }
 }
 
@@ -153,6 +159,8 @@ export interface Embedded {
   /** Whether this process started the Temporal dev server (no TEMPORAL_ADDRESS given). */
   readonly devServer: boolean;
   readonly temporalUiUrl?: string;
+  /** Settles when the Temporal dev server kept exiting and supervision gave up: stop, and exit non-zero. */
+  readonly fatal: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -173,7 +181,7 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
     for (const step of cleanup.splice(0).reverse()) await step().catch((e: Error) => log.warn(e.message));
   };
   try {
-    let dev: DevServer | undefined;
+    let dev: SupervisedDevServer | undefined;
     let address = config.TEMPORAL_ADDRESS;
     if (!address) {
       const cli = findTemporalCli(config.TEMPORAL_CLI);
@@ -184,9 +192,11 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
         uiPort = 0;
       }
       log.info('starting the Temporal dev server…');
-      dev = await startDevServer({
+      dev = await superviseDevServer({
         cli,
         dbFile: join(config.WEFT_DATA_DIR, 'temporal.db'),
+        // Its own output stays out of Weft's JSON log.
+        logFile: join(config.WEFT_DATA_DIR, 'temporal.log'),
         ip: config.WEFT_HOST,
         port: config.WEFT_TEMPORAL_PORT,
         uiPort,
@@ -216,13 +226,17 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
     cleanup.push(() => http.close(config.WEFT_SHUTDOWN_GRACE_MS));
+    // Runs recorded but never started (a crash or a Temporal outage at start) are started again.
+    const reconciler = startRunReconciler({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES }, config.WEFT_RECONCILE_INTERVAL_MS);
+    cleanup.push(() => reconciler.stop());
 
     const seeded = await seedExamples(database.db, registry);
     if (seeded.length) log.info(`loaded example workflows: ${seeded.join(', ')}`);
     if ((await countActiveTokens(database.db)) === 0) log.info('no API token yet: create one with `npm run weft -- token create --role admin`');
 
     const controlPath = controlFilePath(config.WEFT_DATA_DIR);
-    writeFileSync(controlPath, JSON.stringify({ pid: process.pid, url: http.url, key: controlKey } satisfies ControlFile), { mode: 0o600 });
+    const startTime = ownStartTime();
+    writeFileSync(controlPath, JSON.stringify({ pid: process.pid, url: http.url, key: controlKey, ...(startTime === undefined ? {} : { startTime }) } satisfies ControlFile), { mode: 0o600 });
     cleanup.push(async () => rmSync(controlPath, { force: true }));
 
     return {
@@ -230,6 +244,7 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
       temporalAddress: address,
       devServer: dev !== undefined,
       ...(dev?.uiUrl ? { temporalUiUrl: dev.uiUrl } : {}),
+      fatal: dev?.gaveUp ?? new Promise<Error>(() => undefined),
       stop: stopAll,
     };
   } catch (e) {
