@@ -9,7 +9,8 @@ export const DEFAULT_POLICY: Required<Omit<NodePolicy, 'compensate'>> & { compen
   maxInterval: '1m',
   nonRetryable: [],
   timeout: '1m',
-  heartbeatTimeout: '10s',
+  // Short, so an attempt whose worker died is retried within seconds; the engine beats every third of it.
+  heartbeatTimeout: '5s',
   onError: 'fail',
   compensate: true,
 };

@@ -64,6 +64,8 @@ export interface NodeRunView {
   readonly type: string;
   readonly status: NodeStatus;
   readonly attempts: number;
+  /** Attempts that never ended (their worker stopped answering) and were retried; absent when none. */
+  readonly lostAttempts?: readonly number[];
   readonly output: unknown;
   readonly error: RunError | null;
   readonly startedAt: string | null;

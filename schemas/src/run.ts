@@ -27,8 +27,14 @@ export const NODE_STATUSES = ['pending', 'running', 'retrying', 'succeeded', 'fa
 /** Status of one node within a run. */
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
-/** Status of one recorded attempt (a `node_run` row). */
-export type AttemptStatus = 'running' | 'succeeded' | 'failed';
+/**
+ * Status of one recorded attempt (a `node_run` row). `lost`: the attempt never ended (its worker
+ * stopped answering) and a later attempt of the same node took over.
+ */
+export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'lost';
+
+/** The error type recorded on a lost attempt. */
+export const ATTEMPT_LOST = 'AttemptLost';
 
 /** An error as recorded on a run or a node attempt. */
 export interface RunError {
@@ -83,8 +89,11 @@ export interface AttemptDetail {
 /** Phases of a node attempt: running the node, or undoing it during rollback. */
 export type AttemptPhase = 'execute' | 'compensate';
 
-/** Kinds of run events, streamed to clients and kept in order. */
-export const RUN_EVENT_TYPES = ['run', 'started', 'waiting', 'retrying', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed', 'agent', 'agent_text'] as const;
+/**
+ * Kinds of run events, streamed to clients and kept in order. `lost`: an attempt that never ended
+ * was given up as the node's next attempt started (its `attempt` is the lost one, `data.error` says so).
+ */
+export const RUN_EVENT_TYPES = ['run', 'started', 'waiting', 'retrying', 'lost', 'succeeded', 'failed', 'skipped', 'compensating', 'compensated', 'compensation_failed', 'agent', 'agent_text'] as const;
 /** Kind of a run event. */
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

@@ -11,7 +11,7 @@ describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it('is replaced by a new worker; the run completes with each effect applied once', async () => {
+  it('is replaced by a new worker; the run completes with each effect applied once and the lost attempt on record', async () => {
     const address = inject('temporalAddress');
     const stack: Stack = await startStack({ backend, temporalAddress: address, worker: false, shareable: true });
     cleanup.push(() => stack.stop());
@@ -82,9 +82,17 @@ describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
     expect(record.effects).toBe(1);
     expect([...receiver.keys.keys()]).toEqual([key]);
 
-    // The lost attempt is recorded as such, not left running.
+    // The lost attempt is recorded as such, not left running, and the run's events say so
+    // before the attempt that took over starts.
     const attempts = await stack.db.db.selectFrom('node_run').selectAll().where('run_id', '=', runId).where('node_id', '=', 'charge').orderBy('attempt').execute();
-    expect(attempts[0]).toMatchObject({ status: 'failed', error: { type: 'AttemptLost' } });
+    const lostError = { type: 'AttemptLost', message: 'attempt lost (worker stopped answering), retrying' };
+    expect(attempts[0]).toMatchObject({ attempt: 1, status: 'lost', error: lostError });
+    expect(attempts[0]!.finished_at).not.toBeNull();
     expect(attempts.at(-1)).toMatchObject({ status: 'succeeded' });
+    expect(byId['charge']!.lostAttempts).toEqual(attempts.filter((a) => a.status === 'lost').map((a) => a.attempt));
+    const events = await stack.db.db.selectFrom('run_event').select(['type', 'attempt', 'data']).where('run_id', '=', runId).where('node_id', '=', 'charge').orderBy('id').execute();
+    expect(events.map((e) => `${e.type}#${e.attempt}`).slice(0, 3)).toEqual(['started#1', 'lost#1', 'started#2']);
+    expect(events[1]!.data).toMatchObject({ error: lostError });
+    expect(events.filter((e) => e.type === 'lost')).toHaveLength(byId['charge']!.lostAttempts!.length);
   });
 });

@@ -394,7 +394,7 @@ export type NodeActivities = ReturnType<typeof createNodeActivities>;
 function heartbeatWhileRunning(activity: Context): () => void {
   // A local activity runs inside the workflow's own task; Temporal takes no heartbeats from it.
   if (activity.info.isLocal) return () => undefined;
-  const every = Math.max(200, Math.min(5000, Math.floor((activity.info.heartbeatTimeoutMs ?? 10_000) / 3)));
+  const every = Math.max(200, Math.min(5000, Math.floor((activity.info.heartbeatTimeoutMs ?? 5000) / 3)));
   const timer = setInterval(() => activity.heartbeat(), every);
   return () => clearInterval(timer);
 }

@@ -33,6 +33,7 @@ const completed: RunView = {
     node('start', 'control.trigger', 0, 0, { input: { name: 'Grace' }, output: { name: 'Grace' } }),
     node('fetch', 'execution.http', 0, 4, {
       attempts: 2,
+      lostAttempts: [1],
       input: { name: 'Grace' },
       request: { method: 'POST', url: 'https://crm.example.org/people', headers: { authorization: 'Bearer [secret:CRM_TOKEN]', 'content-type': 'application/json' }, body: { name: 'Grace' } },
       output: { status: 200, body: 'x'.repeat(600) },
@@ -79,6 +80,6 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Inputs beside outputs, a long output folded, the request and prompt sent, a route's choice, a reused node, an LLM call table. */
+/** Inputs beside outputs, a long output folded, the request and prompt sent, a route's choice, a reused node, an LLM call table, an attempt lost to a stopped worker. */
 export const Completed: Story = {};
 export const Failed: Story = { args: { run: failed } };

@@ -5,7 +5,7 @@ import { Time } from '../Time';
 import { conversationAnchor, type ToolUse } from './agent-transcript';
 import { NodeInputOutput, PromptView, RequestView, RouteView } from './NodeIo';
 import { NodeStatusBadge } from './StatusBadge';
-import { isFinalRunStatus, nodeStatusLook, nodeStatusText } from './status';
+import { isFinalRunStatus, lostAttemptsText, nodeStatusLook, nodeStatusText } from './status';
 import { timelineBars } from './timeline';
 
 /** Agents have a transcript on this page, which their row links to. */
@@ -89,8 +89,14 @@ function ToolRow({ node, use }: { readonly node: NodeRunView; readonly use: Tool
 }
 
 function NodeDetails({ node }: { readonly node: NodeRunView }) {
+  const lost = lostAttemptsText(node.lostAttempts);
   return (
     <div className="timeline__details">
+      {lost && (
+        <p className="notice notice--warning" data-testid={`lost-${node.id}`}>
+          {lost}.
+        </p>
+      )}
       {node.error && (
         <p className="notice notice--danger">
           <strong>{node.error.type}</strong>: {node.error.message}

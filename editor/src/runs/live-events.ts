@@ -14,7 +14,8 @@ export function nodeStatusOfEvent(event: Pick<RunEvent, 'type' | 'nodeId'>): Nod
     case 'compensated':
       return event.type;
     default:
-      // `compensating` and `compensation_failed` leave the node's own result as it was.
+      // `compensating` and `compensation_failed` leave the node's own result as it was; `lost`
+      // comes just before the next attempt's `started`, which sets it.
       return null;
   }
 }

@@ -1,6 +1,6 @@
 import { NODE_STATUSES, RUN_STATUSES } from '@weft/schemas/run';
 import { describe, expect, it } from 'vitest';
-import { isFinalRunStatus, nodeStatusLook, nodeStatusText, runStatusLook } from './status';
+import { isFinalRunStatus, lostAttemptsText, nodeStatusLook, nodeStatusText, runStatusLook } from './status';
 
 describe('status looks', () => {
   it('gives every run and node status its own icon and a word', () => {
@@ -39,5 +39,14 @@ describe('nodeStatusText', () => {
     expect(nodeStatusText('succeeded', 3)).toBe('Succeeded after 3 attempts');
     expect(nodeStatusText('succeeded', 1)).toBe('Succeeded');
     expect(nodeStatusText('pending', 0)).toBe('Pending');
+  });
+});
+
+describe('lostAttemptsText', () => {
+  it('says which attempts were lost and retried, and nothing when none were', () => {
+    expect(lostAttemptsText([1])).toBe('Attempt 1 was lost (the worker stopped answering) and retried');
+    expect(lostAttemptsText([1, 2, 4])).toBe('Attempts 1, 2 and 4 were lost (the worker stopped answering) and retried');
+    expect(lostAttemptsText([])).toBeNull();
+    expect(lostAttemptsText(undefined)).toBeNull();
   });
 });

@@ -59,6 +59,16 @@ export function nodeStatusText(status: NodeDisplayStatus | NodeStatus, attempts:
   return attempts > 1 && (status === 'succeeded' || status === 'failed' || status === 'compensated') ? `${label} after ${attempts} attempts` : label;
 }
 
+/**
+ * Attempts of a node that never ended (their worker stopped answering) and were retried, in plain
+ * words; null when there were none.
+ */
+export function lostAttemptsText(lost: readonly number[] | undefined): string | null {
+  if (!lost || lost.length === 0) return null;
+  const names = lost.length === 1 ? `Attempt ${lost[0]} was` : `Attempts ${lost.slice(0, -1).join(', ')} and ${lost[lost.length - 1]} were`;
+  return `${names} lost (the worker stopped answering) and retried`;
+}
+
 /** Whether a run can still change (and so is worth polling). */
 export function isFinalRunStatus(status: RunStatus): boolean {
   return FINAL_RUN_STATUSES.includes(status);

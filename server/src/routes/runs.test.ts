@@ -57,6 +57,20 @@ describe('nodeViews', () => {
     expect(view).toMatchObject({ status: 'failed', attempts: 2, input: { n: 2 }, request, error: failed });
   });
 
+  it('names the attempts that were lost, also those recorded as failed before `lost` existed', () => {
+    const lost = { type: 'AttemptLost', message: 'attempt lost (worker stopped answering), retrying', retryable: true };
+    const [view, old, plain] = nodeViews(undefined, [
+      row({ node_id: 'charge', node_type: 'execution.http', attempt: 1, status: 'lost', error: lost }),
+      row({ node_id: 'charge', node_type: 'execution.http', attempt: 2, status: 'running', finished_at: null }),
+      row({ node_id: 'legacy', node_type: 'execution.http', attempt: 1, status: 'failed', error: { type: 'AttemptLost', message: 'the attempt stopped answering', retryable: true } }),
+      row({ node_id: 'legacy', node_type: 'execution.http', attempt: 2 }),
+      row({ node_id: 'plain', node_type: 'execution.http' }),
+    ], 'running');
+    expect(view).toMatchObject({ status: 'running', attempts: 2, lostAttempts: [1], error: null });
+    expect(old).toMatchObject({ status: 'succeeded', attempts: 2, lostAttempts: [1] });
+    expect(plain).not.toHaveProperty('lostAttempts');
+  });
+
   it('shows the undo request and its answer beside the compensation', () => {
     const [view] = nodeViews(undefined, [
       row({ node_id: 'order', node_type: 'execution.http', output: { status: 201, body: { id: 'o-7' } }, detail: { request } }),

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import {
+  ATTEMPT_LOST,
   FINAL_RUN_STATUSES,
   type AgentStepStatus,
   isBlobRef,
@@ -253,6 +254,8 @@ export function nodeViews(
       const retryable = (last.error as RunError | null)?.retryable !== false;
       status = !runEnded && retryable ? 'retrying' : 'failed';
     }
+    // Rows written before `lost` existed recorded a lost attempt as failed with the same error type.
+    const lost = tries.filter((t) => t.status === 'lost' || (t.status === 'failed' && (t.error as RunError | null)?.type === ATTEMPT_LOST)).map((t) => t.attempt);
     const sent = (last?.detail ?? null) as AttemptDetail | null;
     const undoSent = (lastUndo?.detail ?? null) as AttemptDetail | null;
     return {
@@ -260,6 +263,7 @@ export function nodeViews(
       type: n.type,
       status,
       attempts: tries.filter((t) => t.attempt > 0).length,
+      ...(lost.length > 0 ? { lostAttempts: lost } : {}),
       ...(last?.attempt === 0 ? { reused: true } : {}),
       input: last?.input ?? null,
       ...(sent?.prompt ? { prompt: sent.prompt } : {}),

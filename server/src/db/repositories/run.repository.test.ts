@@ -37,6 +37,33 @@ describe.each(BACKENDS)('recording node attempts (%s)', (backend) => {
     expect(row).toMatchObject({ status: 'succeeded', input: { x: 1 }, output: { y: 2 }, error: null, detail });
   });
 
+  it('closes an attempt that never ended as lost, with one event before the next attempt starts, however often that start is delivered', async () => {
+    const runId = await newRun();
+    const lost = { type: 'AttemptLost', message: 'attempt lost (worker stopped answering), retrying', retryable: true };
+    await startNodeAttempt(database.db, { runId, nodeId: 'a', attempt: 1, nodeType: 'execution.http', input: null });
+    await finishNodeAttempt(database.db, { runId, nodeId: 'a', attempt: 1, status: 'failed', error: { type: 'HttpStatusError', message: '503' }, willRetry: true });
+    await startNodeAttempt(database.db, { runId, nodeId: 'a', attempt: 2, nodeType: 'execution.http', input: null });
+    const next = { runId, nodeId: 'a', attempt: 3, nodeType: 'execution.http', input: null };
+    // Attempt 2's worker died: attempt 3 closes it; the failed attempt 1 still counts, the lost one not.
+    expect(await startNodeAttempt(database.db, next)).toEqual({ failures: 1 });
+    expect(await startNodeAttempt(database.db, next)).toEqual({ failures: 1 });
+    // Its late end, should the attempt come back, changes nothing.
+    await finishNodeAttempt(database.db, { runId, nodeId: 'a', attempt: 2, status: 'succeeded', output: 1 });
+    expect(await nodeEvents(runId)).toEqual([
+      ['started', 'a', 1, null],
+      ['retrying', 'a', 1, null],
+      ['started', 'a', 2, null],
+      ['lost', 'a', 2, null],
+      ['started', 'a', 3, null],
+    ]);
+    expect((await listEvents(database.db, runId)).find((e) => e.type === 'lost')?.data).toEqual({ error: lost });
+    expect((await listNodeRuns(database.db, runId)).map((r) => [r.attempt, r.status, r.error])).toEqual([
+      [1, 'failed', { type: 'HttpStatusError', message: '503' }],
+      [2, 'lost', lost],
+      [3, 'running', null],
+    ]);
+  });
+
   it('records a failed loop item with its error in the event', async () => {
     const runId = await newRun();
     const key = { runId, nodeId: 'each', attempt: 1, item: 3 };

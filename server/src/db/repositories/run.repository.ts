@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { FINAL_RUN_STATUSES, type AttemptPhase, type ReusedResult, type RunEventType, type RunStatus } from '@weft/schemas';
+import { ATTEMPT_LOST, FINAL_RUN_STATUSES, type AttemptPhase, type ReusedResult, type RunEventType, type RunStatus } from '@weft/schemas';
 import { json, type Db } from '../database.js';
 import type { Database, NodeRunRow, RunEventRow, RunRow } from '../tables/index.js';
 
@@ -180,9 +180,13 @@ interface AttemptKey {
   item?: number;
 }
 
+/** What a lost attempt records as its error (and its `lost` event carries). */
+export const LOST_ATTEMPT_ERROR = { type: ATTEMPT_LOST, message: 'attempt lost (worker stopped answering), retrying', retryable: true } as const;
+
 /**
  * Records the start of an attempt. Earlier attempts of the same node still marked running were
- * lost (the worker died or the attempt timed out): they are closed as failed.
+ * lost (their worker died or stopped answering, and Temporal gave them up): each is closed as
+ * `lost` with a `lost` event, before this attempt's own event.
  */
 export async function startNodeAttempt(
   db: Db,
@@ -228,18 +232,20 @@ export async function startNodeAttempt(
       .execute();
     const done = earlier.find((r) => r.status === 'succeeded');
     if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null }, failures: 0 };
-    const failures = earlier.filter((r) => r.status === 'failed' && (r.error as { type?: string } | null)?.type !== 'AttemptLost').length;
-    await tx
+    // Rows written before `lost` existed recorded a lost attempt as failed with this error type.
+    const failures = earlier.filter((r) => r.status === 'failed' && (r.error as { type?: string } | null)?.type !== ATTEMPT_LOST).length;
+    const lost = await tx
       .updateTable('node_run')
-      .set({
-        status: 'failed',
-        finished_at: sql<Date>`now()`,
-        error: json({ type: 'AttemptLost', message: 'the attempt stopped answering (worker lost or timed out) and was retried', retryable: true }),
-      })
+      .set({ status: 'lost', finished_at: sql<Date>`now()`, error: json(LOST_ATTEMPT_ERROR) })
       .where((eb) => eb.and({ run_id: a.runId, node_id: a.nodeId, phase, item }))
       .where('attempt', '<', a.attempt)
       .where('status', 'in', ['running', 'waiting'])
+      .returning('attempt')
       .execute();
+    // A repeated delivery finds them closed already, so each lost attempt gets one event.
+    for (const l of lost.sort((x, y) => x.attempt - y.attempt)) {
+      await appendEvent(tx, { runId: a.runId, type: 'lost', nodeId: a.nodeId, attempt: l.attempt, ...(item === -1 ? {} : { item }), data: { error: LOST_ATTEMPT_ERROR, ...(phase === 'compensate' ? { phase } : {}) } });
+    }
     await record(tx);
     return { failures };
   });
