@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link } from './Link';
+import { DegradedBanner } from './operators/DegradedBanner';
 import { navFor, navPageOf, type Role } from './operators/nav';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AuditPage } from './pages/AuditPage';
@@ -79,6 +80,7 @@ export function App() {
           )}
         </div>
       </header>
+      <DegradedBanner />
       <main id="main" ref={main} className="app-main" tabIndex={-1}>
         {signedIn ? <Page route={route} /> : <SignInPage />}
       </main>

@@ -12,6 +12,7 @@ import * as secretHosts from './2026-12-09T00-00-00-secret-hosts.js';
 import * as webhookReplay from './2026-12-09T01-00-00-webhook-replay.js';
 import * as idempotency from './2026-12-10T00-00-00-idempotency.js';
 import * as runRequest from './2026-12-10T01-00-00-run-request.js';
+import * as healthProbe from './2026-12-11T00-00-00-health-probe.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-09T01-00-00-webhook-replay': webhookReplay,
   '2026-12-10T00-00-00-idempotency': idempotency,
   '2026-12-10T01-00-00-run-request': runRequest,
+  '2026-12-11T00-00-00-health-probe': healthProbe,
 };

@@ -271,6 +271,12 @@ export interface ChunkTable {
 }
 export type ChunkRow = Selectable<ChunkTable>;
 
+/** The one row `/readyz` writes, to learn whether the database takes writes. */
+export interface HealthProbeTable {
+  id: number;
+  checked_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 /** Every table Weft keeps. */
 export interface Database {
   workflow: WorkflowTable;
@@ -291,4 +297,5 @@ export interface Database {
   webhook: WebhookTable;
   webhook_signature: WebhookSignatureTable;
   idempotency_key: IdempotencyKeyTable;
+  health_probe: HealthProbeTable;
 }
