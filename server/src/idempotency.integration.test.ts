@@ -51,6 +51,25 @@ describe.each(BACKENDS)('Idempotency-Key on %s', (backend) => {
     expect(doc.paths['/api/workflows/{id}'].put.parameters).not.toContainEqual(expect.objectContaining({ name: 'Idempotency-Key' }));
   });
 
+  it('runs a repeat again once the first request died holding its key, and finds the run that request recorded', async () => {
+    const wf = await stack.createWorkflow(echo);
+    const first = await post(`/api/workflows/${wf}/runs`, { input: { n: 7 } }, 'crashed-1');
+    expect(first.status).toBe(202);
+    expect(first.json.runId).toMatch(/^run_k[0-9a-f]{24}$/);
+    // As if the process had died after recording the run and before storing the answer, 16 minutes ago.
+    await stack.db.db
+      .updateTable('idempotency_key')
+      .set({ state: 'in_progress', response_status: null, response_headers: null, response_body: null, created_at: sql<Date>`now() - interval '16 minutes'` })
+      .where('key', '=', 'crashed-1')
+      .execute();
+    const repeat = await post(`/api/workflows/${wf}/runs`, { input: { n: 7 } }, 'crashed-1');
+    expect(repeat).toMatchObject({ status: 202, replayed: null, json: { runId: first.json.runId } });
+    expect(await runsOf(wf)).toEqual([first.json.runId]);
+    // Still held, not past its lease: the repeat waits.
+    await stack.db.db.updateTable('idempotency_key').set({ state: 'in_progress', created_at: sql<Date>`now()` }).where('key', '=', 'crashed-1').execute();
+    expect((await post(`/api/workflows/${wf}/runs`, { input: { n: 7 } }, 'crashed-1')).status).toBe(409);
+  });
+
   it('refuses the same key with another body (422) and a malformed key (400), naming the header', async () => {
     const wf = await stack.createWorkflow(echo);
     expect((await post(`/api/workflows/${wf}/runs`, { input: { n: 1 } }, 'reuse-1')).status).toBe(202);

@@ -32,7 +32,17 @@ export interface IdempotencyOptions<E extends Env> {
   readonly ttlMs?: number;
   /** At most how often (per process) expired keys are deleted, in ms. Default one minute. */
   readonly pruneEveryMs?: number;
+  /**
+   * How long a request may hold its key unfinished before a repeat may run it again: its process
+   * died mid-way. Default 15 minutes, longer than any request waits (a sync webhook's longest).
+   */
+  readonly leaseMs?: number;
 }
+
+/** The default of `IdempotencyOptions.leaseMs`. */
+const LEASE_MS = 15 * 60 * 1000;
+// Where the middleware keeps `idempotentId` for the route.
+const IDEMPOTENT_ID = 'weft.idempotentId';
 
 /**
  * Stripe-like idempotent POSTs. A POST with an `Idempotency-Key` header (1–255 printable ASCII
@@ -40,7 +50,9 @@ export interface IdempotencyOptions<E extends Env> {
  * concurrent requests only one runs. Its answer is stored, and a repeat with the same key, method,
  * path, query and body gets that answer again, with `Idempotent-Replayed: true`. The same key
  * with another request answers 422 `idempotency_key_reused`; a repeat while the first still runs
- * 409 `idempotency_in_progress` with `Retry-After`. Not stored, so the key may be retried: 5xx
+ * 409 `idempotency_in_progress` with `Retry-After` (after `leaseMs` a repeat runs it again: the
+ * first died unfinished; run starts take their id from the key, so no second run comes of it).
+ * Not stored, so the key may be retried: 5xx
  * answers (and thrown errors) and 400/403 refusals. A 2xx of a route marked `secretInAnswer` is
  * remembered without its body: a repeat answers 409 `idempotency_not_replayable`. Keys expire
  * after `ttlMs`. Other methods ignore the header (PUT and DELETE are idempotent already).
@@ -52,6 +64,7 @@ export function idempotency<E extends Env>(o: IdempotencyOptions<E>): Middleware
   const { db } = o;
   const ttlMs = o.ttlMs ?? 24 * 60 * 60 * 1000;
   const pruneEveryMs = o.pruneEveryMs ?? 60_000;
+  const leaseMs = o.leaseMs ?? LEASE_MS;
   let prunedAt = 0;
   const mw = createMiddleware<E>(async function idempotency(c, next) {
     if (c.req.method !== 'POST') return next();
@@ -75,8 +88,9 @@ export function idempotency<E extends Env>(o: IdempotencyOptions<E>): Middleware
       await pruneIdempotencyKeys(db, ttlMs);
     }
     const at = { scope, key };
-    const claim = await claimIdempotencyKey(db, { ...at, method, path, requestHash }, ttlMs);
+    const claim = await claimIdempotencyKey(db, { ...at, method, path, requestHash }, ttlMs, leaseMs);
     if (!claim.claimed) return repeat(c, claim.row, requestHash);
+    c.set(IDEMPOTENT_ID as never, claim.claimId as never);
 
     try {
       await next();
@@ -125,6 +139,15 @@ function repeat(c: Context, row: IdempotencyKeyRow, requestHash: string): Respon
  * Marks a route whose successful answer shows a secret once (a new token, a webhook's signing
  * secret): `idempotency` never stores that answer, so no secret is kept in clear for a replay.
  */
+/**
+ * The claim of the request's idempotency key (random, 24 hex digits), the same for a repeat that
+ * takes over a request that died unfinished, or `undefined` without a key. Run starts take their run id from it, so a repeat that runs again
+ * after its first try died mid-way (past the lease) finds the run that try recorded.
+ */
+export function idempotentId(c: Context): string | undefined {
+  return c.get(IDEMPOTENT_ID as never) as string | undefined;
+}
+
 export function secretInAnswer(): MiddlewareHandler {
   return withMeta<MiddlewareHandler>(function secretInAnswer(c, next) {
     c.set(SECRET_IN_ANSWER as never, true as never);

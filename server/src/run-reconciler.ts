@@ -45,7 +45,11 @@ export async function reconcileRuns(deps: RunReconcilerDeps): Promise<ReconcileR
   const report: ReconcileReport = { started: [], ended: [], left: [] };
   const rows = await listQueuedRuns(deps.db, { olderThanMs: deps.graceMs ?? 60_000, limit: deps.batch ?? 100 });
   for (const row of rows) {
-    const outcome = await reconcileRun(deps, row);
+    // One run that cannot be settled now (Temporal away, a bad row) must not hold up the others.
+    const outcome = await reconcileRun(deps, row).catch((e: Error) => {
+      log.warn(`could not reconcile queued run ${row.id} (tried again later): ${e.message}`, { runId: row.id });
+      return 'left' as const;
+    });
     report[outcome].push(row.id);
   }
   return report;

@@ -24,7 +24,7 @@ export interface RunStarter {
    * Records a queued run, starts `runGraph` for it, and returns the run id. When Temporal refuses
    * the start, the record is removed again and a 503 is thrown: nothing was started.
    */
-  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; triggerRef?: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string; request?: RunRequest }): Promise<string>;
+  start(wf: StoredWorkflow, input: unknown, meta: { trigger: string; triggerRef?: string; createdBy: string | null; reuse?: Record<string, ReusedResult>; rerunOf?: string; request?: RunRequest; idempotentId?: string }): Promise<string>;
   /**
    * Asks the run to stop; it rolls back what it can. A queued run whose workflow never started
    * ends `cancelled` at once (`'cancelled'`); otherwise its workflow is asked (`'cancelling'`).
@@ -123,7 +123,10 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
 
   return {
     async start(wf, input, meta) {
-      const runId = newRunId();
+      const runId = meta.idempotentId ? `run_k${meta.idempotentId.slice(0, 24)}` : newRunId();
+      // A repeat of a request that died after recording its run (its key's lease ran out): that
+      // run, which the reconciler has started meanwhile if its start was lost too.
+      if (meta.idempotentId && (await findRun(db, runId))) return runId;
       const plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, { localActivities });
       // One transaction: a run recorded at all is recorded with everything needed to start it
       // again (its request and reused results), should this process die before Temporal starts it.

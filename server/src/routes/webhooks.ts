@@ -21,7 +21,7 @@ import {
 import { findWorkflow } from '../db/repositories/workflow.repository.js';
 import type { WebhookRow } from '../db/tables/index.js';
 import { apiError } from '../errors.js';
-import { idempotency, secretInAnswer } from '../idempotency.js';
+import { idempotency, idempotentId, secretInAnswer } from '../idempotency.js';
 import { tokenBuckets } from '../rate-limit.js';
 import type { RunStarter } from '../runs.js';
 import { decryptSecret, encryptSecret, type SecretKey } from '../secrets/crypto.js';
@@ -300,7 +300,8 @@ export function hookRoutes(o: HookOptions) {
     }
     let runId: string;
     try {
-      runId = await runs.start(wf, webhookRunInput(wf.document, { headers, body, query }), { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query } });
+      const key = idempotentId(c);
+      runId = await runs.start(wf, webhookRunInput(wf.document, { headers, body, query }), { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query }, ...(key ? { idempotentId: key } : {}) });
     } catch (e) {
       // Nothing started: the sender may retry the same signed request.
       await forgetWebhookSignature(db, seen);

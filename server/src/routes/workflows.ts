@@ -13,6 +13,7 @@ import type { RunStarter } from '../runs.js';
 import { valid, validWorkflow } from '../validation.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { describe } from '../openapi.js';
+import { idempotentId } from '../idempotency.js';
 
 /** Content hash of a document: sha256 of its canonical behavioural content. */
 export function workflowHash(doc: Workflow): string {
@@ -140,7 +141,8 @@ export function workflowRoutes(deps: { db: Db; registry: NodeRegistry; runs: Run
       }
       // A mocked node never runs: the engine takes its given result as it takes a re-run's recorded one.
       const reuse = mocks ? Object.fromEntries(Object.entries(mocks).map(([nodeId, m]) => [nodeId, { output: m.output ?? null, ...(m.ports ? { ports: m.ports } : {}), falseEdges: [] }])) : undefined;
-      const runId = await deps.runs.start(wf, input, { trigger: mocks ? 'test' : 'manual', createdBy: c.get('caller').tokenId, ...(reuse ? { reuse } : {}) });
+      const key = idempotentId(c);
+      const runId = await deps.runs.start(wf, input, { trigger: mocks ? 'test' : 'manual', createdBy: c.get('caller').tokenId, ...(reuse ? { reuse } : {}), ...(key ? { idempotentId: key } : {}) });
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'run.start', target: runId, details: { workflowId: id, version: wf.version, ...(mocks ? { mocked: Object.keys(mocks) } : {}) } });
       return c.json({ runId }, 202);
     });

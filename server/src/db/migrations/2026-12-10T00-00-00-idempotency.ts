@@ -13,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('method', 'text', (c) => c.notNull())
     .addColumn('path', 'text', (c) => c.notNull())
     .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('claim_id', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('in_progress', 'done')`))
     .addColumn('response_status', 'integer')
     .addColumn('response_headers', 'jsonb')

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { json, type Db } from '../database.js';
 import type { IdempotencyKeyRow } from '../tables/index.js';
@@ -20,12 +21,14 @@ export interface StoredResponse {
 
 /**
  * Claims `(scope, key)` for a request about to run, atomically: answers `{ claimed: true }` when
- * the key was free (or its row older than `ttlMs`, taken over), else the row another request
- * holds (in progress, or done with its answer).
+ * the key was free (or its row older than `ttlMs`, or still in progress after `leaseMs`: taken
+ * over), else the row another request holds (in progress, or done with its answer).
  */
-export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, ttlMs: number): Promise<{ claimed: true } | { claimed: false; row: IdempotencyKeyRow }> {
-  const values = { scope: r.scope, key: r.key, method: r.method, path: r.path, request_hash: r.requestHash, state: 'in_progress' as const };
+export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, ttlMs: number, leaseMs: number = ttlMs): Promise<{ claimed: true; claimId: string } | { claimed: false; row: IdempotencyKeyRow }> {
+  const fresh = randomBytes(12).toString('hex');
+  const values = { scope: r.scope, key: r.key, method: r.method, path: r.path, request_hash: r.requestHash, claim_id: fresh, state: 'in_progress' as const };
   const cutoff = sql<Date>`now() - make_interval(secs => ${ttlMs / 1000})`;
+  const leaseCutoff = sql<Date>`now() - make_interval(secs => ${leaseMs / 1000})`;
   // Twice at most: the row seen on conflict may be deleted before it is read (its request failed with a 5xx).
   for (let attempt = 0; ; attempt++) {
     const inserted = await db
@@ -35,12 +38,29 @@ export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, ttlMs: n
       .onConflict((oc) =>
         oc
           .columns(['scope', 'key'])
-          .doUpdateSet({ method: r.method, path: r.path, request_hash: r.requestHash, state: 'in_progress', response_status: null, response_headers: null, response_body: null, created_at: sql<Date>`now()` })
-          .where('idempotency_key.created_at', '<=', cutoff),
+          .doUpdateSet({
+            method: r.method,
+            path: r.path,
+            request_hash: r.requestHash,
+            // Taken over from a request that died unfinished: the same claim, so the same run.
+            claim_id: sql<string>`case when idempotency_key.created_at <= ${cutoff} then ${fresh} else idempotency_key.claim_id end`,
+            state: 'in_progress',
+            response_status: null,
+            response_headers: null,
+            response_body: null,
+            created_at: sql<Date>`now()`,
+          })
+          // So is the same request left unfinished past its lease: the process that ran it died.
+          .where((eb) =>
+            eb.or([
+              eb('idempotency_key.created_at', '<=', cutoff),
+              eb.and([eb('idempotency_key.state', '=', 'in_progress'), eb('idempotency_key.request_hash', '=', r.requestHash), eb('idempotency_key.created_at', '<=', leaseCutoff)]),
+            ]),
+          ),
       )
-      .returning('key')
+      .returning('claim_id')
       .executeTakeFirst();
-    if (inserted) return { claimed: true };
+    if (inserted) return { claimed: true, claimId: inserted.claim_id };
     const row = await db.selectFrom('idempotency_key').selectAll().where('scope', '=', r.scope).where('key', '=', r.key).executeTakeFirst();
     if (row) return { claimed: false, row };
     if (attempt >= 1) throw new Error(`idempotency key ${r.key} was claimed and released twice while being claimed`);

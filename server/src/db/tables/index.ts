@@ -184,6 +184,11 @@ export interface IdempotencyKeyTable {
   path: string;
   /** sha256 (hex) of the method, path, query and body. */
   request_hash: string;
+  /**
+   * Random, set when the key is first claimed (and again when an expired row is taken over), kept
+   * when a repeat takes over a request that died unfinished: what a run start names its run by.
+   */
+  claim_id: string;
   state: 'in_progress' | 'done';
   response_status: number | null;
   /** The answer's headers worth replaying (content-type, location), name to value. */
