@@ -43,7 +43,7 @@ test('Two versions are diffed and the changed node is highlighted', async ({ pag
 
   // Restoring v1 saves it as v3, which then differs from v2 in the other direction.
   await page.getByRole('button', { name: 'Restore v1 as new version' }).click();
-  await expect(page.getByRole('status')).toContainText('saved as version 3');
+  await expect(page.getByRole('status').filter({ hasText: 'saved as version 3' })).toBeVisible();
   await expect(page.getByTestId('version-3')).toBeVisible();
   await expect(page.getByTestId('diff-node-greet')).toHaveAttribute('data-change', 'unchanged');
   const v3 = await request.get(`${url()}/api/workflows/${id}`, { headers: auth() });
