@@ -4,6 +4,7 @@ import { BACKENDS } from './testing/databases.js';
 import { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { FAN_OUT } from './testing/workflows.js';
 
 /** trigger → transform → http → output, with the http node posting to `url`. */
 function pipeline(url: string, policy: Record<string, unknown> = {}): WorkflowInput {
@@ -99,23 +100,7 @@ describe.each(BACKENDS)('runs on the real Temporal server with %s', (backend) =>
   });
 
   it('runs independent branches in parallel and joins them at the output', async () => {
-    const doc: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'fan out',
-      nodes: [
-        { id: 'start', type: 'control.trigger' },
-        { id: 'a', type: 'analysis.transform', params: { expression: '$input.n + 1' } },
-        { id: 'b', type: 'analysis.transform', params: { expression: '$input.n * 10' } },
-        { id: 'out', type: 'control.output' },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'a' },
-        { id: 'e2', source: 'start', target: 'b' },
-        { id: 'e3', source: 'a', target: 'out' },
-        { id: 'e4', source: 'b', target: 'out' },
-      ],
-    };
-    const run = await stack.waitForRun(await stack.startRun(await stack.createWorkflow(doc), { n: 4 }));
+    const run = await stack.waitForRun(await stack.startRun(await stack.createWorkflow(FAN_OUT), { n: 4 }));
     expect(run.status).toBe('completed');
     expect(run.output).toEqual({ a: 5, b: 40 });
   });

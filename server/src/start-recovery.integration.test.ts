@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { compilePlan, NodeRegistry } from '@weft/nodes';
-import type { RunRequest, WorkflowInput } from '@weft/schemas';
+import type { RunRequest } from '@weft/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { listAudit } from './db/repositories/audit.repository.js';
@@ -13,23 +13,8 @@ import { freePort } from './temporal/dev-server.js';
 import { BACKENDS } from './testing/databases.js';
 import { testConfig, type Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { FAN_OUT } from './testing/workflows.js';
 
-const fanOut: WorkflowInput = {
-  schemaVersion: 1,
-  name: 'fan out',
-  nodes: [
-    { id: 'start', type: 'control.trigger' },
-    { id: 'a', type: 'analysis.transform', params: { expression: '$input.n + 1' } },
-    { id: 'b', type: 'analysis.transform', params: { expression: '$input.n * 10' } },
-    { id: 'out', type: 'control.output' },
-  ],
-  edges: [
-    { id: 'e1', source: 'start', target: 'a' },
-    { id: 'e2', source: 'start', target: 'b' },
-    { id: 'e3', source: 'a', target: 'out' },
-    { id: 'e4', source: 'b', target: 'out' },
-  ],
-};
 
 describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   let stack: Stack;
@@ -50,7 +35,7 @@ describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   };
 
   it('starts a run recorded without a workflow, and it completes with its own input', async () => {
-    const wf = await stack.createWorkflow(fanOut);
+    const wf = await stack.createWorkflow(FAN_OUT);
     const runId = await recordOnly(wf, { n: 4 });
     const report = await reconcile();
     expect(report.started).toContain(runId);
@@ -62,10 +47,10 @@ describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   });
 
   it('starts a lost re-run with the results it reuses', async () => {
-    const wf = await stack.createWorkflow(fanOut);
+    const wf = await stack.createWorkflow(FAN_OUT);
     const first = await stack.waitForRun(await stack.startRun(wf, { n: 4 }));
     const runId = await recordOnly(wf, { n: 4 }, { rerunOf: first.id });
-    await recordReused(stack.db.db, runId, { start: { output: { n: 4 }, falseEdges: [] }, a: { output: 999, falseEdges: [] } }, { document: { nodes: fanOut.nodes } });
+    await recordReused(stack.db.db, runId, { start: { output: { n: 4 }, falseEdges: [] }, a: { output: 999, falseEdges: [] } }, { document: { nodes: FAN_OUT.nodes } });
     expect((await reconcile()).started).toContain(runId);
     const run = await stack.waitForRun(runId);
     expect(run.output).toEqual({ a: 999, b: 40 });
@@ -88,7 +73,7 @@ describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   });
 
   it('never runs a second workflow execution for the same run, however often it is started', async () => {
-    const wf = await stack.createWorkflow(fanOut);
+    const wf = await stack.createWorkflow(FAN_OUT);
     const runId = await recordOnly(wf, { n: 1 });
     // Two reconcilers (two API processes) at once.
     await Promise.all([reconcile(), reconcile()]);
@@ -111,7 +96,7 @@ describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   });
 
   it('fails a lost run whose version can no longer be started, saying why', async () => {
-    const wf = await stack.createWorkflow(fanOut);
+    const wf = await stack.createWorkflow(FAN_OUT);
     const runId = await recordOnly(wf, { n: 1 });
     // As after a restart without the plugin that provided its node types (here: no types at all).
     const report = await reconcileRuns({ db: stack.db.db, client: stack.temporal.client, taskQueue: stack.taskQueue, registry: new NodeRegistry([]), graceMs: 0 });
@@ -123,7 +108,7 @@ describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   });
 
   it('cancels a queued run that has no workflow at once, and it is never started', async () => {
-    const wf = await stack.createWorkflow(fanOut);
+    const wf = await stack.createWorkflow(FAN_OUT);
     const runId = await recordOnly(wf, { n: 1 });
     expect(await stack.api('GET', `/api/runs/${runId}/state`)).toEqual({ status: 200, json: { nodes: {}, approvals: [] } });
     const rerun = await stack.api('POST', `/api/runs/${runId}/rerun`, { fromNode: 'a' });
@@ -141,7 +126,7 @@ describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {
   });
 
   it('answers 503 and records no run when Temporal cannot be reached', async () => {
-    const wf = await stack.createWorkflow(fanOut);
+    const wf = await stack.createWorkflow(FAN_OUT);
     const done = await stack.waitForRun(await stack.startRun(wf, { n: 1 }));
     const client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1s', interceptors: [] }) });
     const runs = createRunStarter({ db: stack.db.db, client, taskQueue: stack.taskQueue, registry });
