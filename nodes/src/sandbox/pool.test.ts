@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExpressionError, type ExpressionScope } from '@weft/schemas';
 import { SandboxPool } from './pool.js';
@@ -92,6 +93,16 @@ describe('the sandbox pool', () => {
     setTimeout(() => ac.abort(new Error('cancelled by the run')), 50);
     await expect(p).rejects.toThrow('cancelled by the run');
   });
+
+  it('keeps a process alive while a task runs, and lets it end once the pool is idle', () => {
+    // A script with nothing but a pool: it must print the answer (the busy thread holds the
+    // process open) and then exit by itself (idle threads do not), without calling close().
+    const script = `import { SandboxPool } from ${JSON.stringify(new URL('./pool.ts', import.meta.url).href)};
+      const pool = new SandboxPool({ threads: 1 });
+      console.log(await pool.runCode({ code: 'return 6 * 7', data: { input: null, nodes: {}, run: null }, timeoutMs: 5000, memoryMb: 16, maxOutputKb: 1 }));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(out.trim()).toBe('42');
+  }, 70_000);
 
   it('runs more jobs than threads, each in turn, after all of the above', async () => {
     const values = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.runCode(job(`return ${i} * 2`))));

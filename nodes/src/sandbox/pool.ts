@@ -120,6 +120,8 @@ export class SandboxPool implements Sandbox {
     const onAbort = () => void this.retire(slot, aborted(pending.signal!));
     pending.signal?.addEventListener('abort', onAbort, { once: true });
     slot.running = { pending, timer, onAbort };
+    // A thread at work keeps the process alive until its answer; an idle one does not.
+    slot.worker.ref();
     slot.worker.postMessage(pending.task);
   }
 
@@ -129,13 +131,15 @@ export class SandboxPool implements Sandbox {
     const worker = fileURLToPath(import.meta.url).endsWith('.ts')
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./thread.ts', import.meta.url).href)}); });`, { ...limits, eval: true })
       : new Worker(new URL('./thread.js', import.meta.url), limits);
-    worker.unref();
+    // Loading for a task that waits, it keeps the process alive; started ahead (`warm`), it does not.
+    if (this.queue.length === 0) worker.unref();
     const slot: Slot = { worker };
     this.slots.add(slot);
     worker.on('message', (reply: SandboxReply | 'ready') => {
       if (reply === 'ready') {
         slot.ready = true;
         this.dispatch();
+        if (!slot.running) slot.worker.unref();
         return;
       }
       const running = slot.running;
@@ -161,6 +165,7 @@ export class SandboxPool implements Sandbox {
     clearTimeout(running.timer);
     running.pending.signal?.removeEventListener('abort', running.onAbort);
     slot.running = undefined;
+    slot.worker.unref();
   }
 
   /** Takes a thread out of the pool, failing its task with `error`, and starts what waits. */
