@@ -11,7 +11,7 @@ import { withMeta } from './openapi.js';
 /** The request header naming a POST, so that a retry of it is answered with the first answer. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** The answer header saying an answer is the stored first answer to the same key. */
-export const REPLAYED_HEADER = 'Idempotent-Replayed';
+const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /** 1–255 printable ASCII characters, as Stripe takes them. */
 const KEY = /^[\x20-\x7e]{1,255}$/;

@@ -107,7 +107,7 @@ async function reconcileRun(deps: RunReconcilerDeps, row: RunRow): Promise<keyof
   };
   // Cancelled meanwhile: it must not start.
   if ((await findRun(db, row.id))?.status !== 'queued') return 'ended';
-  await launchRun(client, taskQueue, { args, ...(wf.document.settings.runTimeout ? { runTimeout: wf.document.settings.runTimeout } : {}) });
+  await launchRun(client, taskQueue, { args, runTimeout: wf.document.settings.runTimeout });
   // A cancel that landed between the check and the start found no workflow to stop: stop it now.
   if ((await findRun(db, row.id))?.status === 'cancelled') await client.workflow.getHandle(row.id).cancel();
   log.info(`started run ${row.id} again: it was recorded but its workflow had never started`, { runId: row.id });

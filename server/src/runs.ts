@@ -147,7 +147,7 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
       });
       const args: RunGraphInput = { runId, plan, input, ...(meta.reuse ? { reuse: meta.reuse } : {}), ...(meta.request ? { request: meta.request } : {}) };
       try {
-        await launchRun(client, taskQueue, { args, ...(wf.document.settings.runTimeout ? { runTimeout: wf.document.settings.runTimeout } : {}) });
+        await launchRun(client, taskQueue, { args, runTimeout: wf.document.settings.runTimeout });
       } catch (e) {
         // The caller is told nothing started, so nothing may remain recorded. A run that moved on
         // meanwhile did start (the refusal was only a late answer) and is kept.

@@ -56,6 +56,8 @@ describe.each(BACKENDS)('a hostile workflow on %s', (backend) => {
     const run = await stack.waitForRun(await stack.startRun(workflowId), 60_000);
     watching = false;
     await watcher;
+    // Every case's figure comes from real answers taken while the node ran.
+    expect(healthzCount).toBeGreaterThan(0);
     return { run, healthzMaxMs, healthzCount, rssGrowthMb: (process.memoryUsage().rss - rssBefore) / 2 ** 20 };
   }
 
@@ -67,7 +69,6 @@ describe.each(BACKENDS)('a hostile workflow on %s', (backend) => {
     console.info(`[security] native loop: ${r.run.status}, ${node(r.run, 'spin').error?.type}, healthz max ${r.healthzMaxMs.toFixed(1)} ms over ${r.healthzCount} calls`);
     expect(r.run.status).toBe('failed');
     expect(node(r.run, 'spin')).toMatchObject({ status: 'failed', attempts: 1, error: { type: 'CodeTimeout' } });
-    expect(r.healthzCount).toBeGreaterThan(0);
     expect(r.healthzMaxMs).toBeLessThan(200);
   });
 

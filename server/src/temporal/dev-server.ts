@@ -100,7 +100,7 @@ export interface RestartPolicy {
 }
 
 /** Five restarts within ten minutes, the first after a quarter of a second. */
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 10 * 60_000, backoffMs: 250, maxBackoffMs: 8_000 };
+const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 10 * 60_000, backoffMs: 250, maxBackoffMs: 8_000 };
 
 /** A dev server that is started again, on the same file and ports, when it exits on its own. */
 export interface SupervisedDevServer extends DevServer {
