@@ -65,6 +65,11 @@ export interface AppDeps {
   readonly rateLimitPerMinute?: number;
   /** MCP servers for `/api/mcp` (as the workers reach them); HTTP through the default SSRF guard and no stdio commands unless given. */
   readonly mcp?: McpConnector;
+  /**
+   * This API process's id (`startApiProcess`, beating): the Idempotency-Keys it claims name it, so a
+   * retry of a request it died holding runs once it has missed its heartbeats. Without it, after 15 minutes.
+   */
+  readonly apiProcessId?: string;
 }
 
 const LocalTokenBody = z.object({ role: z.enum(ROLES), name: z.string().max(200).optional() }).strict();
@@ -77,7 +82,7 @@ export function createApp(deps: AppDeps) {
     .use(bearerAuth({ db: deps.db, tokens }))
     .use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600 }))
     // Every POST, after auth: the key's scope is the caller's token (see `idempotency` for why all POSTs).
-    .use(idempotency<AuthEnv>({ db: deps.db, scope: (c) => `token:${c.get('caller').tokenId}` }))
+    .use(idempotency<AuthEnv>({ db: deps.db, scope: (c) => `token:${c.get('caller').tokenId}`, ...(deps.apiProcessId === undefined ? {} : { holder: deps.apiProcessId }) }))
     .get('/me', describe({ summary: 'Who the token is: its name and role (the editor hides what the role may not do)', tags: ['tokens'] }), (c) => {
       const { tokenId, name, role } = c.get('caller');
       return c.json({ tokenId, name, role });

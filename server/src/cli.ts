@@ -2,6 +2,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { NODE_KINDS } from '@weft/nodes';
+import { startApiProcess } from './api-process.js';
 import { createApp } from './app.js';
 import { CLIENT_HELP, clientCommand } from './cli/commands.js';
 import { createToken, ROLES, type Role } from './auth/tokens.js';
@@ -119,10 +120,12 @@ async function server(config: Config): Promise<number> {
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
   const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES });
   const metrics = createMetrics({ db: database.db, defaults: true });
+  const apiProcess = await startApiProcess({ db: database.db });
   const app = createApp({
     db: database.db,
     registry,
     runs,
+    apiProcessId: apiProcess.id,
     editorDir: EDITOR_DIR,
     temporal: temporal.client,
     taskQueue: config.WEFT_TASK_QUEUE,
@@ -140,6 +143,8 @@ async function server(config: Config): Promise<number> {
   log.info('stopping: no new requests, finishing those in flight');
   await reconciler.stop();
   await http.close(config.WEFT_SHUTDOWN_GRACE_MS);
+  // After the requests in flight finished: the keys they held are done or released by then.
+  await apiProcess.stop();
   await temporal.close();
   await database.close();
   log.info('stopped');

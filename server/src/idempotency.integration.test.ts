@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
+import { startApiProcess } from './api-process.js';
 import { pruneIdempotencyKeys } from './db/repositories/idempotency.repository.js';
 import { apiError } from './errors.js';
-import { idempotency } from './idempotency.js';
+import { idempotency, idempotentId } from './idempotency.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
 import { BACKENDS } from './testing/databases.js';
 import type { Stack } from './testing/stack.js';
@@ -68,6 +69,74 @@ describe.each(BACKENDS)('Idempotency-Key on %s', (backend) => {
     // Still held, not past its lease: the repeat waits.
     await stack.db.db.updateTable('idempotency_key').set({ state: 'in_progress', created_at: sql<Date>`now()` }).where('key', '=', 'crashed-1').execute();
     expect((await post(`/api/workflows/${wf}/runs`, { input: { n: 7 } }, 'crashed-1')).status).toBe(409);
+  });
+
+  it('runs a repeat again within seconds once the process holding its key stopped beating, and finds the run that request recorded', async () => {
+    const wf = await stack.createWorkflow(echo);
+    const start = (n: number) => post(`/api/workflows/${wf}/runs`, { input: { n } }, 'holder-1');
+    const first = await start(7);
+    expect(first.status).toBe(202);
+    const rowOf = () => stack.db.db.selectFrom('idempotency_key').selectAll().where('key', '=', 'holder-1').executeTakeFirstOrThrow();
+    const { claim_id: claim } = await rowOf();
+    // As if `holder` had died after recording the run and before storing the answer, a moment ago: well within the lease.
+    const heldBy = (holder: string | null) =>
+      stack.db.db
+        .updateTable('idempotency_key')
+        .set({ state: 'in_progress', response_status: null, response_headers: null, response_body: null, holder, created_at: sql<Date>`now()` })
+        .where('key', '=', 'holder-1')
+        .execute();
+
+    const live = await startApiProcess({ db: stack.db.db });
+    await heldBy(live.id);
+    expect(await start(7)).toMatchObject({ status: 409, retryAfter: '1', json: { error: { code: 'idempotency_in_progress' } } });
+    expect(await start(8)).toMatchObject({ status: 422, json: { error: { code: 'idempotency_key_reused' } } });
+    // Its row gone: the process stopped (or was long dead and forgotten).
+    await live.stop();
+    expect(await start(8)).toMatchObject({ status: 422, json: { error: { code: 'idempotency_key_reused' } } });
+    expect(await start(7)).toMatchObject({ status: 202, replayed: null, json: { runId: first.json.runId } });
+    expect((await rowOf()).claim_id).toBe(claim);
+
+    // Its row not beaten for a minute: it died without a word.
+    await stack.db.db.insertInto('api_process').values({ id: 'api_stale', seen_at: sql<Date>`now() - interval '1 minute'` }).execute();
+    await heldBy('api_stale');
+    expect(await start(8)).toMatchObject({ status: 422, json: { error: { code: 'idempotency_key_reused' } } });
+    expect(await start(7)).toMatchObject({ status: 202, replayed: null, json: { runId: first.json.runId } });
+    expect((await rowOf()).claim_id).toBe(claim);
+    expect(await runsOf(wf)).toEqual([first.json.runId]);
+
+    // Claimed by no known process (before processes were recorded): only the lease frees it.
+    await heldBy(null);
+    expect(await start(7)).toMatchObject({ status: 409, json: { error: { code: 'idempotency_in_progress' } } });
+  });
+
+  it('records which process holds a key, so a repeat on another process takes it over with the same claim once that one stopped', async () => {
+    const [a, b] = await Promise.all([startApiProcess({ db: stack.db.db }), startApiProcess({ db: stack.db.db })]);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const claims: (string | undefined)[] = [];
+    const processApp = (holder: string, wait: boolean) =>
+      new Hono().use(idempotency({ db: stack.db.db, scope: () => 'test:holder', holder })).post('/thing', async (c) => {
+        claims.push(idempotentId(c));
+        if (wait) await held;
+        return c.json({ calls: claims.length }, 201);
+      });
+    const send = (app: Hono) => app.request('/thing', { method: 'POST', headers: { 'idempotency-key': 'k-holder' }, body: '{}' });
+    const onA = processApp(a.id, true);
+    const onB = processApp(b.id, false);
+    const rowOf = () => stack.db.db.selectFrom('idempotency_key').select(['holder', 'state', 'claim_id']).where('scope', '=', 'test:holder').executeTakeFirstOrThrow();
+
+    const first = send(onA);
+    await expect.poll(() => claims.length).toBe(1);
+    expect(await rowOf()).toMatchObject({ holder: a.id, state: 'in_progress', claim_id: claims[0] });
+    expect((await send(onB)).status).toBe(409);
+    await a.stop();
+    const taken = await send(onB);
+    expect(taken.status).toBe(201);
+    expect(claims).toEqual([claims[0], claims[0]]);
+    expect(await rowOf()).toMatchObject({ holder: b.id, state: 'done', claim_id: claims[0] });
+    release();
+    await first;
+    await b.stop();
   });
 
   it('refuses the same key with another body (422) and a malformed key (400), naming the header', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { API_PROCESS_DEAD_AFTER_MS } from './api-process.js';
 import type { Db } from './db/database.js';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './db/repositories/idempotency.repository.js';
 import type { IdempotencyKeyRow } from './db/tables/index.js';
@@ -37,6 +38,14 @@ export interface IdempotencyOptions<E extends Env> {
    * died mid-way. Default 15 minutes, longer than any request waits (a sync webhook's longest).
    */
   readonly leaseMs?: number;
+  /**
+   * The id of this API process (`startApiProcess`), recorded with each key it claims, so that a
+   * repeat sent to another process (or after a restart) may take the key over as soon as this one
+   * has stopped beating. Without it a claim is freed by `leaseMs` only.
+   */
+  readonly holder?: string;
+  /** How long the holder of a key may go without a beat before a repeat takes the key over. Default `API_PROCESS_DEAD_AFTER_MS`. */
+  readonly deadAfterMs?: number;
 }
 
 /** The default of `IdempotencyOptions.leaseMs`. */
@@ -50,9 +59,10 @@ const IDEMPOTENT_ID = 'weft.idempotentId';
  * concurrent requests only one runs. Its answer is stored, and a repeat with the same key, method,
  * path, query and body gets that answer again, with `Idempotent-Replayed: true`. The same key
  * with another request answers 422 `idempotency_key_reused`; a repeat while the first still runs
- * 409 `idempotency_in_progress` with `Retry-After` (after `leaseMs` a repeat runs it again: the
- * first died unfinished; run starts take their id from the key, so no second run comes of it).
- * Not stored, so the key may be retried: 5xx
+ * 409 `idempotency_in_progress` with `Retry-After`, unless the first died unfinished: once the
+ * process holding the key has missed its heartbeats (`deadAfterMs`, about 20 s), or after
+ * `leaseMs` (15 minutes) at most, a repeat runs it again — under the same claim: run starts take
+ * their id from it, so no second run comes of it. Not stored, so the key may be retried: 5xx
  * answers (and thrown errors) and 400/403 refusals. A 2xx of a route marked `secretInAnswer` is
  * remembered without its body: a repeat answers 409 `idempotency_not_replayable`. Keys expire
  * after `ttlMs`. Other methods ignore the header (PUT and DELETE are idempotent already).
@@ -65,6 +75,7 @@ export function idempotency<E extends Env>(o: IdempotencyOptions<E>): Middleware
   const ttlMs = o.ttlMs ?? 24 * 60 * 60 * 1000;
   const pruneEveryMs = o.pruneEveryMs ?? 60_000;
   const leaseMs = o.leaseMs ?? LEASE_MS;
+  const deadAfterMs = o.deadAfterMs ?? API_PROCESS_DEAD_AFTER_MS;
   let prunedAt = 0;
   const mw = createMiddleware<E>(async function idempotency(c, next) {
     if (c.req.method !== 'POST') return next();
@@ -88,7 +99,7 @@ export function idempotency<E extends Env>(o: IdempotencyOptions<E>): Middleware
       await pruneIdempotencyKeys(db, ttlMs);
     }
     const at = { scope, key };
-    const claim = await claimIdempotencyKey(db, { ...at, method, path, requestHash }, ttlMs, leaseMs);
+    const claim = await claimIdempotencyKey(db, { ...at, method, path, requestHash }, { ttlMs, leaseMs, deadAfterMs, ...(o.holder === undefined ? {} : { holder: o.holder }) });
     if (!claim.claimed) return repeat(c, claim.row, requestHash);
     c.set(IDEMPOTENT_ID as never, claim.claimId as never);
 
@@ -136,18 +147,18 @@ function repeat(c: Context, row: IdempotencyKeyRow, requestHash: string): Respon
 }
 
 /**
- * Marks a route whose successful answer shows a secret once (a new token, a webhook's signing
- * secret): `idempotency` never stores that answer, so no secret is kept in clear for a replay.
- */
-/**
  * The claim of the request's idempotency key (random, 24 hex digits), the same for a repeat that
  * takes over a request that died unfinished, or `undefined` without a key. Run starts take their run id from it, so a repeat that runs again
- * after its first try died mid-way (past the lease) finds the run that try recorded.
+ * after its first try died mid-way (its process stopped beating, or past the lease) finds the run that try recorded.
  */
 export function idempotentId(c: Context): string | undefined {
   return c.get(IDEMPOTENT_ID as never) as string | undefined;
 }
 
+/**
+ * Marks a route whose successful answer shows a secret once (a new token, a webhook's signing
+ * secret): `idempotency` never stores that answer, so no secret is kept in clear for a replay.
+ */
 export function secretInAnswer(): MiddlewareHandler {
   return withMeta<MiddlewareHandler>(function secretInAnswer(c, next) {
     c.set(SECRET_IN_ANSWER as never, true as never);

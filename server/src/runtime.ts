@@ -9,6 +9,7 @@ import { DefaultLogger, Runtime, type Logger, type NativeConnection, type Worker
 import type { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
+import { startApiProcess } from './api-process.js';
 import { createApp } from './app.js';
 import { preparePrivateDir } from './data-dir.js';
 import type { Config } from './config.js';
@@ -221,8 +222,11 @@ export async function startEmbedded(given: Config): Promise<Embedded> {
     });
 
     const controlKey = randomBytes(32).toString('hex');
+    // Stopped after HTTP (cleanup runs in reverse) and before the database closes.
+    const apiProcess = await startApiProcess({ db: database.db });
+    cleanup.push(() => apiProcess.stop());
     const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES });
-    const app = createApp({ db: database.db, registry, runs, controlKey, temporal: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, metrics, rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), mcp: configuredMcp(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
+    const app = createApp({ db: database.db, registry, runs, controlKey, apiProcessId: apiProcess.id, temporal: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, metrics, rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE, secretKey: configuredSecretKey(config), embedders: configuredEmbedders(config), mcp: configuredMcp(config), ...(existsSync(EDITOR_DIR) ? { editorDir: EDITOR_DIR } : {}) });
     if (!existsSync(EDITOR_DIR)) log.warn('the editor is not built (run `npm run build`); serving the API only');
     const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
     cleanup.push(() => http.close(config.WEFT_SHUTDOWN_GRACE_MS));

@@ -187,6 +187,8 @@ export interface HookOptions {
   readonly badSignaturesPerMinute?: number;
   /** The clock of that limit, in ms. */
   readonly now?: () => number;
+  /** This API process's id (`startApiProcess`), holding the Idempotency-Keys it claims (see `idempotency`). */
+  readonly apiProcessId?: string;
 }
 
 /**
@@ -269,7 +271,7 @@ export function hookRoutes(o: HookOptions) {
   });
 
   // After the signature check, so an unsigned caller can neither claim a key nor read a stored answer.
-  const keys = idempotency<HookEnv>({ db, scope: (c) => `hook:${c.get('hook').path}` });
+  const keys = idempotency<HookEnv>({ db, scope: (c) => `hook:${c.get('hook').path}`, ...(o.apiProcessId === undefined ? {} : { holder: o.apiProcessId }) });
 
   return new Hono<HookEnv>().post('/:path', hookDoc, verifySignature, keys, async (c) => {
     const hook = c.get('hook');

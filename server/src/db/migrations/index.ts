@@ -13,6 +13,7 @@ import * as webhookReplay from './2026-12-09T01-00-00-webhook-replay.js';
 import * as idempotency from './2026-12-10T00-00-00-idempotency.js';
 import * as runRequest from './2026-12-10T01-00-00-run-request.js';
 import * as healthProbe from './2026-12-11T00-00-00-health-probe.js';
+import * as apiProcess from './2026-12-12T00-00-00-api-process.js';
 
 /** Every migration, by its frozen name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-10T00-00-00-idempotency': idempotency,
   '2026-12-10T01-00-00-run-request': runRequest,
   '2026-12-11T00-00-00-health-probe': healthProbe,
+  '2026-12-12T00-00-00-api-process': apiProcess,
 };

@@ -19,16 +19,34 @@ export interface StoredResponse {
   readonly body: string | null;
 }
 
+/** How a claim is held and when it may be taken over. */
+export interface ClaimOptions {
+  /** How long a key and its answer are kept: an older row is taken over as if free, with a new claim. */
+  readonly ttlMs: number;
+  /** How long a request may hold its key unfinished before a repeat takes it over. Default `ttlMs`. */
+  readonly leaseMs?: number;
+  /** The `api_process` claiming the key, recorded as its holder; none leaves the holder unknown. */
+  readonly holder?: string;
+  /** How long a holder may go without a beat before a repeat takes its key over. Default `leaseMs`. */
+  readonly deadAfterMs?: number;
+}
+
 /**
  * Claims `(scope, key)` for a request about to run, atomically: answers `{ claimed: true }` when
- * the key was free (or its row older than `ttlMs`, or still in progress after `leaseMs`: taken
- * over), else the row another request holds (in progress, or done with its answer).
+ * the key was free (or its row older than `ttlMs`: taken over with a new claim), or held for the
+ * same request by a process that died (still in progress after `leaseMs`, or its holder not seen
+ * for `deadAfterMs`: taken over with the same claim), else the row another request holds (in
+ * progress, or done with its answer). A row of an unknown holder waits for its lease.
  */
-export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, ttlMs: number, leaseMs: number = ttlMs): Promise<{ claimed: true; claimId: string } | { claimed: false; row: IdempotencyKeyRow }> {
+export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, o: ClaimOptions): Promise<{ claimed: true; claimId: string } | { claimed: false; row: IdempotencyKeyRow }> {
+  const leaseMs = o.leaseMs ?? o.ttlMs;
+  const deadAfterMs = o.deadAfterMs ?? leaseMs;
   const fresh = randomBytes(12).toString('hex');
-  const values = { scope: r.scope, key: r.key, method: r.method, path: r.path, request_hash: r.requestHash, claim_id: fresh, state: 'in_progress' as const };
-  const cutoff = sql<Date>`now() - make_interval(secs => ${ttlMs / 1000})`;
+  const holder = o.holder ?? null;
+  const values = { scope: r.scope, key: r.key, method: r.method, path: r.path, request_hash: r.requestHash, claim_id: fresh, state: 'in_progress' as const, holder };
+  const cutoff = sql<Date>`now() - make_interval(secs => ${o.ttlMs / 1000})`;
   const leaseCutoff = sql<Date>`now() - make_interval(secs => ${leaseMs / 1000})`;
+  const deadCutoff = sql<Date>`now() - make_interval(secs => ${deadAfterMs / 1000})`;
   // Twice at most: the row seen on conflict may be deleted before it is read (its request failed with a 5xx).
   for (let attempt = 0; ; attempt++) {
     const inserted = await db
@@ -49,12 +67,32 @@ export async function claimIdempotencyKey(db: Db, r: IdempotentRequest, ttlMs: n
             response_headers: null,
             response_body: null,
             created_at: sql<Date>`now()`,
+            holder,
           })
-          // So is the same request left unfinished past its lease: the process that ran it died.
+          // So is the same request left unfinished by a process that died: past its lease, or its
+          // holder no longer beating (a null holder is unknown, not dead: only the lease frees it).
           .where((eb) =>
             eb.or([
               eb('idempotency_key.created_at', '<=', cutoff),
-              eb.and([eb('idempotency_key.state', '=', 'in_progress'), eb('idempotency_key.request_hash', '=', r.requestHash), eb('idempotency_key.created_at', '<=', leaseCutoff)]),
+              eb.and([
+                eb('idempotency_key.state', '=', 'in_progress'),
+                eb('idempotency_key.request_hash', '=', r.requestHash),
+                eb.or([
+                  eb('idempotency_key.created_at', '<=', leaseCutoff),
+                  eb.and([
+                    eb('idempotency_key.holder', 'is not', null),
+                    eb.not(
+                      eb.exists(
+                        eb
+                          .selectFrom('api_process')
+                          .select(sql<number>`1`.as('alive'))
+                          .whereRef('api_process.id', '=', 'idempotency_key.holder')
+                          .where('api_process.seen_at', '>', deadCutoff),
+                      ),
+                    ),
+                  ]),
+                ]),
+              ]),
             ]),
           ),
       )

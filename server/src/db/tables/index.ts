@@ -196,6 +196,8 @@ export interface IdempotencyKeyTable {
   /** The answer's body; null while in progress or when the answer showed a secret once. */
   response_body: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The `api_process` that claimed the key; null when claimed without one (or before processes were recorded). */
+  holder: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>;
 
@@ -282,6 +284,14 @@ export interface HealthProbeTable {
   checked_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** A running API process, beaten every few seconds: whether the holder of an idempotency key is alive. */
+export interface ApiProcessTable {
+  /** Random, new at each start. */
+  id: string;
+  /** When it last beat, in database time. */
+  seen_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 /** Every table Weft keeps. */
 export interface Database {
   workflow: WorkflowTable;
@@ -303,4 +313,5 @@ export interface Database {
   webhook_signature: WebhookSignatureTable;
   idempotency_key: IdempotencyKeyTable;
   health_probe: HealthProbeTable;
+  api_process: ApiProcessTable;
 }
