@@ -47,6 +47,11 @@ export interface ChaosOptions {
   readonly timeoutMs: number;
 }
 
+/** How long runs are under way: the starts, then the last run's effects. Kills are spread over it. */
+export function activeWindowMs(o: ChaosOptions): number {
+  return o.runs * o.startEveryMs + EFFECTS * o.effectDelayMs;
+}
+
 /** A finding: what should hold, and did not. */
 export class ChaosFailure extends Error {}
 

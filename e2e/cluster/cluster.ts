@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { ChaosOptions, Kill, System } from './chaos.js';
-import { chaos } from './chaos.js';
+import { activeWindowMs, chaos } from './chaos.js';
 import { EffectService } from './effects.js';
 import { freePort, Service, sleep, WEFT_CLI, WeftApi } from './processes.js';
 import { setUpTemporalDatabases, TemporalServer } from './temporal-server.js';
@@ -81,7 +81,7 @@ export async function clusterChaos(o: ClusterOptions): Promise<Record<string, un
     console.log(`${o.apis} × weft server (${apis.map((a) => a.url).join(', ')}), ${o.workers} × weft worker; effects at ${effects.url}; logs in ${o.dir}`);
 
     // Each round kills an API process, a worker and the Temporal server, a tenth of the start period apart.
-    const span = o.runs * o.startEveryMs;
+    const span = activeWindowMs(o);
     const kinds = ['api', 'worker', 'temporal'] as const;
     const kills: Kill[] = [];
     for (let r = 0; r < o.rounds; r++) {

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { ChaosOptions, Kill, System } from './chaos.js';
-import { chaos } from './chaos.js';
+import { activeWindowMs, chaos } from './chaos.js';
 import { EffectService } from './effects.js';
 import { freePort, WEFT_CLI, WeftApi } from './processes.js';
 import { ApiClient } from './workload.js';
@@ -24,12 +24,14 @@ export interface EmbeddedOptions extends ChaosOptions {
  */
 export async function embeddedChaos(o: EmbeddedOptions): Promise<Record<string, unknown>> {
   const dataDir = join(o.dir, 'data');
-  const port = await freePort();
+  // Fixed across restarts, below the ephemeral range (no outgoing connection takes them while Weft is down).
+  const range = [20_000, 32_000] as const;
+  const port = await freePort(range);
   const env = {
     WEFT_DATA_DIR: dataDir,
     WEFT_HOST: '127.0.0.1',
     WEFT_PORT: String(port),
-    WEFT_TEMPORAL_PORT: String(await freePort()),
+    WEFT_TEMPORAL_PORT: String(await freePort(range)),
     WEFT_TEMPORAL_UI_PORT: '0',
     WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
     WEFT_LOG_LEVEL: 'info',
@@ -40,7 +42,7 @@ export async function embeddedChaos(o: EmbeddedOptions): Promise<Record<string, 
     await weft.start(180_000);
     const { stdout: token } = await run(process.execPath, [WEFT_CLI, 'token', 'create', '--role', 'admin', '--name', 'chaos'], { env: { ...process.env, ...env } });
     console.log(`weft start at ${weft.url} (data in ${dataDir}); effects at ${effects.url}; log in ${o.dir}`);
-    const span = o.runs * o.startEveryMs;
+    const span = activeWindowMs(o);
     const kills: Kill[] = Array.from({ length: o.kills }, (_, i) => ({
       kind: 'process group',
       atMs: Math.round(((i + 1) / (o.kills + 1)) * span),
