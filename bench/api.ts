@@ -86,6 +86,7 @@ const noRuns: RunStarter = {
   decide: () => Promise.reject(new Error('no runs in this benchmark')),
   state: () => Promise.reject(new Error('no runs in this benchmark')),
   rerun: () => Promise.reject(new Error('no runs in this benchmark')),
+  waitForEnd: () => Promise.reject(new Error('no runs in this benchmark')),
 };
 
 /** Hono with no middleware, doing each route's core work and nothing else. */

@@ -8,9 +8,10 @@ import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
 import { deleteUnstartedRun, findRun, insertRun, listNodeRuns, recordReused, updateRunStatus } from './db/repositories/run.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
-import type { NodeRunRow } from './db/tables/index.js';
+import type { NodeRunRow, RunRow } from './db/tables/index.js';
 import type { StoredWorkflow } from './db/repositories/workflow.repository.js';
 import { HttpError } from './errors.js';
+import { waitForRunEnd, type RunEndWait } from './run-end.js';
 
 /** Who asked, for the audit log. */
 export interface Actor {
@@ -39,6 +40,12 @@ export interface RunStarter {
    * not downstream of `fromNode`.
    */
   rerun(runId: string, r: { fromNode: string; version?: number; dryRun: boolean }, actor: Actor): Promise<RerunPlan>;
+  /**
+   * Waits until the run has ended or the wait is over, and answers with its row as it then is
+   * (`undefined` for no such run): on Temporal's word that its workflow closed, not by polling
+   * (see `waitForRunEnd`).
+   */
+  waitForEnd(runId: string, wait: RunEndWait): Promise<RunRow | undefined>;
 }
 
 /** What a re-run does again and what it reuses. */
@@ -63,6 +70,8 @@ export interface RunStarterDeps {
   readonly registry: NodeRegistry;
   /** Whether light nodes run as local activities (`WEFT_LOCAL_ACTIVITIES`); true by default. */
   readonly localActivities?: boolean;
+  /** How often a wait for a run's end reads the run row besides Temporal's answer, in ms; 1000 by default. */
+  readonly endBackstopMs?: number;
 }
 
 /** What starting a run's `runGraph` workflow takes: everything the run was recorded with. */
@@ -100,7 +109,7 @@ export function newRunId(): string {
 }
 
 /** Builds the run service. */
-export function createRunStarter({ db, client, taskQueue, registry, localActivities = true }: RunStarterDeps): RunStarter {
+export function createRunStarter({ db, client, taskQueue, registry, localActivities = true, endBackstopMs }: RunStarterDeps): RunStarter {
   const active = async (runId: string) => {
     const run = await findRun(db, runId);
     if (!run) throw new HttpError(404, 'not_found', `no run ${runId}`);
@@ -223,6 +232,8 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
     },
 
     state,
+
+    waitForEnd: (runId, wait) => waitForRunEnd({ db, client, ...(endBackstopMs === undefined ? {} : { backstopMs: endBackstopMs }) }, runId, wait),
 
     async rerun(runId, r, actor) {
       const original = await findRun(db, runId);

@@ -127,7 +127,7 @@ export async function listRuns(query: { workflowId: string; limit?: number }, op
  * nodes are shown as skipped. Without the live state (no worker answers) the records stand.
  */
 export async function getRun(id: string, options?: CallOptions): Promise<RunView> {
-  const run = await call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
+  const run = await call((o) => api.api.runs[':id'].$get({ param: { id }, query: {} }, o), options);
   // Only a run that waits (for a person, a timer) holds still long enough for this to matter; a
   // running one is asked nothing more, so following it costs the workflow no queries.
   if (run.status !== 'waiting' || !run.nodes.some((n) => n.status === 'pending')) return run;

@@ -28,7 +28,7 @@ export async function listScheduledRuns(scheduleId: string, options?: CallOption
 
 /** `GET /api/runs/:id`. */
 export function getRunView(id: string, options?: CallOptions): Promise<RunView> {
-  return call((o) => api.api.runs[':id'].$get({ param: { id } }, o), options);
+  return call((o) => api.api.runs[':id'].$get({ param: { id }, query: {} }, o), options);
 }
 
 /** An approval a run waits on, its title and text as the run rendered them. */

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { FINAL_RUN_STATUSES, jsonPath, validateWorkflow, type AgentStep, type RunEvent, type RunSummary, type RunView, type WorkflowSummary } from '@weft/schemas';
 import { loadConfig } from '../config.js';
 import type { LiveRunState } from '@weft/workers/definitions';
+import { RUN_WAIT_MAX_MS } from '../routes/runs.js';
 import type { RerunPlan } from '../runs.js';
 import { loadNodeTypes } from '../services.js';
 import { agentLines } from './agent-lines.js';
@@ -398,10 +399,11 @@ async function settleRun(api: ApiClient, runId: string, c: TestCase, timeoutMs: 
 async function waitForRun(api: ApiClient, runId: string, timeoutMs: number): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const view = await api.request<RunView>('GET', `/api/runs/${runId}`);
+    // The server answers as the run ends (`?wait=`), so nothing here polls.
+    const wait = Math.max(0, Math.min(RUN_WAIT_MAX_MS, deadline - Date.now()));
+    const view = await api.request<RunView>('GET', `/api/runs/${runId}?wait=${wait}ms`);
     if (FINAL_RUN_STATUSES.includes(view.status)) return view;
-    if (Date.now() > deadline) throw new ApiFailure(0, 'timeout', `run ${runId} is still ${view.status} after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
+    if (Date.now() >= deadline) throw new ApiFailure(0, 'timeout', `run ${runId} is still ${view.status} after ${timeoutMs / 1000} s`);
   }
 }
 

@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import {
   ATTEMPT_LOST,
+  durationToMs,
   FINAL_RUN_STATUSES,
   type AgentStepStatus,
   isBlobRef,
@@ -48,6 +49,24 @@ const DecisionBody = z
   })
   .strict();
 const TranscriptQuery = z.object({ agent: z.string().min(1).max(1000).optional().meta({ description: 'One conversation: the agent node id, or the path of an agent called as a tool' }) });
+/** The longest `GET /api/runs/:id?wait=`. */
+export const RUN_WAIT_MAX_MS = 60_000;
+const DetailQuery = z.object({
+  wait: z
+    .string()
+    .regex(/^(0|\d+(\.\d+)?(ms|s|m))$/, 'expected a duration such as 500ms, 30s or 1m (0: no wait)')
+    .transform((d) => Math.ceil(durationToMs(d) ?? 0))
+    .pipe(z.number().max(RUN_WAIT_MAX_MS, `at most ${RUN_WAIT_MAX_MS / 1000}s`))
+    .optional()
+    .meta({ description: `Answer once the run has ended, or after this long (at most ${RUN_WAIT_MAX_MS / 1000}s) with the run as it then is` }),
+});
+const runDoc = describe({
+  summary: 'Read a run with its per-node attempts',
+  description:
+    `With \`?wait=30s\` (at most ${RUN_WAIT_MAX_MS / 1000}s; 0, the default, does not wait) the answer comes as soon as the run is in a final status, ` +
+    'or when the wait is over, with the run as it then is (200 either way): a client learns that a run ended without polling. The end is learnt from Temporal, not by polling the database.',
+  tags: ['runs'],
+});
 const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
 const RerunBody = z
   .object({
@@ -82,9 +101,10 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       }));
       return c.json(page);
     })
-    .get('/:id', describe({ summary: 'Read a run with its per-node attempts', tags: ['runs'] }), valid('param', RunIdParam), async (c) => {
+    .get('/:id', runDoc, valid('param', RunIdParam), valid('query', DetailQuery), async (c) => {
       const { id } = c.req.valid('param');
-      const run = await findRun(db, id);
+      const { wait } = c.req.valid('query');
+      const run = wait ? await runs.waitForEnd(id, { timeoutMs: wait, signal: c.req.raw.signal }) : await findRun(db, id);
       if (!run) return apiError(c, 404, 'not_found', `no run ${id}`);
       // One after another: a single-connection database (PGlite behind a socket) must not get them interleaved.
       const attempts = await listNodeRuns(db, id);

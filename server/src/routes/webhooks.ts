@@ -6,7 +6,7 @@ import { FINAL_RUN_STATUSES, isBlobRef, type RunStatus, type Workflow } from '@w
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/repositories/audit.repository.js';
-import { findRun, getBlob } from '../db/repositories/run.repository.js';
+import { getBlob } from '../db/repositories/run.repository.js';
 import {
   deleteWebhook,
   findWebhook,
@@ -181,8 +181,6 @@ export interface HookOptions {
   readonly secretKey?: SecretKey;
   /** How far a signature's timestamp may be from now, in seconds; also how long a used signature is remembered. Default 300. */
   readonly replayWindowSec?: number;
-  /** How often a sync call looks at its run, in ms. Default 100. */
-  readonly pollMs?: number;
   /** Bad signatures one hook takes a minute (in this process) before it refuses every call with 429 for a while; 0 turns this off. Default 20. */
   readonly badSignaturesPerMinute?: number;
   /** The clock of that limit, in ms. */
@@ -216,7 +214,6 @@ export function webhookRunInput(doc: Workflow, request: { headers: Record<string
 export function hookRoutes(o: HookOptions) {
   const { db, runs } = o;
   const windowSec = o.replayWindowSec ?? 300;
-  const pollMs = o.pollMs ?? 100;
   const perMinute = o.badSignaturesPerMinute ?? 20;
   const badSignatures = tokenBuckets({ perMinute, ...(o.now ? { now: o.now } : {}) });
   let prunedAt = 0;
@@ -312,16 +309,11 @@ export function hookRoutes(o: HookOptions) {
     await appendAudit(db, { actor: `webhook:${hook.path}`, action: 'run.start', target: runId, details: { workflowId: wf.id, version: wf.version, mode: hook.mode } });
     if (hook.mode !== 'sync') return c.json({ runId }, 202);
 
-    const deadline = Date.now() + hook.timeout_ms;
-    for (;;) {
-      const run = await findRun(db, runId);
-      if (run && FINAL_RUN_STATUSES.includes(run.status as RunStatus)) {
-        const output = isBlobRef(run.output) ? await getBlob(db, run.output.$weftBlob) : run.output;
-        return c.json({ runId, status: run.status as RunStatus, output: output ?? null, ...(run.error ? { error: run.error } : {}) }, 200);
-      }
-      if (Date.now() >= deadline) return c.json({ runId, status: (run?.status ?? 'queued') as RunStatus }, 202);
-      await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
-    }
+    // Answered as the run ends (Temporal says so), not on a poll of its row.
+    const run = await runs.waitForEnd(runId, { timeoutMs: hook.timeout_ms, signal: c.req.raw.signal });
+    if (!run || !FINAL_RUN_STATUSES.includes(run.status as RunStatus)) return c.json({ runId, status: (run?.status ?? 'queued') as RunStatus }, 202);
+    const output = isBlobRef(run.output) ? await getBlob(db, run.output.$weftBlob) : run.output;
+    return c.json({ runId, status: run.status as RunStatus, output: output ?? null, ...(run.error ? { error: run.error } : {}) }, 200);
   });
 }
 

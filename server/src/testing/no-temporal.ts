@@ -7,7 +7,8 @@ const unavailable = async (): Promise<never> => {
 
 /**
  * A run service for tests of HTTP behaviour alone: `start` records what was asked and returns
- * `runId`; everything that needs Temporal answers 503, as it would with Temporal down.
+ * `runId`; everything that needs Temporal answers 503, as it would with Temporal down. Its runs
+ * are not recorded, so a wait for one's end finds no run.
  */
 export function runsWithoutTemporal(runId: string, started: string[] = []): RunStarter {
   return {
@@ -19,5 +20,6 @@ export function runsWithoutTemporal(runId: string, started: string[] = []): RunS
     decide: unavailable,
     state: unavailable,
     rerun: unavailable,
+    waitForEnd: async () => undefined,
   };
 }
