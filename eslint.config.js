@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'timers', 'url', 'util', 'vm', 'worker_threads', 'zlib'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.weft/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'editor/storybook-static/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.weft/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'bench/peers/.install/**', 'editor/storybook-static/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,7 @@ const SUITE: Record<string, () => Promise<{ default: Benchmark }>> = {
   agent: () => import('./agent.js'),
   sandbox: () => import('./sandbox.js'),
   throughput: () => import('./throughput.js'),
+  peers: () => import('./peers.js'),
   retrieval: () => import('./retrieval.js'),
   editor: () => import('./editor.js'),
 };
