@@ -51,6 +51,7 @@ export function compilePlan(
     nodes: doc.nodes.filter((n) => !isTool.has(n.id)).map(compile),
     edges: doc.edges.filter((e) => !toolEdges.has(e.id)).map((e) => ({ ...e })),
     concurrency: doc.settings.concurrency,
+    ...(doc.settings.runTimeout ? { runTimeout: doc.settings.runTimeout } : {}),
   };
 }
 

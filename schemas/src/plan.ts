@@ -83,6 +83,8 @@ export interface CompiledPlan {
   readonly nodes: readonly PlanNode[];
   readonly edges: readonly PlanEdge[];
   readonly concurrency: number;
+  /** How long a run may take (`settings.runTimeout`); `runGraph` fails it with `RunTimeout` past it. */
+  readonly runTimeout?: string;
 }
 
 /** A node result recorded by an earlier run, reused by a re-run instead of running again. */
@@ -129,6 +131,21 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
 export function durationToMs(duration: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(duration);
   return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
+}
+
+/**
+ * Time a run gets past its run timeout before Temporal itself stops its workflow: room for the
+ * rollback `runGraph` starts when the timeout fires.
+ */
+export const RUN_TIMEOUT_GRACE_MS = 5 * 60_000;
+
+/**
+ * Temporal's execution timeout for a run with this run timeout: a backstop for a workflow that
+ * cannot act on its own timer (no worker, a workflow task failing), never the timeout itself.
+ */
+export function executionTimeoutOf(runTimeout: string): number | undefined {
+  const ms = durationToMs(runTimeout);
+  return ms === undefined ? undefined : ms + RUN_TIMEOUT_GRACE_MS;
 }
 
 /** Attempts a compensation gets: the node's own, and never fewer than three. */

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
 import { FINAL_RUN_STATUSES, type RunError, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
 import type { Db } from './db/database.js';
-import { findRun, listQueuedRuns, reusedResults, updateRunStatus } from './db/repositories/run.repository.js';
+import { findRun, listQueuedRuns, listQuietRuns, reusedResults, updateRunStatus } from './db/repositories/run.repository.js';
 import { findWorkflow } from './db/repositories/workflow.repository.js';
 import type { RunRow } from './db/tables/index.js';
 import { log } from './log.js';
@@ -21,8 +21,13 @@ export interface RunReconcilerDeps {
    * under way, which may yet be refused and its run removed, is never raced.
    */
   readonly graceMs?: number;
-  /** How many queued runs one pass looks at; 100 by default. */
+  /** How many queued runs, and how many quiet running ones, one pass looks at; 100 by default. */
   readonly batch?: number;
+  /**
+   * How long a `running` or `waiting` run must have recorded nothing before the pass asks Temporal
+   * whether its workflow still runs; 5 minutes by default.
+   */
+  readonly quietMs?: number;
 }
 
 /** What one pass did, by run id. */
@@ -33,16 +38,19 @@ export interface ReconcileReport {
   readonly ended: string[];
   /** Left as they are: their workflow runs, or the workflow that starts them (a parent run, a schedule's firing) still may. */
   readonly left: string[];
+  /** Recorded `running` or `waiting`, but their workflow had closed without recording the end (terminated, timed out in Temporal): now `failed` or `cancelled`. */
+  readonly settled: string[];
 }
 
 /**
  * Heals runs recorded `queued` whose workflow never started (the process died between the two,
  * or Temporal was away): starts each again exactly as its first start would have (same run id,
  * version, input, request and reused results; a repeat is harmless), or, when that is no longer
- * possible, ends it `failed` with a `StartLost` error saying why.
+ * possible, ends it `failed` with a `StartLost` error saying why. Then settles runs still recorded
+ * as under way whose workflow closed with no code of ours running (see `settleClosedRun`).
  */
 export async function reconcileRuns(deps: RunReconcilerDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { started: [], ended: [], left: [] };
+  const report: ReconcileReport = { started: [], ended: [], left: [], settled: [] };
   const rows = await listQueuedRuns(deps.db, { olderThanMs: deps.graceMs ?? 60_000, limit: deps.batch ?? 100 });
   for (const row of rows) {
     // One run that cannot be settled now (Temporal away, a bad row) must not hold up the others.
@@ -52,7 +60,47 @@ export async function reconcileRuns(deps: RunReconcilerDeps): Promise<ReconcileR
     });
     report[outcome].push(row.id);
   }
+  for (const row of await listQuietRuns(deps.db, { quietMs: deps.quietMs ?? 5 * 60_000, limit: deps.batch ?? 100 })) {
+    const settled = await settleClosedRun(deps, row).catch((e: Error) => {
+      log.warn(`could not check running run ${row.id} (tried again later): ${e.message}`, { runId: row.id });
+      return false;
+    });
+    if (settled) report.settled.push(row.id);
+  }
   return report;
+}
+
+/** How a run whose workflow closed this way, recording nothing, ends. */
+const CLOSED_UNRECORDED: Readonly<Record<string, { status: RunStatus; type: string; what: string }>> = {
+  TERMINATED: { status: 'failed', type: 'RunTerminated', what: "the run's workflow was terminated in Temporal" },
+  TIMED_OUT: { status: 'failed', type: 'RunTimeout', what: "the run's workflow timed out in Temporal (its execution timeout passed)" },
+  CANCELLED: { status: 'cancelled', type: 'Cancelled', what: "the run's workflow was cancelled in Temporal before it could roll back" },
+  NOT_FOUND: { status: 'failed', type: 'RunTerminated', what: "Temporal no longer knows the run's workflow" },
+};
+
+/**
+ * Ends a run recorded as under way whose workflow has closed without recording its end: it was
+ * terminated from outside (Temporal UI or CLI), hit Temporal's execution timeout (the backstop
+ * behind the run timeout `runGraph` enforces itself), or is gone from Temporal altogether. No code
+ * of ours ran then, so nothing was compensated: the error says so. Node attempts still recorded
+ * running read as failed once the run has ended. Says whether the run was ended here.
+ */
+async function settleClosedRun({ db, client }: RunReconcilerDeps, row: RunRow): Promise<boolean> {
+  const closed = await client.workflow
+    .getHandle(row.id)
+    .describe()
+    .then((d) => (d.status.name === 'RUNNING' ? undefined : d.status.name))
+    .catch((e: unknown) => {
+      if (e instanceof WorkflowNotFoundError) return 'NOT_FOUND' as const;
+      throw e;
+    });
+  if (!closed) return false;
+  const { status, type, what } = CLOSED_UNRECORDED[closed] ?? { status: 'failed', type: 'RunTerminated', what: `the run's workflow ended (${closed.toLowerCase()}) in Temporal` };
+  const error: RunError = { type, message: `${what}; nothing was compensated and no end was recorded`, retryable: false };
+  // A final status is never replaced: an end the workflow did record wins.
+  if (!(await updateRunStatus(db, { runId: row.id, status, error }))) return false;
+  log.warn(`run ${row.id} ${status}: ${error.message}`, { runId: row.id });
+  return true;
 }
 
 async function reconcileRun(deps: RunReconcilerDeps, row: RunRow): Promise<keyof ReconcileReport> {
@@ -131,9 +179,9 @@ export function startRunReconciler(deps: RunReconcilerDeps, intervalMs: number):
   const tick = () => {
     pass = reconcileRuns(deps)
       .then((r) => {
-        if (r.started.length || r.ended.length) log.info(`reconciled queued runs: ${r.started.length} started again, ${r.ended.length} ended`);
+        if (r.started.length || r.ended.length || r.settled.length) log.info(`reconciled runs: ${r.started.length} queued started again, ${r.ended.length} queued ended, ${r.settled.length} whose workflow had closed ended`);
       })
-      .catch((e: Error) => log.warn(`could not reconcile queued runs (tried again later): ${e.message}`))
+      .catch((e: Error) => log.warn(`could not reconcile runs (tried again later): ${e.message}`))
       .finally(() => {
         if (!stopped && intervalMs > 0) timer = setTimeout(tick, intervalMs).unref();
       });

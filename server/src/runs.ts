@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { compilePlan, type NodeRegistry } from '@weft/nodes';
 import { z } from 'zod';
-import { FINAL_RUN_STATUSES, jsonPath, reachableFrom, type ReusedResult, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
+import { executionTimeoutOf, FINAL_RUN_STATUSES, jsonPath, reachableFrom, type ReusedResult, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
 import { approveSignal, RUN_GRAPH, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db } from './db/database.js';
 import { appendAudit } from './db/repositories/audit.repository.js';
@@ -87,6 +87,8 @@ export interface RunLaunch {
  * or `undefined` when the workflow has already closed.
  */
 export async function launchRun(client: Client, taskQueue: string, { args, runTimeout }: RunLaunch): Promise<string | undefined> {
+  // The run enforces its timeout itself (and rolls back); Temporal's is only a later backstop.
+  const executionTimeout = runTimeout === undefined ? undefined : executionTimeoutOf(runTimeout);
   try {
     const handle = await client.workflow.start(RUN_GRAPH, {
       taskQueue,
@@ -94,7 +96,7 @@ export async function launchRun(client: Client, taskQueue: string, { args, runTi
       args: [args],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...(runTimeout ? { workflowExecutionTimeout: runTimeout } : {}),
+      ...(executionTimeout ? { workflowExecutionTimeout: executionTimeout } : {}),
     });
     return handle.firstExecutionRunId;
   } catch (e) {

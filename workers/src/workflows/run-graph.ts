@@ -11,6 +11,7 @@ import { endings, type HereContext } from './node-context.js';
 import { recording } from './recording.js';
 import { rollback, type Completed } from './rollback.js';
 import { toRunError } from './run-error.js';
+import { startRunTimer } from './run-timeout.js';
 import { runSubworkflow } from './subworkflow.js';
 import { runWait } from './wait.js';
 
@@ -21,8 +22,9 @@ type EdgeState = 'pending' | 'taken' | 'skipped';
  * at the first input, for `join: any`); edges carry a node's output when its port fired and its
  * condition held, and a node whose inputs were all skipped is skipped too. Independent branches
  * run in parallel up to the plan's concurrency; each node is one activity with its own retry
- * policy, or is handled here (approval, wait, sub-workflow, loop). When the run fails or is
- * cancelled, completed nodes that can be undone are compensated, newest first.
+ * policy, or is handled here (approval, wait, sub-workflow, loop). When the run fails, is
+ * cancelled or outlives its run timeout, completed nodes that can be undone are compensated,
+ * newest first.
  */
 export async function runGraph({ runId, plan, input, request: runRequest, reuse = {} }: RunGraphInput): Promise<unknown> {
   const nodes = new Map(plan.nodes.map((n) => [n.id, n]));
@@ -173,16 +175,24 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
   await recording.setRunStatus({ runId, status: 'running' });
   for (const n of plan.nodes) if (incoming.get(n.id)!.length === 0) queue(n.id);
 
+  // The graph runs in its own scope, so the run timeout can stop it as a cancel would.
+  const graph = new CancellationScope();
+  const timer = startRunTimer(plan.runTimeout, graph);
   let cancellation: unknown;
   try {
-    while (!failure && (ready.length > 0 || inflight.size > 0)) {
-      while (!failure && ready.length > 0 && inflight.size < plan.concurrency) launch(nodes.get(ready.shift()!)!);
-      if (inflight.size > 0) await Promise.race(inflight.values());
-    }
+    await graph.run(async () => {
+      while (!failure && (ready.length > 0 || inflight.size > 0)) {
+        while (!failure && ready.length > 0 && inflight.size < plan.concurrency) launch(nodes.get(ready.shift()!)!);
+        if (inflight.size > 0) await Promise.race(inflight.values());
+      }
+    });
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    cancellation = err;
+    // A timeout is the run failing, not a person stopping it: it ends as a failure does.
+    if (timer?.expired()) failure ??= timer.error;
+    else cancellation = err;
   }
+  timer?.stop();
 
   return CancellationScope.nonCancellable(async () => {
     // A failure stops new nodes, but siblings already running finish and are recorded first.

@@ -1,7 +1,11 @@
-import { ActivityFailure, ApplicationFailure, executeChild, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, executeChild, patched, workflowInfo } from '@temporalio/workflow';
+import { executionTimeoutOf } from '@weft/schemas/plan';
 import type { NodeActivities } from '../activities.js';
 import { recording } from './recording.js';
 import { RUN_GRAPH, type ScheduledRunInput } from './definitions.js';
+
+/** Patch id of the backstop execution timeout, in place of the run timeout itself. */
+const RUN_TIMEOUT_BACKSTOP = 'run-timeout-backstop';
 
 /**
  * One firing of a schedule: records a run of the workflow's latest version, then runs it as a
@@ -21,5 +25,8 @@ export async function scheduledRun({ scheduleId, workflowId, input }: ScheduledR
     throw err;
   }
   const { args, runTimeout } = prepared;
-  return executeChild(RUN_GRAPH, { workflowId: args.runId, args: [args], ...(runTimeout ? { workflowExecutionTimeout: runTimeout } : {}) });
+  // The run enforces its timeout itself (and rolls back); Temporal's is only a later backstop.
+  // Firings that started their child before that replay with the timeout they started it with.
+  const executionTimeout = runTimeout && (patched(RUN_TIMEOUT_BACKSTOP) ? executionTimeoutOf(runTimeout) : runTimeout);
+  return executeChild(RUN_GRAPH, { workflowId: args.runId, args: [args], ...(executionTimeout ? { workflowExecutionTimeout: executionTimeout } : {}) });
 }

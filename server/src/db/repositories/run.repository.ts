@@ -119,6 +119,27 @@ export async function listQueuedRuns(db: Db, f: { olderThanMs: number; limit: nu
     .execute();
 }
 
+/**
+ * Runs `running` or `waiting` whose last event is more than `quietMs` old (by the database's
+ * clock), at most `limit`, in random order: however many runs wait long on a person or a timer,
+ * successive passes reach each of them.
+ */
+export async function listQuietRuns(db: Db, f: { quietMs: number; limit: number }): Promise<RunRow[]> {
+  return db
+    .selectFrom('run')
+    .selectAll()
+    .where('status', 'in', ['running', 'waiting'])
+    // The newest event only, through the (run_id, id) index: an agent's run may have thousands.
+    .where(
+      (eb) => eb.selectFrom('run_event').select('run_event.at').whereRef('run_event.run_id', '=', 'run.id').orderBy('run_event.id', 'desc').limit(1),
+      '<',
+      sql<Date>`now() - ${f.quietMs} * interval '1 millisecond'`,
+    )
+    .orderBy(sql`random()`)
+    .limit(f.limit)
+    .execute();
+}
+
 /** The results a re-run was started with (its attempt 0 rows), as `runGraph` takes them. */
 export async function reusedResults(db: Db, runId: string): Promise<Record<string, ReusedResult>> {
   const rows = await db
