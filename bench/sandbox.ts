@@ -1,9 +1,10 @@
 // What isolating user code and expressions costs: the same chains run with the sandbox pool
 // (threads stopped from outside at their limits) and with everything on the worker's own thread
-// (as before the pool, when a runaway node could stall the API). Also the hop alone, per call.
+// (as before the pool, when a runaway node could stall the API). Also the hop alone, per call,
+// and CPU-heavy code (fib) in each code engine — V8 isolates and QuickJS — against plain Node.
 import type { WorkflowInput } from '@weft/schemas';
 import { evaluateExpression, type ExpressionScope } from '@weft/schemas';
-import { SandboxPool } from '@weft/nodes/executors';
+import { SandboxPool, type CodeEngine } from '@weft/nodes/executors';
 import { runQuickJs } from '../nodes/src/sandbox/quickjs.js';
 import { inlineSandbox } from './lib/inline-sandbox.js';
 import { startHarness, type Harness } from './lib/engine-harness.js';
@@ -41,6 +42,45 @@ async function perCall(call: () => Promise<unknown>): Promise<number> {
   return median(batches);
 }
 
+const FIB = 'const f = (n) => n < 2 ? n : f(n - 1) + f(n - 2); return f(input)';
+
+/** Median milliseconds of `runs` calls of `call`, after two to warm up. */
+async function medianMs(call: () => unknown, runs: number): Promise<number> {
+  for (let i = 0; i < 2; i++) await call();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await call();
+    t.push(performance.now() - start);
+  }
+  return median(t);
+}
+
+/** fib(n) as a code node body in each engine, and the same function in plain Node. */
+async function fibFigures(log: (line: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const plain = new Function('input', 'nodes', 'run', FIB) as (n: number, nodes: unknown, run: unknown) => number;
+  const pools = Object.fromEntries((['v8', 'quickjs'] as const).map((e) => [e, new SandboxPool({ threads: 1, codeEngine: e })])) as Record<CodeEngine, SandboxPool>;
+  try {
+    for (const n of [10, 27]) {
+      log(`fib(${n}): plain Node, then a code node in V8 and in QuickJS`);
+      const node = await medianMs(() => plain(n, {}, null), 9);
+      figures.push({ name: `fib(${n}) · plain Node`, value: round(node), unit: 'ms', note: 'the same function body, unsandboxed' });
+      for (const engine of ['v8', 'quickjs'] as const) {
+        const job = { code: FIB, data: { input: n, nodes: {}, run: null }, timeoutMs: 60_000, memoryMb: 64, maxOutputKb: 64 };
+        const ms = await medianMs(() => pools[engine].runCode(job), 9);
+        figures.push(
+          { name: `fib(${n}) · code node in ${engine === 'v8' ? 'V8' : 'QuickJS'}`, value: round(ms), unit: 'ms', note: 'the whole job: hop, fresh context, JSON in and out' },
+          { name: `fib(${n}) · ${engine === 'v8' ? 'V8' : 'QuickJS'} / plain Node`, value: round(ms / node), unit: '×', ...(n === 27 && engine === 'v8' ? { goal: { op: '<=' as const, value: 1.5 } } : {}) },
+        );
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(pools).map((p) => p.close()));
+  }
+  return figures;
+}
+
 async function chains(h: Harness, runs: number): Promise<Record<keyof typeof CHAINS, number>> {
   const out = {} as Record<keyof typeof CHAINS, number>;
   for (const [k, doc] of Object.entries(CHAINS) as [keyof typeof CHAINS, WorkflowInput][]) {
@@ -72,11 +112,12 @@ const bench: Benchmark = {
         { name: 'expression with calls · on the calling thread', value: round(exprInline), unit: 'ms' },
         { name: 'expression with calls · in the sandbox pool', value: round(exprPool), unit: 'ms', note: 'one message each way' },
         { name: 'code node body · on the calling thread', value: round(codeInline), unit: 'ms', note: 'a fresh QuickJS runtime' },
-        { name: 'code node body · in the sandbox pool', value: round(codePool), unit: 'ms' },
+        { name: 'code node body · in the sandbox pool', value: round(codePool), unit: 'ms', note: `code in ${pool.engine === 'v8' ? 'a V8 isolate, in a sandbox process' : 'QuickJS'}` },
       );
     } finally {
       await pool.close();
     }
+    figures.push(...(await fibFigures(log)));
 
     for (const [label, sandbox] of [['before: on the worker thread', inlineSandbox], ['after: in the sandbox pool', undefined]] as const) {
       log(`40-node chains, ${label}, ${RUNS} runs each`);

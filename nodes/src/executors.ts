@@ -54,7 +54,7 @@ export { NodeError } from './context.js';
 export { Routed, routed } from './define-node.js';
 export { createGuardedFetch, type GuardedFetchOptions } from './net/guarded-fetch.js';
 export { blockedReason } from './net/address-policy.js';
-export { SandboxPool, sharedSandbox, type SandboxPoolOptions } from './sandbox/pool.js';
+export { SandboxPool, sharedSandbox, type CodeEngine, type SandboxPoolOptions } from './sandbox/pool.js';
 export type { CodeJob } from './sandbox/protocol.js';
 export { fetchWithSecret, secretNotAllowed, type SecretFetchOptions } from './secrets/binding.js';
 export * from './secrets/hosts.js';

@@ -4,7 +4,8 @@ import { ExpressionError, type ExpressionScope } from '@weft/schemas';
 import { SandboxPool } from './pool.js';
 import type { CodeJob } from './protocol.js';
 
-const pool = new SandboxPool({ threads: 2 });
+// Code here runs in QuickJS, the fallback engine; v8.test.ts runs the same hostile code in V8.
+const pool = new SandboxPool({ threads: 2, codeEngine: 'quickjs' });
 afterAll(() => pool.close());
 
 const scope: ExpressionScope = { input: { n: 21, s: 'abc' }, nodes: { a: { output: { v: 2 } } }, run: { id: 'run_1' } };

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { defineNode } from '../../define-node.js';
 
-/** JavaScript in a WebAssembly sandbox: JSON in, JSON out, with memory and time limits. */
+/** JavaScript in a sandbox (a V8 isolate, or QuickJS): JSON in, JSON out, with memory and time limits. */
 export default defineNode({
   type: 'execution.code',
   kind: 'execution',
   version: 1,
   title: 'Code',
   description:
-    'Runs JavaScript in a QuickJS WebAssembly sandbox with a memory and a time limit. The code is a function body: `input`, `nodes` (upstream outputs by id) and `run` are plain JSON; `return` a JSON value. No network, files, timers, require or import.',
+    'Runs JavaScript in a sandbox (a V8 isolate, or QuickJS where isolated-vm is unavailable) with a memory and a time limit. The code is a function body: `input`, `nodes` (upstream outputs by id) and `run` are plain JSON; `return` a JSON value. No network, files, timers, require or import.',
   icon: 'code',
   inputs: ['in'],
   outputs: ['out'],

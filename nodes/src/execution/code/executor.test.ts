@@ -20,20 +20,20 @@ describe('execution.code', () => {
   });
 
   it.each([
-    ['a constructor chain to Function', 'return ({}).constructor.constructor("return process")()', /'process' is not defined/],
-    ['the Function constructor', 'return Function("return process.env")()', /'process' is not defined/],
-    ['require', 'return require("fs").readFileSync("/etc/passwd", "utf8")', /'require' is not defined/],
-    ['process', 'return process.pid', /'process' is not defined/],
-    ['network', 'return fetch("http://127.0.0.1/")', /'fetch' is not defined/],
-    ['timers', 'setTimeout(() => 1, 1); return 1', /'setTimeout' is not defined/],
-    ['Node globals', 'return Buffer.from("x")', /'Buffer' is not defined/],
+    ['a constructor chain to Function', 'return ({}).constructor.constructor("return process")()', /'?process'? is not defined/],
+    ['the Function constructor', 'return Function("return process.env")()', /'?process'? is not defined/],
+    ['require', 'return require("fs").readFileSync("/etc/passwd", "utf8")', /'?require'? is not defined/],
+    ['process', 'return process.pid', /'?process'? is not defined/],
+    ['network', 'return fetch("http://127.0.0.1/")', /'?fetch'? is not defined/],
+    ['timers', 'setTimeout(() => 1, 1); return 1', /'?setTimeout'? is not defined/],
+    ['Node globals', 'return Buffer.from("x")', /'?Buffer'? is not defined/],
   ])('contains %s as a code error', async (_what, code, message) => {
     await expect(run(code)).rejects.toMatchObject({ type: 'CodeError', retryable: false, message: expect.stringMatching(message) });
   });
 
   it('gives dynamic import nothing to load', async () => {
-    // QuickJS has no module loader here: import() is a promise that never yields a module.
-    expect(await run('return import("node:fs")')).toEqual({});
+    // Neither engine has a module loader here: import() never yields a module.
+    expect(await run('return import("node:fs").then(() => "loaded", () => "refused")')).not.toBe('loaded');
     await expect(run('return typeof globalThis.require + typeof globalThis.process')).resolves.toBe('undefinedundefined');
   });
 
