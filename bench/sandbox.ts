@@ -1,5 +1,5 @@
 // What isolating user code and expressions costs: the same chains run with the sandbox pool
-// (threads stopped from outside at their limits) and with everything on the worker's own thread
+// (processes killed from outside at their limits) and with everything on the worker's own thread
 // (as before the pool, when a runaway node could stall the API). Also the hop alone, per call,
 // and CPU-heavy code (fib) in each code engine — V8 isolates and QuickJS — against plain Node.
 import type { WorkflowInput } from '@weft/schemas';

@@ -1,5 +1,5 @@
 // The sandbox as it was before the pool: expressions and QuickJS on the calling thread, stopped
-// only between steps. For measuring what the hop to a sandbox thread costs; never for serving.
+// only between steps. For measuring what the hop to a sandbox process costs; never for serving.
 import { evaluateExpression, resolveParams } from '@weft/schemas';
 import type { Sandbox } from '@weft/nodes/executors';
 import { runQuickJs } from '../../nodes/src/sandbox/quickjs.js';

@@ -1,33 +1,30 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { analyseExpression, evaluateExpression, ExpressionError, findTemplates, resolveParams, type ExpressionErrorType, type ExpressionScope } from '@weft/schemas';
 import { NodeError } from '../context.js';
 import type { Sandbox } from '../services.js';
-import type { CodeJob, SandboxFailure, SandboxReply, SandboxTask } from './protocol.js';
+import type { CodeJob, SandboxFailure, SandboxMessage, SandboxTask } from './protocol.js';
 import { codeMemoryLimit, codeTimeout } from './quickjs.js';
 
 /** How a pool is sized. */
 export interface SandboxPoolOptions {
-  /** Most threads at once (default: the machine's cores, at least 2). */
+  /** Most sandbox processes at once (default: the machine's cores, at least 2). */
   readonly threads?: number;
-  /** Each thread's JavaScript heap, in MB: an expression that needs more fails (default 256). */
+  /** Each sandbox process's JavaScript heap, in MB: an expression that needs more fails (default 256). */
   readonly heapMb?: number;
-  /** How long past its limit a task may take to stop itself before its thread is terminated (default 100 ms). */
+  /** How long past its limit a task may take to stop itself before its process is killed (default 100 ms). */
   readonly graceMs?: number;
   /**
-   * What runs code jobs (default `v8`): V8 isolates (isolated-vm) in sandbox processes, or QuickJS
-   * (WebAssembly) in the sandbox threads. Without a working isolated-vm, `v8` falls back to QuickJS.
+   * What runs code jobs (default `v8`): V8 isolates (isolated-vm) or QuickJS (WebAssembly), in
+   * the sandbox processes either way. Without a working isolated-vm, `v8` falls back to QuickJS.
    */
   readonly codeEngine?: CodeEngine;
 }
 
 /** The engines a code job can run in. */
 export type CodeEngine = 'v8' | 'quickjs';
-
-/** Threads run expressions (and code under QuickJS); processes run code under V8. */
-type Lane = 'thread' | 'process';
 
 /** The default time limit of one expression. */
 const EXPRESSION_TIMEOUT_MS = 1000;
@@ -37,40 +34,33 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 interface Pending {
   readonly task: SandboxTask;
-  /** How long the thread may work on it before it is terminated. */
+  /** How long the process may work on it before it is killed. */
   readonly limitMs: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly signal?: AbortSignal;
 }
 
-/** A thread or a process, as the pool drives it. */
-interface Channel {
-  post(task: SandboxTask): void;
-  ref(): void;
-  unref(): void;
-  /** Stops it at once, whatever it is doing. */
-  stop(): Promise<void>;
-}
-
 interface Slot {
-  readonly lane: Lane;
-  readonly channel: Channel;
-  /** Set when the thread has loaded and says so: only then does a task's clock start. */
+  readonly child: ChildProcess;
+  /** Set when the process has loaded and says so: only then does a task's clock start. */
   ready?: boolean;
   running?: { readonly pending: Pending; readonly timer: NodeJS.Timeout; readonly onAbort: () => void };
   gone?: boolean;
+  /** The end of what the process wrote on stderr: the reason of an unexpected exit. */
+  stderr: string;
 }
 
 /**
- * A pool of sandbox threads. Each thread takes one task at a time; a task that outlives its
- * limit (plus a short grace) has its thread terminated and replaced, whatever it was doing: a
- * native loop inside a built-in, a catastrophic regex, a heap filling up. Expressions that only
- * step through data (no calls, ranges or regexes) are evaluated in place, under JSONata's own
- * step checks: they cannot run long between two checks, and the hop would cost more than they do.
- * Code jobs run in V8 isolates inside sandbox processes, killed at the deadline (a thread cannot
- * be stopped inside some native built-ins of another isolate), or, with `codeEngine: 'quickjs'` or
- * when isolated-vm does not load, in QuickJS inside the threads.
+ * A pool of sandbox processes. Each process takes one task at a time — a code job, an expression,
+ * a params value with templates; a task that outlives its limit (plus a short grace) has its
+ * process killed and replaced, whatever it was doing: a native loop inside a built-in, a
+ * catastrophic regex. A heap that fills up (each process has `heapMb`) aborts that process only,
+ * and its task fails with a memory limit. Processes, not threads: V8's fatal out-of-memory in a
+ * worker thread aborts the whole process, and a thread cannot be stopped inside some native
+ * built-ins of another isolate. Expressions that only step through data (no calls, ranges or
+ * regexes) are evaluated in place, under JSONata's own step checks: they cannot run long between
+ * two checks, and the hop would cost more than they do.
  */
 export class SandboxPool implements Sandbox {
   private readonly slots = new Set<Slot>();
@@ -109,13 +99,12 @@ export class SandboxPool implements Sandbox {
     return this.submit({ kind: 'code', job }, job.timeoutMs, signal);
   }
 
-  /** Starts `count` threads (and a code process under V8) ahead of the first task, so the first run does not wait for one. */
+  /** Starts `count` processes ahead of the first task, so the first run does not wait for one. */
   warm(count = 1): void {
-    for (let i = this.lane('thread').length; i < Math.min(count, this.threads); i++) this.spawn('thread');
-    if (this.codeEngine === 'v8' && this.lane('process').length === 0) this.spawn('process');
+    for (let i = this.slots.size; i < Math.min(count, this.threads); i++) this.spawn();
   }
 
-  /** Stops every thread; tasks still waiting fail. */
+  /** Stops every process; tasks still waiting fail. */
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new Error('the sandbox pool is closed'));
@@ -131,29 +120,17 @@ export class SandboxPool implements Sandbox {
     });
   }
 
-  private laneOf(task: SandboxTask): Lane {
-    return task.kind === 'code' && this.codeEngine === 'v8' ? 'process' : 'thread';
-  }
-
-  private lane(lane: Lane): Slot[] {
-    return [...this.slots].filter((s) => s.lane === lane);
-  }
-
   private dispatch(): void {
-    for (const lane of ['thread', 'process'] as const) {
-      const waiting = this.queue.filter((p) => this.laneOf(p.task) === lane);
-      for (const [i, pending] of waiting.entries()) {
-        const slot = this.lane(lane).find((s) => s.ready && !s.running && !s.gone);
-        if (!slot) {
-          // Slots still loading will take what waits when they are ready; till then they keep the process alive.
-          const slots = this.lane(lane);
-          for (const s of slots) if (!s.ready) s.channel.ref();
-          if (slots.filter((s) => !s.ready).length < waiting.length - i && slots.length < this.threads) this.spawn(lane);
-          break;
-        }
-        this.queue.splice(this.queue.indexOf(pending), 1);
-        this.start(slot, pending);
+    while (this.queue.length > 0) {
+      const slot = [...this.slots].find((s) => s.ready && !s.running && !s.gone);
+      if (!slot) {
+        // Processes still loading will take what waits when they are ready; till then they keep this process alive.
+        const loading = [...this.slots].filter((s) => !s.ready);
+        for (const s of loading) hold(s.child);
+        if (loading.length < this.queue.length && this.slots.size < this.threads) this.spawn();
+        return;
       }
+      this.start(slot, this.queue.shift()!);
     }
   }
 
@@ -166,91 +143,65 @@ export class SandboxPool implements Sandbox {
     const onAbort = () => void this.retire(slot, aborted(pending.signal!));
     pending.signal?.addEventListener('abort', onAbort, { once: true });
     slot.running = { pending, timer, onAbort };
-    // A thread at work keeps the process alive until its answer; an idle one does not.
-    slot.channel.ref();
-    slot.channel.post(pending.task);
+    // A process at work keeps this one alive until its answer; an idle one does not.
+    hold(slot.child);
+    slot.child.send(pending.task);
   }
 
-  private spawn(lane: Lane): Slot {
-    const slot: Slot = lane === 'thread' ? this.spawnThread() : this.spawnProcess();
-    // Loading for a task that waits, it keeps the process alive; started ahead (`warm`), it does not.
-    if (this.queue.length === 0) slot.channel.unref();
+  private spawn(): Slot {
+    const entry = fileURLToPath(new URL(fromSources ? './child.ts' : './child.js', import.meta.url));
+    // isolated-vm asks for --no-node-snapshot on Node 20 and later. Run from TypeScript sources
+    // (tests), the process loads its sources through tsx.
+    const execArgv = ['--no-node-snapshot', `--max-old-space-size=${this.heapMb}`, ...(fromSources ? ['--import', 'tsx'] : [])];
+    // Its stderr is kept, not passed on: V8's out-of-memory report (~35 lines) would break the
+    // worker's one-JSON-object-per-line log, and the pool reports the exit in the task's error.
+    const child = fork(entry, [this.codeEngine], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const slot: Slot = { child, stderr: '' };
+    child.stderr?.on('data', (b: Buffer) => {
+      slot.stderr = (slot.stderr + b.toString()).slice(-2000);
+    });
+    child.on('message', (message: SandboxMessage) => {
+      if (typeof message === 'object' && 'unavailable' in message) this.fallBack(message.unavailable);
+      else this.onReply(slot, message);
+    });
+    child.on('error', (e) => {
+      if (!slot.ready) this.startFailed(slot, e.message);
+      else void this.retire(slot, slot.running ? failed(slot.running.pending.task, `the sandbox failed: ${e.message}`) : undefined);
+    });
+    child.on('exit', (code, signal) => {
+      if (slot.gone) return; // killed by the pool, which has failed its task already
+      const how = signal ?? `exit code ${code}`;
+      const said = slot.stderr.trim().split('\n').find((l) => l.trim()) ?? '';
+      if (!slot.ready) return this.startFailed(slot, `the sandbox process stopped while starting (${how})${said ? `: ${said}` : ''}`);
+      const task = slot.running?.pending.task;
+      // V8 aborts a process whose heap is full (SIGABRT); the system's OOM killer sends SIGKILL.
+      const error = task && (signal === 'SIGABRT' || signal === 'SIGKILL') ? outOfMemory(task) : task ? failed(task, `the sandbox process stopped (${how})${said ? `: ${said}` : ''}`) : undefined;
+      void this.retire(slot, error);
+    });
+    // Loading for a task that waits, it keeps this process alive; started ahead (`warm`), it does not.
+    if (this.queue.length === 0) release(child);
     this.slots.add(slot);
     return slot;
   }
 
-  private spawnThread(): Slot {
-    const limits = { resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 } };
-    // Run from TypeScript sources (tests), the thread loads its source through tsx's loader.
-    const worker = fromSources
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./thread.ts', import.meta.url).href)}); });`, { ...limits, eval: true })
-      : new Worker(new URL('./thread.js', import.meta.url), limits);
-    const slot: Slot = {
-      lane: 'thread',
-      channel: { post: (task) => worker.postMessage(task), ref: () => worker.ref(), unref: () => worker.unref(), stop: async () => void (await worker.terminate()) },
-    };
-    worker.on('message', (reply: SandboxReply | 'ready') => this.onReply(slot, reply));
-    worker.on('error', (e: Error & { code?: string }) => {
-      const task = slot.running?.pending.task;
-      void this.retire(slot, task ? (e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory(task) : failed(task, `the sandbox failed: ${e.message}`)) : undefined);
-    });
-    worker.on('exit', () => void this.retire(slot, slot.running ? failed(slot.running.pending.task, 'the sandbox thread stopped') : undefined));
-    return slot;
-  }
-
-  private spawnProcess(): Slot {
-    const entry = fileURLToPath(new URL(fromSources ? './v8-process.ts' : './v8-process.js', import.meta.url));
-    // isolated-vm asks for --no-node-snapshot on Node 20 and later; this process's heap holds only JSON.
-    const execArgv = ['--no-node-snapshot', `--max-old-space-size=${this.heapMb}`, ...(fromSources ? ['--import', 'tsx'] : [])];
-    const child: ChildProcess = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let exited: Promise<void> | undefined;
-    const stop = (): Promise<void> => {
-      exited ??= child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-      // Whoever awaits the stop keeps this process alive until the child is gone.
-      child.ref();
-      child.kill('SIGKILL');
-      return exited;
-    };
-    const slot: Slot = {
-      lane: 'process',
-      channel: {
-        post: (task) => void child.send(task),
-        ref: () => {
-          child.ref();
-          child.channel?.ref();
-        },
-        unref: () => {
-          child.unref();
-          child.channel?.unref();
-        },
-        stop,
-      },
-    };
-    child.on('message', (reply: SandboxReply | 'ready' | { unavailable: string }) => {
-      if (typeof reply === 'object' && 'unavailable' in reply) this.fallBack(slot, reply.unavailable);
-      else this.onReply(slot, reply);
-    });
-    child.on('error', (e) => (slot.ready ? void this.retire(slot, slot.running ? failed(slot.running.pending.task, `the sandbox failed: ${e.message}`) : undefined) : this.fallBack(slot, e.message)));
-    child.on('exit', (code, signal) => {
-      // A process that dies before it is ready would die again: fall back rather than respawn.
-      if (!slot.ready && !slot.gone) this.fallBack(slot, `the sandbox process stopped while starting (${signal ?? `exit code ${code}`})`);
-      else void this.retire(slot, slot.running ? failed(slot.running.pending.task, 'the sandbox process stopped') : undefined);
-    });
-    return slot;
-  }
-
-  /** isolated-vm cannot run here: code jobs go to QuickJS from now on. */
-  private fallBack(slot: Slot, reason: string): void {
+  /** isolated-vm cannot run here: code jobs run in QuickJS from now on. */
+  private fallBack(reason: string): void {
     if (this.codeEngine === 'v8') console.warn(`weft: V8 isolates are unavailable (${reason}); code nodes run in QuickJS`);
     this.codeEngine = 'quickjs';
+  }
+
+  /** A process died before it was ready, and the next one would too: fall back from V8, or fail what waits rather than respawn. */
+  private startFailed(slot: Slot, reason: string): void {
+    if (this.codeEngine === 'v8') this.fallBack(reason);
+    else for (const p of this.queue.splice(0)) p.reject(failed(p.task, `the sandbox process could not start: ${reason}`));
     void this.retire(slot);
   }
 
-  private onReply(slot: Slot, reply: SandboxReply | 'ready'): void {
+  private onReply(slot: Slot, reply: Exclude<SandboxMessage, { unavailable: string }>): void {
     if (reply === 'ready') {
       slot.ready = true;
       this.dispatch();
-      if (!slot.running) slot.channel.unref();
+      if (!slot.running) release(slot.child);
       return;
     }
     const running = slot.running;
@@ -268,10 +219,10 @@ export class SandboxPool implements Sandbox {
     clearTimeout(running.timer);
     running.pending.signal?.removeEventListener('abort', running.onAbort);
     slot.running = undefined;
-    slot.channel.unref();
+    release(slot.child);
   }
 
-  /** Takes a thread out of the pool, failing its task with `error`, and starts what waits. */
+  /** Takes a process out of the pool, failing its task with `error`, and starts what waits. */
   private async retire(slot: Slot, error?: Error): Promise<void> {
     const running = slot.running;
     this.finish(slot);
@@ -280,8 +231,30 @@ export class SandboxPool implements Sandbox {
     slot.gone = true;
     this.slots.delete(slot);
     this.dispatch();
-    await slot.channel.stop();
+    await kill(slot.child);
   }
+}
+
+/** Kills a sandbox process at once, whatever it is doing; settles once it is gone. */
+function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Whoever awaits the kill keeps this process alive until the child is gone.
+  child.ref();
+  child.kill('SIGKILL');
+  return exited;
+}
+
+function hold(child: ChildProcess): void {
+  child.ref();
+  child.channel?.ref();
+  (child.stderr as Socket | null)?.ref();
+}
+
+function release(child: ChildProcess): void {
+  child.unref();
+  child.channel?.unref();
+  (child.stderr as Socket | null)?.unref();
 }
 
 /** Every `{{ }}` source inside a params value. */
@@ -293,7 +266,7 @@ function templateSources(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** Run from TypeScript sources (tests), threads and processes load their sources through tsx. */
+/** Run from TypeScript sources (tests), sandbox processes load their sources through tsx. */
 const fromSources = fileURLToPath(import.meta.url).endsWith('.ts');
 
 function failed(task: SandboxTask, message: string): Error {
@@ -316,7 +289,7 @@ function overLimit(task: SandboxTask): Error {
 
 function outOfMemory(task: SandboxTask): Error {
   if (task.kind === 'code') return codeMemoryLimit(task.job);
-  return new ExpressionError('expression used more memory than a sandbox thread has and was stopped', expressionOf(task), 'ExpressionMemoryLimit');
+  return new ExpressionError('expression used more memory than a sandbox process has and was stopped', expressionOf(task), 'ExpressionMemoryLimit');
 }
 
 function aborted(signal: AbortSignal): Error {

@@ -11,7 +11,7 @@ export interface CodeJob {
   readonly maxOutputKb: number;
 }
 
-/** What the pool asks a sandbox thread to do. */
+/** What the pool asks a sandbox process to do. */
 export type SandboxTask =
   | { readonly id: number; readonly kind: 'code'; readonly job: CodeJob }
   | { readonly id: number; readonly kind: 'evaluate'; readonly source: string; readonly scope: ExpressionScope; readonly timeoutMs: number }
@@ -26,10 +26,15 @@ export interface SandboxFailure {
 }
 
 /**
- * A thread's answer. `recycle` asks the pool to replace the thread: its WebAssembly or JavaScript
- * heap may hold what the task left behind (an aborted QuickJS, a memory limit reached).
+ * A process's answer to one task. `recycle` asks the pool to replace the process: its WebAssembly
+ * or JavaScript heap may hold what the task left behind (an aborted QuickJS, a memory limit reached).
  */
-/** The thread's first message, once loaded, is the string `'ready'`; then one reply per task. */
 export type SandboxReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown; readonly recycle?: boolean }
   | { readonly id: number; readonly ok: false; readonly error: SandboxFailure; readonly recycle?: boolean };
+
+/**
+ * What a sandbox process sends: `{ unavailable }` when isolated-vm does not load (it runs code in
+ * QuickJS from then on), `'ready'` once loaded, then one reply per task.
+ */
+export type SandboxMessage = SandboxReply | 'ready' | { readonly unavailable: string };

@@ -8,14 +8,14 @@ import type { CodeJob } from './protocol.js';
 const PAGE = 64 * 1024;
 /** What QuickJS needs beyond the user's heap: its own data and the JSON crossing in and out. */
 const OVERHEAD_BYTES = 24 * 1024 * 1024;
-/** QuickJS' own stack limit; the thread's native stack is larger, so QuickJS reports the overflow. */
+/** QuickJS' own stack limit; the process's native stack is larger, so QuickJS reports the overflow. */
 const STACK_BYTES = 256 * 1024;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 /** The QuickJS instance of the last job, kept for the next job with the same memory limit. */
 let kept: { readonly memoryMb: number; readonly quickjs: QuickJSWASMModule } | undefined;
 
-/** QuickJS' WebAssembly, compiled once per thread. */
+/** QuickJS' WebAssembly, compiled once per process. */
 function compiledQuickJs(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
     const require = createRequire(createRequire(import.meta.url).resolve('quickjs-emscripten'));
@@ -47,7 +47,7 @@ export async function prepareQuickJs(): Promise<void> {
  * interrupt deadline, no host objects) in an instance whose memory is capped at that limit.
  * Data goes in as JSON text and the result comes out as JSON text. A job that fails inside
  * QuickJS drops the instance, so nothing it left behind reaches the next job. Runs
- * synchronously: only a thread that can be terminated may call it.
+ * synchronously: only a process that can be killed may call it.
  */
 export async function runQuickJs(job: CodeJob): Promise<unknown> {
   const quickjs = await quickjsFor(job.memoryMb);
