@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ExpressionError, type ExpressionScope } from '@weft/schemas';
 import { SandboxPool } from './pool.js';
 import type { CodeJob } from './protocol.js';
+import { longestStall } from '../testing/stall.js';
 
 // Code here runs in QuickJS, the fallback engine; v8.test.ts runs the same hostile code in V8.
 // Expressions run in the same sandbox processes whichever the engine.
@@ -11,23 +12,6 @@ afterAll(() => pool.close());
 
 const scope: ExpressionScope = { input: { n: 21, s: 'abc' }, nodes: { a: { output: { v: 2 } } }, run: { id: 'run_1' } };
 const job = (code: string, o: Partial<CodeJob> = {}): CodeJob => ({ code, data: { input: null, nodes: {}, run: {} }, timeoutMs: 200, memoryMb: 32, maxOutputKb: 1024, ...o });
-
-/**
- * Runs `work` while a timer on this thread ticks every 10 ms, and returns the longest gap between
- * two ticks: how long this thread (the API's, under `npm start`) could not answer.
- */
-async function longestStall(work: () => Promise<unknown>): Promise<{ stallMs: number; result: PromiseSettledResult<unknown> }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 10);
-  const [result] = await Promise.allSettled([work()]);
-  clearInterval(timer);
-  return { stallMs: Math.max(stallMs, performance.now() - last), result: result! };
-}
 
 function rejection(r: PromiseSettledResult<unknown>): { type?: string; message?: string } {
   expect(r.status).toBe('rejected');

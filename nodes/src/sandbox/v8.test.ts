@@ -1,25 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from './pool.js';
 import type { CodeJob } from './protocol.js';
+import { longestStall } from '../testing/stall.js';
 
 const pool = new SandboxPool({ threads: 2, codeEngine: 'v8' });
 afterAll(() => pool.close());
 
 const job = (code: string, o: Partial<CodeJob> = {}): CodeJob => ({ code, data: { input: null, nodes: {}, run: {} }, timeoutMs: 300, memoryMb: 32, maxOutputKb: 1024, ...o });
-
-/** The longest gap between two ticks of a 10 ms timer on this thread while `work` runs. */
-async function longestStall(work: () => Promise<unknown>): Promise<{ stallMs: number; result: PromiseSettledResult<unknown> }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 10);
-  const [result] = await Promise.allSettled([work()]);
-  clearInterval(timer);
-  return { stallMs: Math.max(stallMs, performance.now() - last), result: result! };
-}
 
 function rejection(r: PromiseSettledResult<unknown>): { type?: string; message?: string; retryable?: boolean } {
   expect(r.status).toBe('rejected');
