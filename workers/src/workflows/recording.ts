@@ -1,5 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { NodeActivities } from '../activities.js';
+import type { RunStatusChange } from '../store.js';
 
 /**
  * Options of the activities that record a run (statuses, attempts, children, loop items,
@@ -15,3 +16,20 @@ export const RECORDING_OPTIONS = {
 export const recording = proxyActivities<
   Pick<NodeActivities, 'setRunStatus' | 'beginNode' | 'endNode' | 'prepareChild' | 'loopItems' | 'loopOutput' | 'createTriggeredRun'>
 >(RECORDING_OPTIONS);
+
+// Retried by this worker, as long as a regular one would be: the retry interval never reaches the
+// SDK's local retry threshold (1 minute), so retries stay in the worker without a timer between.
+const localRecording = proxyLocalActivities<Pick<NodeActivities, 'setRunStatus'>>(RECORDING_OPTIONS);
+
+/**
+ * Records a run's status: as a local activity (a marker in the history, no round trip through the
+ * server's task queues) in runs started since {@link LOCAL_RUN_STATUS}, else as a regular one, so
+ * histories recorded before replay. A local activity runs again when its worker dies before the
+ * workflow task completes; that is harmless, since a status write is idempotent (the same status
+ * is not written twice and a final one is never replaced).
+ */
+export function setRunStatus(change: RunStatusChange): Promise<void> {
+  return patched(LOCAL_RUN_STATUS) ? localRecording.setRunStatus(change) : recording.setRunStatus(change);
+}
+
+const LOCAL_RUN_STATUS = 'run-status-local';

@@ -8,7 +8,7 @@ import { agentApprovalSignal, approveSignal, stateQuery } from './definitions.js
 import { runAgentNode } from './agent.js';
 import { runLoopNode } from './loop.js';
 import { endings, type HereContext } from './node-context.js';
-import { recording } from './recording.js';
+import { recording, setRunStatus } from './recording.js';
 import { rollback, type Completed } from './rollback.js';
 import { toRunError } from './run-error.js';
 import { startRunTimer } from './run-timeout.js';
@@ -172,7 +172,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
     );
   };
 
-  await recording.setRunStatus({ runId, status: 'running' });
+  await setRunStatus({ runId, status: 'running' });
   for (const n of plan.nodes) if (incoming.get(n.id)!.length === 0) queue(n.id);
 
   // The graph runs in its own scope, so the run timeout can stop it as a cancel would.
@@ -200,7 +200,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
     const skipped = [...status].filter(([, s]) => s === 'skipped').map(([id]) => id);
     if (!failure && cancellation === undefined) {
       const output = runOutput(plan.nodes, outputs);
-      await recording.setRunStatus({ runId, status: 'completed', output, skipped });
+      await setRunStatus({ runId, status: 'completed', output, skipped });
       return output;
     }
 
@@ -212,7 +212,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
       ...(undone.length ? { compensated: undone } : {}),
       ...(notUndone.length ? { notCompensated: notUndone } : {}),
     };
-    await recording.setRunStatus({ runId, status: final, error, skipped });
+    await setRunStatus({ runId, status: final, error, skipped });
     if (cancellation !== undefined) throw cancellation;
     throw ApplicationFailure.create({ type: base.type, message: base.message, nonRetryable: true, details: [error] });
   });
