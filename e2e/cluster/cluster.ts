@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import type { ChaosOptions, Kill, System } from './chaos.js';
 import { activeWindowMs, chaos } from './chaos.js';
 import { EffectService } from './effects.js';
-import { freePort, Service, sleep, WEFT_CLI, WeftApi } from './processes.js';
+import { childEnv, freePort, Service, sleep, WEFT_CLI, WeftApi } from './processes.js';
 import { setUpTemporalDatabases, TemporalServer } from './temporal-server.js';
 import { ApiClient } from './workload.js';
 
@@ -60,7 +60,7 @@ export async function clusterChaos(o: ClusterOptions): Promise<Record<string, un
     WEFT_LOG_LEVEL: 'info',
   };
   // Migrations first, once, as a deploy would (`weft migrate`), then the processes.
-  await run(process.execPath, [WEFT_CLI, 'migrate'], { env: { ...process.env, ...env } });
+  await run(process.execPath, [WEFT_CLI, 'migrate'], { env: childEnv(env) });
   const apis: WeftApi[] = [];
   for (let i = 0; i < o.apis; i++) {
     const port = await freePort();
@@ -73,7 +73,7 @@ export async function clusterChaos(o: ClusterOptions): Promise<Record<string, un
   const all = (): Service[] => [temporal, ...apis, ...workers];
   try {
     await Promise.all([...apis, ...workers].map((s) => s.start()));
-    const { stdout: token } = await run(process.execPath, [WEFT_CLI, 'token', 'create', '--role', 'admin', '--name', 'chaos'], { env: { ...process.env, ...env } });
+    const { stdout: token } = await run(process.execPath, [WEFT_CLI, 'token', 'create', '--role', 'admin', '--name', 'chaos'], { env: childEnv(env) });
     const client = new ApiClient(
       apis.map((a) => a.url),
       token.trim(),
@@ -115,7 +115,7 @@ export async function clusterChaos(o: ClusterOptions): Promise<Record<string, un
         const db = postgres(databaseUrl, { max: 2, onnotice: () => undefined });
         return {
           query: async (text, params = []) => (await db.unsafe(text, params as never[])) as unknown as Record<string, unknown>[],
-          verifyAudit: async () => (await run(process.execPath, [WEFT_CLI, 'audit', 'verify'], { env: { ...process.env, ...env } })).stdout.trim(),
+          verifyAudit: async () => (await run(process.execPath, [WEFT_CLI, 'audit', 'verify'], { env: childEnv(env) })).stdout.trim(),
           done: () => db.end(),
         };
       },

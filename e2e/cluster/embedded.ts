@@ -6,7 +6,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import type { ChaosOptions, Kill, System } from './chaos.js';
 import { activeWindowMs, chaos } from './chaos.js';
 import { EffectService } from './effects.js';
-import { freePort, WEFT_CLI, WeftApi } from './processes.js';
+import { childEnv, freePort, WEFT_CLI, WeftApi } from './processes.js';
 import { ApiClient } from './workload.js';
 
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ export async function embeddedChaos(o: EmbeddedOptions): Promise<Record<string, 
   const effects = await new EffectService().start();
   try {
     await weft.start(180_000);
-    const { stdout: token } = await run(process.execPath, [WEFT_CLI, 'token', 'create', '--role', 'admin', '--name', 'chaos'], { env: { ...process.env, ...env } });
+    const { stdout: token } = await run(process.execPath, [WEFT_CLI, 'token', 'create', '--role', 'admin', '--name', 'chaos'], { env: childEnv(env) });
     console.log(`weft start at ${weft.url} (data in ${dataDir}); effects at ${effects.url}; log in ${o.dir}`);
     const span = activeWindowMs(o);
     const kills: Kill[] = Array.from({ length: o.kills }, (_, i) => ({
@@ -59,7 +59,7 @@ export async function embeddedChaos(o: EmbeddedOptions): Promise<Record<string, 
       settle: async () => {
         // PGlite serves one process: stop Weft (as Ctrl-C does), then read its database here.
         await weft.stop();
-        const verifyAudit = async () => (await run(process.execPath, [WEFT_CLI, 'audit', 'verify'], { env: { ...process.env, ...env } })).stdout.trim();
+        const verifyAudit = async () => (await run(process.execPath, [WEFT_CLI, 'audit', 'verify'], { env: childEnv(env) })).stdout.trim();
         const audit = await verifyAudit();
         const db = await PGlite.create(join(dataDir, 'pgdata'), { extensions: { vector } });
         return {

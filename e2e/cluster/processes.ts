@@ -57,6 +57,16 @@ export function tool(name: string, envVar: string): string {
   return found;
 }
 
+/**
+ * The environment a process of the system under test gets: this one's without Weft's, the
+ * database's and the Temporal address settings (`npm test` runs with DATABASE_URL set, which would send the
+ * embedded product to that server), plus `env`.
+ */
+export function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(WEFT_|DATABASE_|TEMPORAL_ADDRESS$|TEMPORAL_NAMESPACE$)/.test(k)));
+  return { ...base, ...env };
+}
+
 /** Services started and not yet stopped: killed if the harness itself is stopped or ends. */
 const started = new Set<Service>();
 process.once('exit', () => {
@@ -109,7 +119,7 @@ export class Service {
     this.output = '';
     this.#stopping = false;
     this.#log.write(`\n===== ${new Date().toISOString()} start ${this.o.command} ${this.o.args.join(' ')}\n`);
-    const child = spawn(this.o.command, this.o.args, { cwd: repoRoot, env: { ...process.env, ...this.o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(this.o.command, this.o.args, { cwd: repoRoot, env: childEnv(this.o.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     started.add(this);
     const take = (b: Buffer) => {
