@@ -60,7 +60,7 @@ async function medianMs(call: () => unknown, runs: number): Promise<number> {
 async function fibFigures(log: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
   const plain = new Function('input', 'nodes', 'run', FIB) as (n: number, nodes: unknown, run: unknown) => number;
-  const pools = Object.fromEntries((['v8', 'quickjs'] as const).map((e) => [e, new SandboxPool({ threads: 1, codeEngine: e })])) as Record<CodeEngine, SandboxPool>;
+  const pools = Object.fromEntries((['v8', 'quickjs'] as const).map((e) => [e, new SandboxPool({ processes: 1, codeEngine: e })])) as Record<CodeEngine, SandboxPool>;
   try {
     for (const n of [10, 27]) {
       log(`fib(${n}): plain Node, then a code node in V8 and in QuickJS`);

@@ -173,7 +173,7 @@ export interface McpToolInfo {
 }
 
 /**
- * Where user code and expressions run: threads the engine can stop from outside, so a runaway
+ * Where user code and expressions run: sandbox processes the engine can stop from outside, so a runaway
  * regex, a native loop or a memory bomb costs its node, never the API or the worker. Failures are
  * non-retryable `CodeTimeout` / `CodeMemoryLimit` / `CodeError` (code) and `ExpressionError`s of
  * type `ExpressionTimeout` / `ExpressionMemoryLimit` / `ExpressionError` (expressions).

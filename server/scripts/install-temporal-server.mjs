@@ -4,9 +4,10 @@
 // TEMPORAL_SQL_TOOL, then in .tools/bin, then on PATH; otherwise, when Go is present, built with
 // `go install` of the pinned release into .tools/bin (git ignores it). Prints the two paths.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { executable, findGo, onPath } from './find-program.mjs';
 
 // v1.32.0 builds with Go 1.26.8 (v1.31.5 and v1.32.1 onward ask for Go 1.26.10 or newer), and its
 // go.mod has no `replace` directive, which `go install pkg@version` would refuse.
@@ -18,20 +19,11 @@ const PACKAGES = [
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = join(root, '.tools', 'bin');
 
-const executable = (p) => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const onPath = (name) => (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name)).find(executable);
 const find = (p) => [process.env[p.env], join(binDir, p.name), onPath(p.name)].find((c) => c && executable(c));
 
 const missing = PACKAGES.filter((p) => !find(p));
 if (missing.length) {
-  const go = onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo();
   if (!go) {
     console.error(
       [

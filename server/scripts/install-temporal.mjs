@@ -3,9 +3,10 @@
 // run-time download: TEMPORAL_CLI, then .tools/bin/temporal, then PATH; otherwise, when Go is
 // present, `go install` of the pinned release into .tools/bin (git ignores it).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { executable, findGo, onPath } from './find-program.mjs';
 
 // v1.5.1 is the newest release whose go.mod has no `replace` directive; `go install pkg@version`
 // refuses modules that have one.
@@ -14,16 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = join(root, '.tools', 'bin');
 const projectCli = join(binDir, 'temporal');
 
-const executable = (p) => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const version = (p) => execFileSync(p, ['--version'], { encoding: 'utf8' }).trim();
-const onPath = (name) => (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name)).find(executable);
 
 const candidates = [
   ['TEMPORAL_CLI', process.env.TEMPORAL_CLI],
@@ -37,7 +29,7 @@ for (const [where, path] of candidates) {
   }
 }
 
-const go = onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+const go = findGo();
 if (!go) {
   const hint = [
     'No temporal CLI found and no Go toolchain to build one.',

@@ -44,7 +44,7 @@ export async function createWorker(options: WeftWorkerOptions): Promise<Worker> 
   });
 }
 
-/** The process's shared sandbox, with threads started before the first node needs one. */
+/** The process's shared sandbox, with processes started before the first node needs one. */
 function warmSandbox(): SandboxPool {
   const pool = sharedSandbox();
   pool.warm(2);

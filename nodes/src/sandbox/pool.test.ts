@@ -7,7 +7,7 @@ import { longestStall } from '../testing/stall.js';
 
 // Code here runs in QuickJS, the fallback engine; v8.test.ts runs the same hostile code in V8.
 // Expressions run in the same sandbox processes whichever the engine.
-const pool = new SandboxPool({ threads: 2, codeEngine: 'quickjs' });
+const pool = new SandboxPool({ processes: 2, codeEngine: 'quickjs' });
 afterAll(() => pool.close());
 
 const scope: ExpressionScope = { input: { n: 21, s: 'abc' }, nodes: { a: { output: { v: 2 } } }, run: { id: 'run_1' } };
@@ -94,13 +94,13 @@ describe('the sandbox pool', () => {
     // A script with nothing but a pool: it must print the answer (the busy sandbox process holds
     // this one open) and then exit by itself (idle ones do not), without calling close().
     const script = `import { SandboxPool } from ${JSON.stringify(new URL('./pool.ts', import.meta.url).href)};
-      const pool = new SandboxPool({ threads: 1 });
+      const pool = new SandboxPool({ processes: 1 });
       console.log(await pool.runCode({ code: 'return 6 * 7', data: { input: null, nodes: {}, run: null }, timeoutMs: 5000, memoryMb: 16, maxOutputKb: 1 }));`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(out.trim()).toBe('42');
   }, 70_000);
 
-  it('runs more jobs than threads, each in turn, after all of the above', async () => {
+  it('runs more jobs than processes, each in turn, after all of the above', async () => {
     const values = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.runCode(job(`return ${i} * 2`))));
     expect(values).toEqual([0, 2, 4, 6, 8, 10]);
   });

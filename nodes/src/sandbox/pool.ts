@@ -11,7 +11,7 @@ import { codeMemoryLimit, codeTimeout } from './quickjs.js';
 /** How a pool is sized. */
 export interface SandboxPoolOptions {
   /** Most sandbox processes at once (default: the machine's cores, at least 2). */
-  readonly threads?: number;
+  readonly processes?: number;
   /** Each sandbox process's JavaScript heap, in MB: an expression that needs more fails (default 256). */
   readonly heapMb?: number;
   /** How long past its limit a task may take to stop itself before its process is killed (default 100 ms). */
@@ -65,7 +65,7 @@ interface Slot {
 export class SandboxPool implements Sandbox {
   private readonly slots = new Set<Slot>();
   private readonly queue: Pending[] = [];
-  private readonly threads: number;
+  private readonly processes: number;
   private readonly heapMb: number;
   private readonly graceMs: number;
   private codeEngine: CodeEngine;
@@ -73,7 +73,7 @@ export class SandboxPool implements Sandbox {
   private closed = false;
 
   constructor(options: SandboxPoolOptions = {}) {
-    this.threads = Math.max(1, options.threads ?? Math.max(2, availableParallelism()));
+    this.processes = Math.max(1, options.processes ?? Math.max(2, availableParallelism()));
     this.heapMb = options.heapMb ?? 256;
     this.graceMs = options.graceMs ?? 100;
     this.codeEngine = options.codeEngine ?? 'v8';
@@ -101,7 +101,7 @@ export class SandboxPool implements Sandbox {
 
   /** Starts `count` processes ahead of the first task, so the first run does not wait for one. */
   warm(count = 1): void {
-    for (let i = this.slots.size; i < Math.min(count, this.threads); i++) this.spawn();
+    for (let i = this.slots.size; i < Math.min(count, this.processes); i++) this.spawn();
   }
 
   /** Stops every process; tasks still waiting fail. */
@@ -127,7 +127,7 @@ export class SandboxPool implements Sandbox {
         // Processes still loading will take what waits when they are ready; till then they keep this process alive.
         const loading = [...this.slots].filter((s) => !s.ready);
         for (const s of loading) hold(s.child);
-        if (loading.length < this.queue.length && this.slots.size < this.threads) this.spawn();
+        if (loading.length < this.queue.length && this.slots.size < this.processes) this.spawn();
         return;
       }
       this.start(slot, this.queue.shift()!);

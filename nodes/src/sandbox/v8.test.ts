@@ -3,7 +3,7 @@ import { SandboxPool } from './pool.js';
 import type { CodeJob } from './protocol.js';
 import { longestStall } from '../testing/stall.js';
 
-const pool = new SandboxPool({ threads: 2, codeEngine: 'v8' });
+const pool = new SandboxPool({ processes: 2, codeEngine: 'v8' });
 afterAll(() => pool.close());
 
 const job = (code: string, o: Partial<CodeJob> = {}): CodeJob => ({ code, data: { input: null, nodes: {}, run: {} }, timeoutMs: 300, memoryMb: 32, maxOutputKb: 1024, ...o });
