@@ -28,7 +28,7 @@ const ended = (run: RunRow) => FINAL_RUN_STATUSES.includes(run.status as RunStat
  * moment (`undefined` for no such run). The end comes from Temporal's long poll on the run's
  * workflow (its workflow id is the run id), which works wherever the API runs, with or without
  * a worker in its process. It is consistent with the row: `runGraph` records the final status
- * (an activity, retried until the database takes it) before it returns or fails. Whatever else
+ * (a local activity, retried until the database takes it) before it returns or fails. Whatever else
  * ends the poll — a workflow not started yet (queued), terminated, timed out or reset, Temporal
  * away — only makes the row be read again; the poll is asked again at most once per backstop
  * period, and the row is read each period too, so a run whose row ends without its workflow
