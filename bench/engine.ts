@@ -58,18 +58,25 @@ const bench: Benchmark = {
       // 1. 40 sequential light nodes.
       log(`40 × fib(10) in sequence, ${RUNS} runs each`);
       const wf = await h.store(seq);
+      const one = await h.store(sequentialDoc(1, 0));
       const t = await alternate(RUNS, {
         raw: () => h.raw('rawSequential', [40, 10]),
         weft: () => h.weft(wf),
+        weftUnfused: () => h.weft(wf, { fuse: false }),
         weftActivities: () => h.weft(wf, { local: false }),
         rawLocal: () => h.raw('rawSequential', [40, 10, true]),
+        weftOne: () => h.weft(one),
       });
       details['sequential40'] = t;
-      const [raw, weft, weftActivities, rawLocal] = [t['raw']!, t['weft']!, t['weftActivities']!, t['rawLocal']!].map(median) as [number, number, number, number];
+      const [raw, weft, weftUnfused, weftActivities, rawLocal, weftOne] = [t['raw']!, t['weft']!, t['weftUnfused']!, t['weftActivities']!, t['rawLocal']!, t['weftOne']!].map(median) as [number, number, number, number, number, number];
       const work = computeMs(40, 10);
       figures.push(
+        { name: '1 fib(0) node · Weft, the fixed cost of a run', value: round(weftOne), unit: 'ms', note: 'trigger + 1 node, started as the API does and awaited' },
         { name: '40 seq fib(10) · raw Temporal (40 activities)', value: round(raw), unit: 'ms' },
-        { name: '40 seq fib(10) · Weft', value: round(weft), unit: 'ms', note: 'trigger + 40 nodes; light nodes as local activities, every attempt recorded in the database' },
+        { name: '40 seq fib(10) · Weft', value: round(weft), unit: 'ms', note: 'trigger + 40 nodes, one fused chain (one local activity, one write), every attempt recorded in the database' },
+        { name: '40 seq fib(10) · Weft per node, fused', value: round((weft - weftOne - work) / 39), unit: 'ms', note: '(median − the 1-node run − the work itself) ÷ 39' },
+        { name: '40 seq fib(10) · Weft, unfused', value: round(weftUnfused), unit: 'ms', note: 'each node its own local activity and write' },
+        { name: '40 seq fib(10) · Weft per node, unfused', value: round((weftUnfused - weftOne - work) / 39), unit: 'ms' },
         { name: '40 seq fib(10) · Weft ÷ raw', value: round(weft / raw), unit: '×', goal: { op: '<=', value: GOALS.ratio } },
         { name: '40 seq fib(10) · Weft overhead per node', value: round((weft - work) / 40), unit: 'ms', goal: { op: '<=', value: GOALS.perNodeMs }, note: '(median total − the work itself) ÷ 40' },
         { name: '40 seq fib(10) · raw per activity', value: round((raw - work) / 40), unit: 'ms' },

@@ -44,6 +44,12 @@ export interface NodeDefinition<P extends z.ZodType = z.ZodType, O extends z.Zod
    * retried and recorded like any other node. Never light: the execution kind, compensable nodes.
    */
   readonly light?: boolean | ((params: z.infer<P>) => boolean);
+  /**
+   * Whether nodes of this type have no effect on the world however long they run (code in the
+   * sandbox: no network, no files). Light nodes are pure already. The engine runs a chain of pure
+   * nodes in one activity and records it in one write; a crash runs the chain again.
+   */
+  readonly pure?: boolean;
   /** How the engine runs it; `activity` (the default) calls the executor. */
   readonly mode?: PlanNodeMode;
   /** When the node may start: after all inputs settle (default), or at the first that arrives. */

@@ -86,6 +86,8 @@ export function toolParameters(args: ToolSettings['arguments']): Record<string, 
 export interface CompileOptions {
   /** Whether light nodes run as local activities (default true); false runs every node as an activity. */
   readonly localActivities?: boolean;
+  /** Whether chains of pure nodes run as one local activity (default true, needs `localActivities`); false runs each on its own. */
+  readonly fuse?: boolean;
 }
 
 /** Compiles one node (also a loop's body) into what the engine runs. */
@@ -102,6 +104,9 @@ export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'po
   // Light and nothing to undo: a node acting on the world always gets a full activity. A loop's
   // body stays one activity per item: hundreds of items would all be recorded in one workflow task.
   const local = (options.localActivities ?? true) && mode === 'activity' && light && def.kind !== 'execution' && !compensates;
+  // Pure: light, or declared so (code in the sandbox). A chain runs as one local activity, so
+  // turning local activities off turns fusing off too.
+  const pure = (options.fuse ?? true) && (options.localActivities ?? true) && mode === 'activity' && !compensates && ((light && def.kind !== 'execution') || def.pure === true);
   return {
       id: n.id,
       type: n.type,
@@ -111,6 +116,7 @@ export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'po
       compensable: compensates && p.compensate !== false,
       sideEffects: def.kind === 'execution',
       ...(local ? { local: true } : {}),
+      ...(pure ? { pure: true } : {}),
       startToCloseTimeout: p.timeout,
       heartbeatTimeout: p.heartbeatTimeout,
       retry: {
@@ -122,6 +128,6 @@ export function compileNode(n: Pick<WorkflowNode, 'id' | 'type' | 'params' | 'po
       },
       onError: p.onError,
       isOutput: def.runOutput === true,
-      ...(def.mode === 'loop' && typed ? { body: compileNode({ id: n.id, ...(typed as { body: Pick<WorkflowNode, 'type' | 'params' | 'policy'> }).body }, registry, { ...options, localActivities: false }) } : {}),
+      ...(def.mode === 'loop' && typed ? { body: compileNode({ id: n.id, ...(typed as { body: Pick<WorkflowNode, 'type' | 'params' | 'policy'> }).body }, registry, { ...options, localActivities: false, fuse: false }) } : {}),
   };
 }

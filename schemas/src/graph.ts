@@ -179,6 +179,15 @@ export function reachableFrom(starts: readonly string[], edges: readonly GraphEd
 }
 
 /**
+ * Whether a node's result sends anything down an edge: its port fired (every port but `error`
+ * when the node named none; the error port only when named, as an agent at its limit does) and the
+ * edge's `when` condition held.
+ */
+export function edgeFired(result: { readonly ports?: readonly string[]; readonly falseEdges: readonly string[] }, edge: { readonly id: string; readonly sourcePort: string }): boolean {
+  return (result.ports ? result.ports.includes(edge.sourcePort) : edge.sourcePort !== 'error') && !result.falseEdges.includes(edge.id);
+}
+
+/**
  * The input a node gets from the edges taken into it, as the engine builds it: the run input when
  * none was taken, the output of the one source (or of the first, for a node that joins on any),
  * else an object of the sources' outputs keyed by source id.

@@ -35,6 +35,12 @@ export interface PlanNode {
    * the world, quick). Absent in plans compiled before light nodes existed: a regular activity.
    */
   readonly local?: boolean;
+  /**
+   * Whether the node has no effect on the world whatever it does (a light node, or code in the
+   * sandbox): a chain of such nodes runs in one activity, recorded in one write, and running it
+   * again after a crash is harmless. Absent in plans compiled before chains were fused.
+   */
+  readonly pure?: boolean;
   readonly startToCloseTimeout: string;
   readonly heartbeatTimeout: string;
   readonly retry: PlanRetry;

@@ -28,13 +28,15 @@ import {
   type AttemptDetail,
   type BlobRef,
   type ExpressionScope,
+  edgeFired,
+  type PlanEdge,
   type PlanNode,
   type RunError,
   type RunGraphInput,
   type RunRequest,
 } from '@weft/schemas';
 import { AttemptNotes, clip, DETAIL_LIMIT_BYTES, ERROR_DETAILS_LIMIT_BYTES, notingPrompts } from './attempt-detail.js';
-import type { AttemptEnd, RunStore, TriggeredRunRequest } from './store.js';
+import type { AttemptEnd, AttemptRecord, RunStore, TriggeredRunRequest } from './store.js';
 import { createAgentActivities } from './agent-activities.js';
 
 /** Outputs larger than this go to the database, and Temporal history carries a reference. */
@@ -72,6 +74,28 @@ export interface RunNodeResult {
   readonly ports?: readonly string[];
   /** Outgoing edges whose `when` condition was false. */
   readonly falseEdges: readonly string[];
+}
+
+/** A chain of pure nodes run by one activity (`runChain`): each node gets the output of the one before. */
+export interface ChainRequest extends Omit<NodeRequest, 'node'> {
+  readonly chain: readonly ChainLink[];
+}
+
+/** One node of a chain: the edge into it from the node before (absent for the first), and its outgoing conditions. */
+export interface ChainLink {
+  readonly node: PlanNode;
+  readonly edge?: PlanEdge;
+  readonly conditions: RunNodeRequest['conditions'];
+}
+
+/** The results of the chain's nodes that ran, in order: all of them, or those before where it stopped. */
+export interface ChainResult {
+  readonly results: readonly RunNodeResult[];
+}
+
+/** Ports fired and edges whose condition was false, as an attempt records them for re-runs. */
+function routesOf(result: RunNodeResult): NonNullable<AttemptEnd['routes']> {
+  return { ...(result.ports ? { ports: result.ports } : {}), falseEdges: result.falseEdges };
 }
 
 /** What `beginNode` returns for the nodes the workflow runs itself. */
@@ -200,6 +224,36 @@ export function createNodeActivities(deps: NodeActivityDeps) {
     return def;
   };
 
+  /**
+   * One attempt of a node's executor, recorded by the caller: the result (a large output kept in
+   * the database), or the error as it is recorded; with what it noted, secrets masked.
+   */
+  const attemptNode = async (activity: Context, req: RunNodeRequest): Promise<({ result: RunNodeResult } | { error: RunError }) & { detail: { detail?: AttemptDetail } }> => {
+    const { runId, node } = req;
+    const item = req.item?.index;
+    const read = new Map<string, string>();
+    const notes = new AttemptNotes();
+    const started = performance.now();
+    const observe = (status: 'succeeded' | 'failed') => deps.onNodeAttempt?.(node.type, status, (performance.now() - started) / 1000);
+    try {
+      const executor = executors.get(node.type);
+      if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
+      const scope = await scopeOf(req, req.item);
+      const params = await resolveNodeParams(executor.definition, node, scope);
+      const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`, read, notes, item);
+      const result = await executor.execute(ctx, params, scope.input);
+      const output = scrub((result instanceof Routed ? result.output : result) ?? null, read);
+      const ports = result instanceof Routed ? result.ports : undefined;
+      const falseEdges = await conditionsFalse(req.conditions, scope, output);
+      const stored = await offload(runId, node.id, output);
+      observe('succeeded');
+      return { result: { output: stored, ...(ports ? { ports } : {}), falseEdges }, detail: recordedDetail(notes, read) };
+    } catch (e) {
+      observe('failed');
+      return { error: recordedError(e, node.id, read), detail: recordedDetail(notes, read) };
+    }
+  };
+
   const agent = createAgentActivities({
     deps,
     store,
@@ -237,34 +291,50 @@ export function createNodeActivities(deps: NodeActivityDeps) {
       if (prior) return { output: prior.output, ...(prior.routes?.ports ? { ports: prior.routes.ports } : {}), falseEdges: prior.routes?.falseEdges ?? [] };
       const finish = (end: AttemptEnd) => (atOnce ? store.recordAttempt({ ...end, nodeType: node.type, input, startedAt }) : store.finishAttempt(end));
       const stopBeating = heartbeatWhileRunning(activity);
-      const read = new Map<string, string>();
-      const notes = new AttemptNotes();
-      const started = performance.now();
-      const observe = (status: 'succeeded' | 'failed') => deps.onNodeAttempt?.(node.type, status, (performance.now() - started) / 1000);
       try {
-        const executor = executors.get(node.type);
-        if (!executor?.execute) throw new NodeError('UnknownNodeType', `this worker has no executor for node type "${node.type}"`, false);
-        const scope = await scopeOf(req, req.item);
-        const params = await resolveNodeParams(executor.definition, node, scope);
-        const ctx = contextFor(activity, req, scope, item === undefined ? `${runId}:${node.id}` : `${runId}:${node.id}:${item}`, read, notes, item);
-        const result = await executor.execute(ctx, params, scope.input);
-        const output = scrub((result instanceof Routed ? result.output : result) ?? null, read);
-        const ports = result instanceof Routed ? result.ports : undefined;
-        const falseEdges = await conditionsFalse(req.conditions, scope, output);
-        const stored = await offload(runId, node.id, output);
-        await finish({ ...key, status: 'succeeded', output: stored, routes: { ...(ports ? { ports } : {}), falseEdges }, ...recordedDetail(notes, read) });
-        observe('succeeded');
-        return { output: stored, ...(ports ? { ports } : {}), falseEdges };
-      } catch (e) {
-        observe('failed');
-        const error = recordedError(e, node.id, read);
-        // The node's own budget counts attempts that failed with an error, this one included.
-        const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
-        await finish({ ...key, status: 'failed', error, willRetry, ...recordedDetail(notes, read) });
-        throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
+        const ran = await attemptNode(activity, req);
+        if ('error' in ran) {
+          const { error } = ran;
+          // The node's own budget counts attempts that failed with an error, this one included.
+          const willRetry = error.retryable !== false && failures + 1 < node.retry.maximumAttempts && !node.retry.nonRetryableErrorTypes.includes(error.type);
+          await finish({ ...key, status: 'failed', error, willRetry, ...ran.detail });
+          throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: !willRetry });
+        }
+        await finish({ ...key, status: 'succeeded', output: ran.result.output, routes: routesOf(ran.result), ...ran.detail });
+        return ran.result;
       } finally {
         stopBeating();
       }
+    },
+
+    /**
+     * Runs a chain of pure nodes, each on the output of the one before, as first attempts, and
+     * records them all in one write at the end. The chain stops early where a node fails (it runs
+     * again on its own, with its retries and error handling; this try is not recorded) or sends
+     * nothing down the edge to the next. Running the chain again (a crash before Temporal heard)
+     * is harmless: its nodes have no effect on the world, and a recorded attempt is kept.
+     */
+    async runChain(req: ChainRequest): Promise<ChainResult> {
+      const activity = Context.current();
+      const results: RunNodeResult[] = [];
+      const records: AttemptRecord[] = [];
+      let input = req.input;
+      const upstream: Record<string, { readonly output: unknown }> = { ...req.upstream };
+      for (const [i, link] of req.chain.entries()) {
+        const request: RunNodeRequest = { runId: req.runId, workflowId: req.workflowId, node: link.node, input, upstream: { ...upstream }, runInput: req.runInput, ...(req.runRequest ? { runRequest: req.runRequest } : {}), conditions: link.conditions };
+        const startedAt = Date.now();
+        const ran = await attemptNode(activity, request);
+        if ('error' in ran) break;
+        const { result } = ran;
+        records.push({ runId: req.runId, nodeId: link.node.id, attempt: 1, nodeType: link.node.type, input, startedAt, finishedAt: Date.now(), status: 'succeeded', output: result.output, routes: routesOf(result), ...ran.detail });
+        results.push(result);
+        const next = req.chain[i + 1];
+        if (!next?.edge || !edgeFired(result, next.edge)) break;
+        upstream[link.node.id] = { output: result.output };
+        input = result.output;
+      }
+      await store.recordAttempts(records);
+      return { results };
     },
 
     /** Undoes one completed node during rollback, and records the attempt. */

@@ -41,6 +41,8 @@ export interface AttemptRecord extends AttemptEnd {
   readonly input: unknown;
   /** When the attempt began (ms since the epoch). */
   readonly startedAt: number;
+  /** When it ended (ms since the epoch); the time of the write when absent. */
+  readonly finishedAt?: number;
 }
 
 /** A change of a run's status, with its output or error when it ends. */
@@ -110,6 +112,11 @@ export interface RunStore extends LlmUsageStore {
    * one write, instead of a start and an end. A repeated delivery records nothing.
    */
   recordAttempt(attempt: AttemptRecord): Promise<void>;
+  /**
+   * Records the attempts of a fused chain of pure nodes, each as {@link recordAttempt} would, in
+   * one write and in the order given. A repeated delivery records nothing again.
+   */
+  recordAttempts(attempts: readonly AttemptRecord[]): Promise<void>;
   setRunStatus(change: RunStatusChange): Promise<void>;
   /** Keeps a large value; returns its id. */
   putBlob(runId: string, nodeId: string, value: unknown): Promise<string>;

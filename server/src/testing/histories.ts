@@ -14,6 +14,10 @@ export function savingHistories(backend: string): boolean {
 
 /** Saves a workflow's history as `<name>.json` for the replay tests. */
 export async function saveHistory(client: Client, workflowId: string, name: string): Promise<void> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  // A run's row can end inside the workflow's last task, before Temporal records that task: wait
+  // for the workflow itself to close, or the saved history stops short of its end.
+  const handle = client.workflow.getHandle(workflowId);
+  await handle.result().catch(() => undefined);
+  const history = await handle.fetchHistory();
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
 }

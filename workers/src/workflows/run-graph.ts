@@ -1,11 +1,12 @@
 import { ActivityCancellationType, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { temporalAttempts, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
-import { inputOfTaken } from '@weft/schemas/graph';
+import { edgeFired, inputOfTaken } from '@weft/schemas/graph';
 import type { NodeStatus, RunError, RunStatus } from '@weft/schemas/run';
-import type { NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
+import type { ChainLink, NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
 import { Approvals } from './approval.js';
 import { agentApprovalSignal, approveSignal, stateQuery } from './definitions.js';
 import { runAgentNode } from './agent.js';
+import { chainAfter, fusingChains, runChain } from './chain.js';
 import { runLoopNode } from './loop.js';
 import { endings, type HereContext } from './node-context.js';
 import { recording, setRunStatus } from './recording.js';
@@ -67,9 +68,7 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
       }
     }
   };
-  // The error port fires only when a node sends out of it by name (an agent at its limit).
-  const fired = (result: { ports?: readonly string[]; falseEdges: readonly string[] }) => (e: PlanEdge) =>
-    (result.ports ? result.ports.includes(e.sourcePort) : e.sourcePort !== 'error') && !result.falseEdges.includes(e.id);
+  const fired = (result: { ports?: readonly string[]; falseEdges: readonly string[] }) => (e: PlanEdge) => edgeFired(result, e);
 
   const inputOf = (node: PlanNode): unknown => {
     const taken = incoming.get(node.id)!.filter((e) => edgeState.get(e.id) === 'taken');
@@ -135,6 +134,49 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
   const inflight = new Map<string, Promise<void>>();
   let failure: RunError | undefined;
 
+  /** Nodes that run on their own even when pure: where a chain stopped on them. */
+  const alone = new Set<string>();
+  const chainGraph = { nodes, incoming, outgoing, conditionsOf, free: (id: string) => !queued.has(id) && !alone.has(id) && !(id in reuse) && status.get(id) === 'pending' };
+  const succeeded = (node: PlanNode, result: RunNodeResult) => {
+    outputs[node.id] = { output: result.output };
+    status.set(node.id, 'succeeded');
+    settle(node.id, fired(result));
+  };
+
+  /**
+   * Runs a chain of pure nodes in one activity. Its nodes settle in order; where it stopped, the
+   * next node is settled as its input says: skipped, or queued to run on its own. When the chain
+   * cannot run at all (its activity gave up), its first node runs on its own and the rest follow
+   * as usual.
+   */
+  const launchChain = (chain: readonly ChainLink[], request: NodeRequest) => {
+    for (const l of chain) {
+      queued.add(l.node.id);
+      status.set(l.node.id, 'running');
+    }
+    const run = async () => {
+      let results: readonly RunNodeResult[] = [];
+      try {
+        ({ results } = await runChain({ runId, workflowId: plan.workflowId, input: request.input, upstream: request.upstream, runInput: input, ...(runRequest ? { runRequest } : {}), chain }));
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+      }
+      const rest = chain.slice(results.length);
+      for (const l of rest) {
+        queued.delete(l.node.id);
+        status.set(l.node.id, 'pending');
+      }
+      if (rest[0]) alone.add(rest[0].node.id);
+      results.forEach((result, i) => succeeded(chain[i]!.node, result));
+      // Stopped at its first node: that node runs again on its own, with its retries.
+      if (results.length === 0) queue(chain[0]!.node.id);
+    };
+    inflight.set(
+      chain[0]!.node.id,
+      run().finally(() => inflight.delete(chain[0]!.node.id)),
+    );
+  };
+
   const launch = (node: PlanNode) => {
     status.set(node.id, 'running');
     const request: NodeRequest = { runId, workflowId: plan.workflowId, node, input: inputOf(node), upstream: upstreamOf(node.id), runInput: input, ...(runRequest ? { runRequest } : {}) };
@@ -146,13 +188,15 @@ export async function runGraph({ runId, plan, input, request: runRequest, reuse 
       settle(node.id, fired(reused));
       return;
     }
+    if (node.mode === 'activity' && !alone.has(node.id)) {
+      const rest = chainAfter(node, chainGraph);
+      if (rest.length > 0 && fusingChains()) return launchChain([{ node, conditions: conditionsOf(node.id) }, ...rest], request);
+    }
     const run = async () => {
       try {
         const result = node.mode === 'activity' ? await nodeActivity(node).runNode({ ...request, conditions: conditionsOf(node.id) }) : await runHere(node, request);
-        outputs[node.id] = { output: result.output };
-        status.set(node.id, 'succeeded');
         if (node.compensable) completed.push({ node, request, output: result.output });
-        settle(node.id, fired(result));
+        succeeded(node, result);
       } catch (err) {
         if (isCancellation(err)) throw err;
         const error = toRunError(node.id, err);

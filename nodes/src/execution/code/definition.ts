@@ -21,6 +21,8 @@ export default defineNode({
     })
     .strict(),
   output: z.unknown(),
+  // No network, files or timers in the sandbox: running it again changes nothing outside.
+  pure: true,
   // Code errors never retry (non-retryable); retries cover only lost attempts.
   policy: { timeout: '2m' },
 });
