@@ -44,6 +44,31 @@ export default tseslint.config(
     },
   },
   {
+    // The store sits below the server and the workers: it never imports them.
+    files: ['store/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@weft/server', '@weft/server/*', '**/server/src/**'], message: 'the store never imports the server' },
+            { group: ['@weft/workers', '@weft/workers/*', '**/workers/src/**'], message: 'the store never imports the workers' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Migrations are frozen: what they create must not change when the code around them does.
+    files: ['store/src/migrations/2*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@weft/*', '../*', './*'], message: 'migrations never import app code' }] },
+      ],
+    },
+  },
+  {
     files: ['editor/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
@@ -56,7 +81,8 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['@temporalio/*'], message: 'the editor never talks to Temporal' },
-            { group: ['**/server/src/db/**', '@weft/server/*'], message: 'nothing from the server internals in the editor' },
+            { group: ['@weft/server/*'], message: 'nothing from the server internals in the editor' },
+            { group: ['@weft/store', '@weft/store/*', '**/store/src/**'], message: 'the editor never reaches the database' },
             { group: ['node:*'], message: 'the editor runs in the browser' },
           ],
         },

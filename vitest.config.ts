@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const workspaces = '{schemas,nodes,workers,server,editor}';
+const workspaces = '{schemas,nodes,store,workers,server,editor}';
 
 export default defineConfig({
   test: {
@@ -13,6 +13,7 @@ export default defineConfig({
           // Plugin packages (the examples, and those `weft node new` writes under plugins/) too.
           include: [`${workspaces}/src/**/*.test.{ts,tsx}`, '{examples,plugins}/*/src/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
+          setupFiles: ['./server/src/testing/quiet-log.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -24,6 +25,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**'],
           pool: 'forks',
           globalSetup: ['./server/src/testing/temporal-global-setup.ts'],
+          setupFiles: ['./server/src/testing/quiet-log.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },

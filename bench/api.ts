@@ -14,7 +14,9 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow } from '@weft/schemas';
-import { createApp, createMetrics, listen, openDatabase, seedExamples, setLogDestination, workflowHash, type Db, type RunStarter } from '@weft/server';
+import { createApp, createMetrics, listen, seedExamples, setLogDestination, type RunStarter } from '@weft/server';
+import { openDatabase, type Db } from '@weft/store';
+import { workflowHash } from '@weft/store/repositories/workflow.repository';
 import type { Benchmark, Figure } from './lib/suite.js';
 import { round } from './lib/suite.js';
 
@@ -124,7 +126,7 @@ const bench: Benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'weft-bench-api-'));
     // Every request still logs its line, into a file: on the terminal it would drown the figures.
     const logFile = join(dir, 'server.log');
-    setLogDestination(pino.destination({ dest: logFile, sync: true, mkdir: true }));
+    setLogDestination(pino.destination({ dest: logFile, sync: false, mkdir: true }));
     const database = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pgdata') });
     const servers: { close(graceMs?: number): Promise<void> }[] = [];
     let loader: ReturnType<typeof loadProcess> | undefined;

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { searchCollection, type Embedder, type NewChunk, type NewDocument, type SearchResult } from '@weft/nodes/executors';
-import { addDocuments, HNSW, indexBuildMemoryMb, knowledgeStore, openDatabase } from '@weft/server';
+import { openDatabase } from '@weft/store';
+import { addDocuments, HNSW, indexBuildMemoryMb, knowledgeStore } from '@weft/store/repositories/knowledge.repository';
 import { median, quantile, round, type Benchmark } from './lib/suite.js';
 
 const CHUNKS = Number(process.env['WEFT_BENCH_CHUNKS'] ?? 100_000);

@@ -13,12 +13,11 @@ import { builtinExecutors, type NodeExecutor, type Sandbox } from '@weft/nodes/e
 import { validateWorkflow, type WorkflowInput } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { loadConfig } from '../../server/src/config.js';
-import { openDatabase, type OpenDatabase } from '../../server/src/db/database.js';
-import { findRun } from '../../server/src/db/repositories/run.repository.js';
-import { createWorkflow, findWorkflow, type StoredWorkflow } from '../../server/src/db/repositories/workflow.repository.js';
-import { workflowHash } from '../../server/src/routes/workflows.js';
-import { createRunStarter, type RunStarter } from '../../server/src/runs.js';
-import { quietTemporalLogs } from '../../server/src/runtime.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
+import { findRun } from '@weft/store/repositories/run.repository';
+import { createWorkflow, findWorkflow, workflowHash, type StoredWorkflow } from '@weft/store/repositories/workflow.repository';
+import { createRunStarter, type RunStarter } from '../../server/src/runs/index.js';
+import { quietTemporalLogs } from '../../server/src/runtime/worker.js';
 import { activityDeps, type NodeTypes } from '../../server/src/services.js';
 import { connectTemporal, type TemporalConnections } from '../../server/src/temporal/connect.js';
 import { DEV_SERVER_DYNAMIC_CONFIG, findTemporalCli, startDevServer, type DevServer } from '../../server/src/temporal/dev-server.js';
@@ -44,9 +43,10 @@ export interface Harness {
   store(doc: WorkflowInput): Promise<StoredWorkflow>;
   /**
    * Starts a Weft run the way the API does and waits for its result; returns milliseconds.
-   * `local: false` compiles the run as `WEFT_LOCAL_ACTIVITIES=false` does: every node an activity.
+   * `local: false` compiles the run as `WEFT_LOCAL_ACTIVITIES=false` does: every node an activity;
+   * `fuse: false` runs each light node as its own local activity instead of chains in one.
    */
-  weft(wf: StoredWorkflow, o?: { local?: boolean }): Promise<number>;
+  weft(wf: StoredWorkflow, o?: { local?: boolean; fuse?: boolean }): Promise<number>;
   /** Runs a raw workflow to its end; returns milliseconds. */
   raw(type: string, args: unknown[]): Promise<number>;
   stop(): Promise<void>;
@@ -93,8 +93,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         await running;
       });
     }
-    const starter = (localActivities: boolean): RunStarter => createRunStarter({ db: database.db, client: temporal.client, taskQueue: weftQueue, registry: types.registry, localActivities });
-    const runs = { local: starter(true), activities: starter(false) };
+    const starter = (localActivities: boolean, fuse: boolean): RunStarter => createRunStarter({ db: database.db, client: temporal.client, taskQueue: weftQueue, registry: types.registry, localActivities, fuse });
+    const runs = { fused: starter(true, true), local: starter(true, false), activities: starter(false, false) };
     const client = temporal.client;
 
     return {
@@ -105,9 +105,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         await createWorkflow(database.db, { id, document: checked.document, hash: workflowHash(checked.document), createdBy: null });
         return (await findWorkflow(database.db, id))!;
       },
-      async weft(wf, { local = true } = {}) {
+      async weft(wf, { local = true, fuse = true } = {}) {
         const t = performance.now();
-        const runId = await (local ? runs.local : runs.activities).start(wf, {}, { trigger: 'manual', createdBy: null });
+        const runId = await (!local ? runs.activities : fuse ? runs.fused : runs.local).start(wf, {}, { trigger: 'manual', createdBy: null });
         await client.workflow.getHandle(runId).result().catch(async (e: Error) => {
           const failed = (await findRun(database.db, runId))?.error;
           throw new Error(`run ${runId} of "${wf.name}" failed: ${failed ? JSON.stringify(failed) : e.message}`);

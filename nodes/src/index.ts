@@ -1,6 +1,7 @@
 export * from './define-node.js';
 export * from './registry.js';
 export * from './plan.js';
+export * from './run-plan.js';
 export * from './plugins.js';
 export type * from './context.js';
 export { NodeError } from './context.js';

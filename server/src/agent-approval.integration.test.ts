@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentCallData, AgentStep, WorkflowInput } from '@weft/schemas';
 import { FakeLlm, type FakeLlmRequest } from '@weft/nodes/testing/fake-llm';
 import { parseSse, scriptedModel, taskOf, toolFlow, toolResults, transcript as transcriptOf, until, type ReadResult, type Script } from './testing/agents.js';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';

@@ -1,7 +1,7 @@
-import { describe, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { FakeLlm, type FakeLlmReply, type FakeLlmRequest } from '@weft/nodes/testing/fake-llm';
-import { BACKENDS } from './testing/databases.js';
+import { describeOnPostgres } from './testing/postgres-only.js';
 import { Receiver } from './testing/receiver.js';
 import { startStack } from './testing/stack.js';
 import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
@@ -45,9 +45,9 @@ function agentDoc(url: string): WorkflowInput {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Skipped without DATABASE_URL, like the engine's crash test: a worker process and the test share
-// the database, which PGlite cannot serve. `.ci/run` always provides the PostgreSQL server.
-describe.skipIf(!BACKENDS.includes('postgres'))(`an agent loop survives worker kills (${RUNS} runs, needs the PostgreSQL server: DATABASE_URL)`, () => {
+// Needs DATABASE_URL, like the engine's crash test (skipped without it, failed without it on CI):
+// a worker process and the test share the database, which PGlite cannot serve.
+describeOnPostgres(`an agent loop survives worker kills (${RUNS} runs, needs the PostgreSQL server: DATABASE_URL)`, () => {
   it(`every agent run ends with its scripted answer after ${KILLS} worker kills; no completed turn is asked again, no tool call applied twice`, async () => {
     const fake = await new FakeLlm().start();
     /** Every request the model server received: which run, which turn, when. */

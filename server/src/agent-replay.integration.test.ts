@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { FakeLlm, type FakeLlmReply, type FakeLlmRequest } from '@weft/nodes/testing/fake-llm';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import { saveHistory, savingHistories } from './testing/histories.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';

@@ -3,7 +3,7 @@ import type { AgentCallData, AgentStep, AgentTaskData, AgentTurnData, RunEvent, 
 import { FakeLlm } from '@weft/nodes/testing/fake-llm';
 import { startHttpMcpServer, stdioTestServerCommand, type HttpMcpServer } from '@weft/nodes/testing/mcp-server';
 import { parseSse, scriptedModel, toolFlow, transcript as transcriptOf, type Script } from './testing/agents.js';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';

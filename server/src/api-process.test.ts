@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiProcess } from './api-process.js';
-import { BACKENDS, testDatabase, type TestDatabase } from './testing/databases.js';
+import { BACKENDS, testDatabase, type TestDatabase } from '@weft/store/testing';
 
 describe.each(BACKENDS)('API process heartbeat (%s)', (backend) => {
   let database: TestDatabase;

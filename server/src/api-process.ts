@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from './db/database.js';
-import { beatApiProcess, pruneApiProcesses, removeApiProcess } from './db/repositories/api-process.repository.js';
+import type { Db } from '@weft/store';
+import { beatApiProcess, pruneApiProcesses, removeApiProcess } from '@weft/store/repositories/api-process.repository';
 import { log } from './log.js';
 
 /**

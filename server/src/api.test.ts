@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
-import { openDatabase, type OpenDatabase } from './db/database.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 import { readFileSync } from 'node:fs';
 

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
-import { openDatabase, type OpenDatabase } from './db/database.js';
-import { appendAudit, auditHash, GENESIS_HASH, verifyAuditChain } from './db/repositories/audit.repository.js';
-import { generateSecretKey } from './secrets/crypto.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
+import { appendAudit, auditHash, GENESIS_HASH, verifyAuditChain } from '@weft/store/repositories/audit.repository';
+import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, unknown>;

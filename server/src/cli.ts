@@ -2,24 +2,18 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { NODE_KINDS } from '@weft/nodes';
-import { startApiProcess } from './api-process.js';
-import { createApp } from './app.js';
 import { CLIENT_HELP, clientCommand } from './cli/commands.js';
 import { createToken, ROLES, type Role } from './auth/tokens.js';
-import { appendAudit, verifyAuditChain, type AuditChainResult } from './db/repositories/audit.repository.js';
-import { listTokens, revokeToken } from './db/repositories/token.repository.js';
+import { appendAudit, verifyAuditChain, type AuditChainResult } from '@weft/store/repositories/audit.repository';
+import { listTokens, revokeToken } from '@weft/store/repositories/token.repository';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { log } from './log.js';
-import { createMetrics, metricsApp } from './metrics.js';
-import { createRunStarter } from './runs.js';
-import { startRunReconciler } from './run-reconciler.js';
 import { scaffoldPlugin } from './scaffold.js';
-import { formatSecretKey, SecretDecryptError } from './secrets/crypto.js';
-import { configuredSecretKey, withSecretKey } from './secrets/key.js';
+import { formatSecretKey, SecretDecryptError } from '@weft/store';
+import { withSecretKey } from './secrets/key.js';
 import { planRotation, rotateSecrets } from './secrets/rotate.js';
-import { configuredEmbedders, configuredMcp, loadNodeTypes } from './services.js';
-import { buildWorker, EDITOR_DIR, listen, openConfiguredDatabase, quietTemporalLogs, runningInstance, startEmbedded } from './runtime.js';
-import { connectTemporal } from './temporal/connect.js';
+import { runningInstance } from './runtime/control-file.js';
+import { openConfiguredDatabase } from './runtime/database.js';
 
 const HELP = `weft — durable agent workflows
 
@@ -50,10 +44,17 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return start(loadConfig());
-    case 'server':
-      return server(withSecretKey(requireServices(loadConfig()), { embedded: false }));
-    case 'worker':
-      return worker(withSecretKey(requireServices(loadConfig()), { embedded: false }));
+    // Each process's modules are loaded for its command only: `weft server` never loads the worker.
+    case 'server': {
+      const config = withSecretKey(requireServices(loadConfig()), { embedded: false });
+      const { runServer } = await import('./runtime/http.js');
+      return runServer(config, untilSignal);
+    }
+    case 'worker': {
+      const config = withSecretKey(requireServices(loadConfig()), { embedded: false });
+      const { runWorker } = await import('./runtime/worker.js');
+      return runWorker(config, untilSignal);
+    }
     case 'migrate': {
       const database = await openConfiguredDatabase(loadConfig());
       await database.close();
@@ -99,6 +100,7 @@ function requireServices(config: Config): Config {
 }
 
 async function start(config: Config): Promise<number> {
+  const { startEmbedded } = await import('./runtime/embedded.js');
   const weft = await startEmbedded(config);
   process.stdout.write(`${weft.url}\n`);
   if (weft.devServer) log.info(`Temporal dev server at ${weft.temporalAddress}`);
@@ -110,70 +112,6 @@ async function start(config: Config): Promise<number> {
   await weft.stop();
   log.info('stopped');
   return fatal ? 1 : 0;
-}
-
-async function server(config: Config): Promise<number> {
-  quietTemporalLogs();
-  // Plugins first: a broken one stops start-up before any connection is made.
-  const { registry } = await loadNodeTypes(config);
-  const database = await openConfiguredDatabase(config);
-  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: false });
-  const runs = createRunStarter({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES });
-  const metrics = createMetrics({ db: database.db, defaults: true });
-  const apiProcess = await startApiProcess({ db: database.db });
-  const app = createApp({
-    db: database.db,
-    registry,
-    runs,
-    apiProcessId: apiProcess.id,
-    editorDir: EDITOR_DIR,
-    temporal: temporal.client,
-    taskQueue: config.WEFT_TASK_QUEUE,
-    metrics,
-    rateLimitPerMinute: config.WEFT_RATE_LIMIT_PER_MINUTE,
-    secretKey: configuredSecretKey(config),
-    embedders: configuredEmbedders(config),
-    mcp: configuredMcp(config),
-  });
-  const http = await listen(app.fetch, config.WEFT_HOST, config.WEFT_PORT);
-  // Runs recorded but never started (a crash or a Temporal outage at start) are started again.
-  const reconciler = startRunReconciler({ db: database.db, client: temporal.client, taskQueue: config.WEFT_TASK_QUEUE, registry, localActivities: config.WEFT_LOCAL_ACTIVITIES }, config.WEFT_RECONCILE_INTERVAL_MS);
-  process.stdout.write(`${http.url}\n`);
-  await untilSignal();
-  log.info('stopping: no new requests, finishing those in flight');
-  await reconciler.stop();
-  await http.close(config.WEFT_SHUTDOWN_GRACE_MS);
-  // After the requests in flight finished: the keys they held are done or released by then.
-  await apiProcess.stop();
-  await temporal.close();
-  await database.close();
-  log.info('stopped');
-  return 0;
-}
-
-async function worker(config: Config): Promise<number> {
-  quietTemporalLogs();
-  const types = await loadNodeTypes(config);
-  const database = await openConfiguredDatabase(config);
-  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, { worker: true });
-  // Node durations only: the run and LLM series come from the API's /metrics (counted once, from the database).
-  const metrics = createMetrics({ defaults: true });
-  const w = await buildWorker(config, database.db, temporal.native!, types, config.WEFT_TASK_QUEUE, metrics);
-  const metricsHttp = config.WEFT_METRICS_PORT ? await listen(metricsApp(metrics).fetch, config.WEFT_HOST, config.WEFT_METRICS_PORT) : undefined;
-  const done = w.run();
-  log.info(`worker polling task queue "${config.WEFT_TASK_QUEUE}" (pid ${process.pid})`, { taskQueue: config.WEFT_TASK_QUEUE, ...(metricsHttp ? { metrics: `${metricsHttp.url}/metrics` } : {}) });
-  await Promise.race([untilSignal(), done]);
-  if (w.getState() === 'RUNNING') {
-    // Stops polling; running node attempts get WEFT_SHUTDOWN_GRACE_MS to finish, then are cancelled (and retried elsewhere).
-    log.info(`stopping: running node attempts have ${config.WEFT_SHUTDOWN_GRACE_MS} ms to finish`);
-    w.shutdown();
-  }
-  await done;
-  await metricsHttp?.close(1000);
-  await temporal.close();
-  await database.close();
-  log.info('stopped');
-  return 0;
 }
 
 async function token(args: string[]): Promise<number> {

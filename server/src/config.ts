@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSecretKey } from './secrets/crypto.js';
+import { parseSecretKey } from '@weft/store';
 import { LlmProviderList, McpCommandList } from '@weft/nodes/executors';
+import { logger } from './log.js';
 
 /** A secret key, checked for shape and strength; empty counts as unset. Messages never quote it. */
 const SecretKeyText = z
@@ -104,13 +105,17 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
-/** Parses the environment; throws one readable message listing every bad variable. */
+/**
+ * Parses the environment and sets the process log's level from it (`WEFT_LOG_LEVEL`); throws one
+ * readable message listing every bad variable.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Config.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  logger.level = parsed.data.WEFT_LOG_LEVEL;
   return { ...parsed.data, WEFT_DATA_DIR: resolve(parsed.data.WEFT_DATA_DIR) };
 }
 

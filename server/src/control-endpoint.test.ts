@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
-import { openDatabase, type OpenDatabase } from './db/database.js';
-import { verifyAuditChain } from './db/repositories/audit.repository.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
+import { verifyAuditChain } from '@weft/store/repositories/audit.repository';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 
 // The local control endpoint `weft token create` and `weft audit verify` use while Weft runs.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import { Receiver } from './testing/receiver.js';
 import { startStack, type Stack } from './testing/stack.js';
 import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';

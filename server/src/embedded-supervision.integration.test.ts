@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
 import { findProcesses, isRunning, readProcess } from './os/processes.js';
-import { controlFilePath } from './runtime.js';
+import { controlFilePath } from './runtime/control-file.js';
 import { devServerPidFile, findTemporalCli, freePort } from './temporal/dev-server.js';
 import { Receiver } from './testing/receiver.js';
 import { CLI } from './testing/worker-process.js';

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import { saveHistory, savingHistories } from './testing/histories.js';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';

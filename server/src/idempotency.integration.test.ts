@@ -3,11 +3,11 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { startApiProcess } from './api-process.js';
-import { pruneIdempotencyKeys } from './db/repositories/idempotency.repository.js';
+import { pruneIdempotencyKeys } from '@weft/store/repositories/idempotency.repository';
 import { apiError } from './errors.js';
 import { idempotency, idempotentId } from './idempotency.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 

@@ -1,13 +1,12 @@
 export { createApp, type AppType, type AppDeps } from './app.js';
 export { loadConfig, Config, ConfigError } from './config.js';
-export { openDatabase, migrate, type Db, type OpenDatabase, type DatabaseTarget } from './db/database.js';
 export { createToken, hashToken, ROLES, type Role } from './auth/tokens.js';
-export { createRunStarter, type RunStarter } from './runs.js';
-export { createRunStore } from './run-store.js';
+export { createRunStarter, type RunStarter } from './runs/index.js';
 export { startDevServer, findTemporalCli, freePort, type DevServer } from './temporal/dev-server.js';
 export { connectTemporal } from './temporal/connect.js';
-export { buildWorker, listen, seedExamples, startEmbedded, quietTemporalLogs } from './runtime.js';
-export { workflowHash } from './routes/workflows.js';
+export { listen, startApi } from './runtime/http.js';
+export { openConfiguredDatabase, seedExamples } from './runtime/database.js';
+export { quietTemporalLogs, startConfiguredWorker } from './runtime/worker.js';
+export { startEmbedded } from './runtime/embedded.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { setLogDestination } from './log.js';
-export { knowledgeStore, addDocuments, buildVectorIndex, indexBuildMemoryMb, HNSW, type BulkProgress } from './db/repositories/knowledge.repository.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmCallView, WorkflowInput } from '@weft/schemas';
 import { FakeLlm, type FakeLlmRequest, type FakeLlmReply } from '@weft/nodes/testing/fake-llm';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './db/database.js';
+import type { Db } from '@weft/store';
 
 /** Prometheus metrics of one process; the run and LLM series are read from the database at scrape time. */
 export interface Metrics {

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { NodeTypeView, WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
-import { openDatabase, type OpenDatabase } from './db/database.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
 import { logger, setLogDestination } from './log.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
-import { generateSecretKey } from './secrets/crypto.js';
+import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 
 // Findings of the attack suite (issue 15, point 10): NUL in strings, malformed paths, security headers.

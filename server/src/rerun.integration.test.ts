@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';

@@ -8,8 +8,8 @@ import { hashEmbed, type DocumentInput, type SearchResult } from '@weft/nodes/ex
 import type { WorkflowInput } from '@weft/schemas';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
-import { knowledgeStore, vectorIndexName, vectorSearchQuery, vectorSupport } from './db/repositories/knowledge.repository.js';
-import { BACKENDS, testDatabase, type Backend, type TestDatabase } from './testing/databases.js';
+import { knowledgeStore, vectorIndexName, vectorSearchQuery, vectorSupport } from '@weft/store/repositories/knowledge.repository';
+import { BACKENDS, testDatabase, type Backend, type TestDatabase } from '@weft/store/testing';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';

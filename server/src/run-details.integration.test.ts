@@ -3,7 +3,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { FakeLlm } from '@weft/nodes/testing/fake-llm';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';

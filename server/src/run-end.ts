@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { FINAL_RUN_STATUSES, type RunStatus } from '@weft/schemas';
-import type { Db } from './db/database.js';
-import { findRun } from './db/repositories/run.repository.js';
-import type { RunRow } from './db/tables/index.js';
+import { FINAL_RUN_STATUSES } from '@weft/schemas';
+import type { Db, RunRow } from '@weft/store';
+import { findRun } from '@weft/store/repositories/run.repository';
 
 /** What waiting for a run's end needs. */
 export interface RunEndDeps {
@@ -21,7 +20,7 @@ export interface RunEndWait {
   readonly signal?: AbortSignal;
 }
 
-const ended = (run: RunRow) => FINAL_RUN_STATUSES.includes(run.status as RunStatus);
+const ended = (run: RunRow) => FINAL_RUN_STATUSES.includes(run.status);
 
 /**
  * Waits until the run has ended or the wait is over, then answers with its row as read at that

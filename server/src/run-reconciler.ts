@@ -1,12 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { compilePlan, type NodeRegistry } from '@weft/nodes';
+import { createRunPlanner, type NodeRegistry } from '@weft/nodes';
 import { FINAL_RUN_STATUSES, type RunError, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
-import type { Db } from './db/database.js';
-import { findRun, listQueuedRuns, listQuietRuns, reusedResults, updateRunStatus } from './db/repositories/run.repository.js';
-import { findWorkflow } from './db/repositories/workflow.repository.js';
-import type { RunRow } from './db/tables/index.js';
+import type { Db } from '@weft/store';
+import { findRun, listQueuedRuns, listQuietRuns, reusedResults, updateRunStatus } from '@weft/store/repositories/run.repository';
+import { findWorkflow } from '@weft/store/repositories/workflow.repository';
+import type { RunRow } from '@weft/store';
 import { log } from './log.js';
-import { launchRun } from './runs.js';
+import { launchRun } from './runs/index.js';
 
 /** What the reconciler needs: the same things the run service starts runs with. */
 export interface RunReconcilerDeps {
@@ -130,7 +130,7 @@ async function reconcileRun(deps: RunReconcilerDeps, row: RunRow): Promise<keyof
   if (row.parent_run_id) {
     // A sub-run is started by its parent's workflow; only a parent that has ended will not.
     const parent = await findRun(db, row.parent_run_id);
-    if (parent && !FINAL_RUN_STATUSES.includes(parent.status as RunStatus)) return 'left';
+    if (parent && !FINAL_RUN_STATUSES.includes(parent.status)) return 'left';
     return lost(`its parent run ${row.parent_run_id} ended before starting it`);
   }
   // A schedule's firing workflow records the run, then starts it as its child: Temporal retries that durably.
@@ -141,7 +141,7 @@ async function reconcileRun(deps: RunReconcilerDeps, row: RunRow): Promise<keyof
   if (wf.hash !== row.hash) return lost(`its start was lost and it cannot be started again: version ${row.version} of workflow ${row.workflow_id} is not the document it was recorded with`);
   let plan;
   try {
-    plan = compilePlan(wf.document, { workflowId: wf.id, version: wf.version, hash: wf.hash }, registry, { localActivities });
+    plan = createRunPlanner(registry, { localActivities }).plan(wf);
   } catch (e) {
     return lost(`its start was lost and it cannot be started again: version ${row.version} of workflow ${row.workflow_id} no longer compiles (${(e as Error).message})`);
   }

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
 import { createApp } from './app.js';
-import { findRun, insertRun, updateRunStatus } from './db/repositories/run.repository.js';
-import { findWorkflow } from './db/repositories/workflow.repository.js';
+import { findRun, insertRun, updateRunStatus } from '@weft/store/repositories/run.repository';
+import { findWorkflow } from '@weft/store/repositories/workflow.repository';
 import { waitForRunEnd } from './run-end.js';
-import { createRunStarter, newRunId } from './runs.js';
+import { createRunStarter, newRunId } from './runs/index.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
 import { configuredSecretKey } from './secrets/key.js';
 import { loadNodeTypes } from './services.js';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import { testConfig, type Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 

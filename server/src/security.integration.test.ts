@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 

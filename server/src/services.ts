@@ -2,13 +2,13 @@ import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
 import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, createMcpConnector, type EmbedderSet, type McpConnector, type NodeExecutor } from '@weft/nodes/executors';
 import type { NodeActivityDeps } from '@weft/workers';
 import { ConfigError, type Config } from './config.js';
-import type { Db } from './db/database.js';
-import { appendAudit } from './db/repositories/audit.repository.js';
-import { knowledgeStore } from './db/repositories/knowledge.repository.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
+import { knowledgeStore } from '@weft/store/repositories/knowledge.repository';
 import { log } from './log.js';
 import type { Metrics } from './metrics.js';
 import { loadPlugins } from './plugins.js';
-import { createRunStore } from './run-store.js';
+import { createRunStore } from '@weft/store';
 import { configuredSecretKey } from './secrets/key.js';
 import { createSecretReader } from './secrets/reader.js';
 

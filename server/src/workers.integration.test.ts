@@ -1,6 +1,6 @@
-import { describe, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { describeOnPostgres } from './testing/postgres-only.js';
 import { Receiver } from './testing/receiver.js';
 import { startStack } from './testing/stack.js';
 import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Needs DATABASE_URL for the same reason as the crash test: two worker processes and this one
 // write one database at once, and PGlite serves one process.
-describe.skipIf(!BACKENDS.includes('postgres'))('two worker processes on one task queue (needs the PostgreSQL server: DATABASE_URL)', () => {
+describeOnPostgres('two worker processes on one task queue (needs the PostgreSQL server: DATABASE_URL)', () => {
   it(`share ${RUNS} runs, and the survivor finishes them all when the other is killed mid-load`, async () => {
     const began = Date.now();
     const stack = await startStack({ backend: 'postgres', temporalAddress: inject('temporalAddress'), worker: false, shareable: true });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { preparePrivateDir } from './data-dir.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase } from './database.js';
 
 /** Paths under `dir` (itself included) that group or others may use. */
 function openToOthers(dir: string): string[] {

@@ -4,7 +4,7 @@ import { Kysely, PGliteDialect, sql, type RawBuilder } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
-import { preparePrivateDir, restrictToOwner } from '../data-dir.js';
+import { preparePrivateDir, restrictToOwner } from './data-dir.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './tables/index.js';
 

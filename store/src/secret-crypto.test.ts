@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptSecret, encryptSecret, formatSecretKey, generateSecretKey, parseSecretKey, SecretDecryptError, secretKeyId, storedKeyId } from './crypto.js';
+import { decryptSecret, encryptSecret, formatSecretKey, generateSecretKey, parseSecretKey, SecretDecryptError, secretKeyId, storedKeyId } from './secret-crypto.js';
 
 const key = generateSecretKey();
 

@@ -3,3 +3,4 @@ export * from './store.js';
 export * from './task-queues.js';
 export * from './worker.js';
 export * from './workflows/definitions.js';
+export * from './main.js';

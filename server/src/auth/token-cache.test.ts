@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NodeRegistry } from '@weft/nodes';
 import { createApp } from '../app.js';
-import { openDatabase, type OpenDatabase } from '../db/database.js';
-import { findTokenByHash, revokeToken } from '../db/repositories/token.repository.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
+import { findTokenByHash, revokeToken } from '@weft/store/repositories/token.repository';
 import { runsWithoutTemporal } from '../testing/no-temporal.js';
 import { tokenCache } from './token-cache.js';
 import { createToken, hashToken } from './tokens.js';

@@ -1,6 +1,6 @@
-import type { Db } from '../db/database.js';
-import { findTokenByHash, touchToken } from '../db/repositories/token.repository.js';
-import type { ApiTokenRow } from '../db/tables/index.js';
+import type { Db } from '@weft/store';
+import { findTokenByHash, touchToken } from '@weft/store/repositories/token.repository';
+import type { ApiTokenRow } from '@weft/store';
 
 /** Options of `tokenCache`. */
 export interface TokenCacheOptions {

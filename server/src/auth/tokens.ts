@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/database.js';
-import { insertToken } from '../db/repositories/token.repository.js';
+import type { Db } from '@weft/store';
+import { insertToken } from '@weft/store/repositories/token.repository';
 
 /** Roles, weakest first; each may do everything the ones before it may. */
 export const ROLES = ['viewer', 'editor', 'operator', 'admin'] as const;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowInput } from '@weft/schemas';
 import { FakeLlm, type FakeLlmRequest } from '@weft/nodes/testing/fake-llm';
-import { listen } from '../runtime.js';
+import { listen } from '../runtime/http.js';
 import type { Stack } from '../testing/stack.js';
 import { useStack } from '../testing/suite.js';
 import { CLI } from '../testing/worker-process.js';

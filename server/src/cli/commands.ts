@@ -5,11 +5,11 @@ import { FINAL_RUN_STATUSES, jsonPath, validateWorkflow, type AgentStep, type Ru
 import { loadConfig } from '../config.js';
 import type { LiveRunState } from '@weft/workers/definitions';
 import { RUN_WAIT_MAX_MS } from '../routes/runs.js';
-import type { RerunPlan } from '../runs.js';
+import type { RerunPlan } from '../runs/index.js';
 import { loadNodeTypes } from '../services.js';
 import { agentLines } from './agent-lines.js';
 import { ApiClient, ApiFailure, DEFAULT_URL, UsageError } from './client.js';
-import { startPrivateWeft, type PrivateWeft } from './private-weft.js';
+import type { PrivateWeft } from './private-weft.js';
 import { readPipedValue, SECRET_HELP, secretsCommand } from './secret-commands.js';
 import { apiMocks, checkCalls, checkRun, fileProblems, needsPrivateWeft, WorkflowTestFile, type TestCase } from './workflow-tests.js';
 
@@ -439,6 +439,8 @@ async function test(args: string[]): Promise<number> {
       if (needsPrivateWeft(spec)) {
         if (!offline) {
           out('starting a private Weft for recorded answers (Temporal dev server and database in memory)…');
+          // Loaded only here: it brings the worker (and Temporal's native runtime) into the process.
+          const { startPrivateWeft } = await import('./private-weft.js');
           offline = await startPrivateWeft();
         }
         recorded = offline;

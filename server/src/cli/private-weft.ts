@@ -4,10 +4,10 @@ import { createWorker } from '@weft/workers';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { setLogLevel } from '../log.js';
-import { createRunStarter } from '../runs.js';
-import { listen, quietTemporalLogs } from '../runtime.js';
+import { openDatabase } from '@weft/store';
+import { createRunStarter } from '../runs/index.js';
+import { listen } from '../runtime/http.js';
+import { quietTemporalLogs } from '../runtime/worker.js';
 import { configuredSecretKey } from '../secrets/key.js';
 import { activityDeps, configuredEmbedders, configuredMcp, loadNodeTypes } from '../services.js';
 import { connectTemporal } from '../temporal/connect.js';
@@ -36,9 +36,8 @@ export async function startPrivateWeft(): Promise<PrivateWeft> {
   const cli = findTemporalCli(process.env['TEMPORAL_CLI']);
   if (!cli) throw new ConfigError(NO_TEMPORAL_CLI);
   // Request lines and the SDK's warnings about failures a test provokes would bury the results.
-  if (!process.env['WEFT_LOG_LEVEL']) setLogLevel('warn');
   quietTemporalLogs('ERROR');
-  const config = loadConfig({ ...process.env, WEFT_SECRET_KEY: randomBytes(32).toString('base64') });
+  const config = loadConfig({ WEFT_LOG_LEVEL: 'warn', ...process.env, WEFT_SECRET_KEY: randomBytes(32).toString('base64') });
   const types = await loadNodeTypes(config);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {

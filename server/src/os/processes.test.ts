@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controlFilePath, runningInstance } from '../runtime.js';
+import { controlFilePath, runningInstance } from '../runtime/control-file.js';
 import { hasProcessTable, isRunning, ownStartTime, readProcess } from './processes.js';
 
 /** A zombie: `sleep 0` exits and its parent, `exec`'d into a long sleep, never collects it. */

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { ConfigError, type Config } from '../config.js';
 import { log } from '../log.js';
-import { formatSecretKey, generateSecretKey, parseSecretKey, type SecretKey } from './crypto.js';
+import { formatSecretKey, generateSecretKey, parseSecretKey, type SecretKey } from '@weft/store';
 
 /** How to make a key, for messages. */
 export const KEY_HINT = 'generate one with `openssl rand -base64 32`';

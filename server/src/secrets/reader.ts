@@ -1,7 +1,7 @@
 import { NodeError, type SecretReader } from '@weft/nodes/executors';
-import type { Db } from '../db/database.js';
-import { getSecret } from '../db/repositories/secret.repository.js';
-import { SecretDecryptError, type SecretKey } from './crypto.js';
+import type { Db } from '@weft/store';
+import { getSecret } from '@weft/store/repositories/secret.repository';
+import { SecretDecryptError, type SecretKey } from '@weft/store';
 
 /**
  * What the worker reads secrets through: value and hosts, decrypted on each read, so a new value

@@ -1,9 +1,9 @@
 import { renameSync, rmSync } from 'node:fs';
 import { ConfigError, type Config } from '../config.js';
-import type { Db } from '../db/database.js';
-import { appendAudit } from '../db/repositories/audit.repository.js';
-import { reencryptSecrets } from '../db/repositories/secret.repository.js';
-import { generateSecretKey, type SecretKey } from './crypto.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
+import { reencryptSecrets } from '@weft/store/repositories/secret.repository';
+import { generateSecretKey, type SecretKey } from '@weft/store';
 import { keyFromText, readKeyFile, secretKeyFile, writeKeyFile } from './key.js';
 
 /** What a rotation changes: the key in use, the new one, and the key file to replace (embedded). */

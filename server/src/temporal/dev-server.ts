@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { restrictToOwner, withPrivateUmask } from '../data-dir.js';
+import { restrictToOwner, withPrivateUmask } from '@weft/store';
 import { log } from '../log.js';
 import { findProcesses, isRunning, readProcess } from '../os/processes.js';
 

@@ -1,8 +1,7 @@
-import { HttpError } from '../errors.js';
-import type { RunStarter } from '../runs.js';
+import { TemporalUnavailable, type RunStarter } from '../runs/index.js';
 
 const unavailable = async (): Promise<never> => {
-  throw new HttpError(503, 'temporal_unavailable', 'no Temporal in this test');
+  throw new TemporalUnavailable('no Temporal in this test');
 };
 
 /**

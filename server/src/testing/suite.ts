@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { Backend } from './databases.js';
+import type { Backend } from '@weft/store/testing';
 import { Receiver } from './receiver.js';
 import { startStack, type Stack } from './stack.js';
 

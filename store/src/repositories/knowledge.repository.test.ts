@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewChunk, NewDocument } from '@weft/nodes/executors';
-import { BACKENDS, testDatabase, type Backend, type TestDatabase } from '../../testing/databases.js';
+import { BACKENDS, testDatabase, type Backend, type TestDatabase } from '../testing/databases.js';
 import { addDocuments, ensureCollection, HNSW, listChunks, searchText, searchVector, textSearchQuery, vectorIndexName, vectorSearchQuery, vectorSupport } from './knowledge.repository.js';
 
 const DIMENSIONS = 8;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, testDatabase, type TestDatabase } from '../../testing/databases.js';
+import { BACKENDS, testDatabase, type TestDatabase } from '../testing/databases.js';
 import { createWorkflow } from './workflow.repository.js';
 import { finishNodeAttempt, insertRun, listEvents, listNodeRuns, recordNodeAttempt, startNodeAttempt } from './run.repository.js';
 

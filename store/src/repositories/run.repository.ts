@@ -182,17 +182,6 @@ export async function listNodeRuns(db: Db, runId: string): Promise<NodeRunRow[]>
   return db.selectFrom('node_run').selectAll().where('run_id', '=', runId).where('item', '=', -1).orderBy('node_id').orderBy('phase').orderBy('attempt').execute();
 }
 
-/** How many loop items of each node ran, and how many of those failed for good. */
-export async function loopItemCounts(db: Db, runId: string) {
-  return db
-    .selectFrom('node_run')
-    .select(['node_id', (eb) => eb.fn.count<string>('item').distinct().as('items')])
-    .where('run_id', '=', runId)
-    .where('item', '>=', 0)
-    .groupBy('node_id')
-    .execute();
-}
-
 interface AttemptKey {
   runId: string;
   nodeId: string;
@@ -250,6 +239,10 @@ export async function startNodeAttempt(
       .select(['attempt', 'status', 'output', 'routes', 'error'])
       .where((eb) => eb.and({ run_id: a.runId, node_id: a.nodeId, phase, item }))
       .where('attempt', '<>', a.attempt)
+      // Locked until this attempt is recorded: an earlier attempt still running (given up by
+      // Temporal, but not dead) cannot record its success between this look and its `lost` mark,
+      // which would leave two successes. Its end waits, then finds it lost and records nothing.
+      .forUpdate()
       .execute();
     const done = earlier.find((r) => r.status === 'succeeded');
     if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null }, failures: 0 };
@@ -305,33 +298,60 @@ export async function finishNodeAttempt(
     .execute();
 }
 
+/** A whole attempt that has already ended, as {@link recordNodeAttempts} records it. */
+export type EndedAttempt = AttemptKey & {
+  nodeType: string;
+  input: unknown;
+  /** When the attempt began and ended (ms since the epoch); the end defaults to now. */
+  startedAt: number;
+  finishedAt?: number;
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  error?: unknown;
+  willRetry?: boolean;
+  routes?: unknown;
+  detail?: unknown;
+};
+
+/** Records a whole attempt that has already ended (a light node's first attempt); see {@link recordNodeAttempts}. */
+export async function recordNodeAttempt(db: Db, a: EndedAttempt): Promise<void> {
+  await recordNodeAttempts(db, [a]);
+}
+
 /**
- * Records a whole attempt that has already ended (a light node's first attempt): the row with
- * its final status and both events, `started` then the end, in one statement. A repeated
- * delivery (the row exists) records nothing.
+ * Records attempts that have already ended (a light node's first attempt, or every node of a
+ * fused chain): each row with its final status and both its events, `started` then the end, in
+ * one statement, events in the order given. A repeated delivery (the row exists) records nothing
+ * for that attempt.
  */
-export async function recordNodeAttempt(
-  db: Db,
-  a: AttemptKey & { nodeType: string; input: unknown; startedAt: number; status: 'succeeded' | 'failed'; output?: unknown; error?: unknown; willRetry?: boolean; routes?: unknown; detail?: unknown },
-): Promise<void> {
-  const phase = a.phase ?? 'execute';
-  const item = a.item ?? -1;
-  const end: RunEventType = a.status === 'succeeded' ? 'succeeded' : a.willRetry ? 'retrying' : 'failed';
-  const startedAt = new Date(a.startedAt).toISOString();
-  // Ids of run_event follow insertion order, so `started` gets the lower one.
+export async function recordNodeAttempts(db: Db, attempts: readonly EndedAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  const rows = attempts.map((a, ord) => {
+    const end: RunEventType = a.status === 'succeeded' ? 'succeeded' : a.willRetry ? 'retrying' : 'failed';
+    const at = (ms: number | undefined) => (ms === undefined ? sql`now()` : sql`cast(${new Date(ms).toISOString()} as timestamptz)`);
+    // Typed one by one: a parameter in VALUES has no column to take its type from.
+    return sql`(cast(${ord} as integer), cast(${a.runId} as text), cast(${a.nodeId} as text), cast(${a.nodeType} as text), cast(${a.phase ?? 'execute'} as text),
+      cast(${a.item ?? -1} as integer), cast(${a.attempt} as integer), cast(${a.status} as text), ${json(a.input ?? null)}, ${json(a.output ?? null)},
+      ${json(a.error ?? null)}, ${json(a.routes ?? null)}, ${json(a.detail ?? null)}, ${at(a.startedAt)}, ${at(a.finishedAt)},
+      cast(${end} as text), cast(${json(a.error ? { error: a.error } : undefined)} as jsonb))`;
+  });
+  // Ids of run_event follow insertion order: attempt by attempt, `started` before its end.
   await sql`
-    with attempt_row as (
+    with given (ord, run_id, node_id, node_type, phase, item, attempt, status, input, output, error, routes, detail, started_at, finished_at, end_type, end_data) as (
+      values ${sql.join(rows)}
+    ),
+    attempt_row as (
       insert into node_run (run_id, node_id, node_type, phase, item, attempt, status, input, output, error, routes, detail, started_at, finished_at)
-      values (${a.runId}, ${a.nodeId}, ${a.nodeType}, ${phase}, ${item}, ${a.attempt}, ${a.status}, ${json(a.input ?? null)}, ${json(a.output ?? null)},
-              ${json(a.error ?? null)}, ${json(a.routes ?? null)}, ${json(a.detail ?? null)}, cast(${startedAt} as timestamptz), now())
+      select run_id, node_id, node_type, phase, item, attempt, status, input, output, error, routes, detail, started_at, finished_at from given order by ord
       on conflict (run_id, node_id, phase, item, attempt) do nothing
-      returning run_id, node_id, attempt, item
+      returning run_id, node_id, phase, item, attempt
     )
     insert into run_event (run_id, type, node_id, attempt, item, data)
     select r.run_id, ev.type, r.node_id, r.attempt, nullif(r.item, -1), ev.data
     from attempt_row r
-    cross join (values (1, cast('started' as text), cast(null as jsonb)), (2, cast(${end} as text), ${json(a.error ? { error: a.error } : undefined)})) as ev(ord, type, data)
-    order by ev.ord`.execute(db);
+    join given g on g.run_id = r.run_id and g.node_id = r.node_id and g.phase = r.phase and g.item = r.item and g.attempt = r.attempt
+    cross join lateral (values (1, cast('started' as text), cast(null as jsonb)), (2, g.end_type, g.end_data)) as ev(ord, type, data)
+    order by g.ord, ev.ord`.execute(db);
 }
 
 /** The latest result of every item of a loop node, in item order: its output, or `{ error }`. */

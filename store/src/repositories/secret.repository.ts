@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { decryptSecret, encryptSecret, type SecretKey } from '../../secrets/crypto.js';
+import { decryptSecret, encryptSecret, type SecretKey } from '../secret-crypto.js';
 import { json, type Db } from '../database.js';
 import { webhookSecretName } from './trigger.repository.js';
 

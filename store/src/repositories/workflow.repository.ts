@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Workflow } from '@weft/schemas';
+import { behaviouralContent, canonicalJson, type Workflow } from '@weft/schemas';
 import { json, type Db } from '../database.js';
+
+/** Content hash of a document: sha256 of its canonical behavioural content. */
+export function workflowHash(doc: Workflow): string {
+  return createHash('sha256').update(canonicalJson(behaviouralContent(doc))).digest('hex');
+}
 
 /** A workflow's row joined with one of its versions. */
 export interface StoredWorkflow {

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { AgentStepKind, AgentStepStatus } from '@weft/schemas';
+import type { AgentStepKind, AgentStepStatus, AttemptPhase, AttemptStatus, RunStatus } from '@weft/schemas';
 
 /** A workflow: a name and a pointer to its newest version. */
 export interface WorkflowTable {
@@ -32,7 +32,7 @@ export interface RunTable {
   workflow_id: string;
   version: number;
   hash: string;
-  status: string;
+  status: RunStatus;
   trigger: string;
   input: ColumnType<unknown, string, string>;
   output: ColumnType<unknown, string | null, string | null>;
@@ -58,9 +58,10 @@ export interface NodeRunTable {
   run_id: string;
   node_id: string;
   node_type: string;
-  phase: string;
+  phase: AttemptPhase;
   attempt: number;
-  status: string;
+  /** `waiting`: the attempt of a node that waits on a person, which `AttemptStatus` does not list yet. */
+  status: AttemptStatus | 'waiting';
   input: ColumnType<unknown, string | null, string | null>;
   output: ColumnType<unknown, string | null, string | null>;
   error: ColumnType<unknown, string | null, string | null>;

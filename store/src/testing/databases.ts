@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import postgres from 'postgres';
-import { openDatabase, type OpenDatabase } from '../db/database.js';
-import { freePort } from '../temporal/dev-server.js';
+import { openDatabase, type OpenDatabase } from '../database.js';
 
 /** The database backends a test runs on: PGlite always, the PostgreSQL server when DATABASE_URL is set. */
 export type Backend = 'pglite' | 'postgres';
@@ -60,4 +60,16 @@ export async function testDatabase(backend: Backend, opts: { shareable?: boolean
       await pglite.close();
     },
   };
+}
+
+/** A port nobody listens on now, for the socket PGlite is served over. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
 }

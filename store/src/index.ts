@@ -1,0 +1,15 @@
+export { openDatabase, migrate, type Db, type OpenDatabase, type DatabaseTarget } from './database.js';
+export type * from './tables/index.js';
+export { createRunStore, type TriggerFiring, type TriggeredRunRecord } from './run-store.js';
+export { preparePrivateDir, restrictToOwner, withPrivateUmask } from './data-dir.js';
+export {
+  decryptSecret,
+  encryptSecret,
+  formatSecretKey,
+  generateSecretKey,
+  parseSecretKey,
+  SecretDecryptError,
+  secretKeyId,
+  storedKeyId,
+  type SecretKey,
+} from './secret-crypto.js';
