@@ -7,19 +7,20 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import type { NodeRegistry } from '@weft/nodes';
 import { createEmbedders, createGuardedFetch, createMcpConnector, type EmbedderSet, type McpConnector } from '@weft/nodes/executors';
-import { bearerAuth, type AuthEnv, type Caller } from './auth/bearer-auth.js';
+import { bearerAuth, requireRole, type AuthEnv, type Caller } from './auth/bearer-auth.js';
 import { tokenCache } from './auth/token-cache.js';
 import { createToken, ROLES } from './auth/tokens.js';
 import { bodyLimit } from './body-limit.js';
-import type { Db } from './db/database.js';
+import type { Db } from '@weft/store';
 import { apiError, HttpError } from './errors.js';
 import { idempotency } from './idempotency.js';
-import { appendAudit, verifyAuditChain } from './db/repositories/audit.repository.js';
+import { appendAudit, verifyAuditChain } from '@weft/store/repositories/audit.repository';
 import { collectionRoutes } from './routes/collections.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { auditRoutes } from './routes/audit.js';
 import { tokenRoutes } from './routes/tokens.js';
-import { describe, DOCS_CSP, DOCS_HTML, openApiDocument } from './openapi.js';
+import { CallerView } from '@weft/schemas';
+import { describe, DOCS_CSP, DOCS_HTML, JsonDocument, openApiDocument, Text } from './openapi.js';
 import { log } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
@@ -32,8 +33,8 @@ import { schemaRoutes } from './routes/schema.js';
 import { secretRoutes } from './routes/secrets.js';
 import { hookRoutes, webhookRoutes } from './routes/webhooks.js';
 import { workflowRoutes } from './routes/workflows.js';
-import type { RunStarter } from './runs.js';
-import type { SecretKey } from './secrets/crypto.js';
+import type { RunStarter } from './runs/index.js';
+import type { SecretKey } from '@weft/store';
 import { editorStatic } from './static.js';
 import { noNulStrings, valid } from './validation.js';
 
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps) {
     .use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600 }))
     // Every POST, after auth: the key's scope is the caller's token (see `idempotency` for why all POSTs).
     .use(idempotency<AuthEnv>({ db: deps.db, scope: (c) => `token:${c.get('caller').tokenId}`, ...(deps.apiProcessId === undefined ? {} : { holder: deps.apiProcessId }) }))
-    .get('/me', describe({ summary: 'Who the token is: its name and role (the editor hides what the role may not do)', tags: ['tokens'] }), (c) => {
+    .get('/me', describe({ summary: 'Who the token is: its name and role (the editor hides what the role may not do)', tags: ['tokens'], responses: { 200: { description: 'The calling token', schema: CallerView } } }), requireRole('viewer'), (c) => {
       const { tokenId, name, role } = c.get('caller');
       return c.json({ tokenId, name, role });
     })
@@ -108,7 +109,7 @@ export function createApp(deps: AppDeps) {
     .use(metrics.http())
     .route('/', healthRoutes({ db: deps.db, ...(deps.temporal ? { temporal: deps.temporal } : {}) }))
     // Public, as Prometheus expects: expose the API port only on an internal network (see README, Deploy).
-    .get('/metrics', async (c) => {
+    .get('/metrics', describe({ summary: 'Prometheus metrics of this process', tags: ['health'], public: true, responses: { 200: { description: 'The metrics, in Prometheus text format', type: 'text/plain', schema: Text } } }), async (c) => {
       const { body, contentType } = await metrics.scrape();
       return c.body(body, 200, { 'content-type': contentType });
     })
@@ -125,8 +126,8 @@ export function createApp(deps: AppDeps) {
   app.route('/hooks', hookRoutes(deps));
 
   // Public: the OpenAPI document of every route, derived from their middlewares, and a page rendering it.
-  app.get('/api/openapi.json', describe({ summary: 'The OpenAPI 3.1 document of this API', tags: ['docs'], public: true }), (c) => c.json((openapi ??= openApiDocument(app))));
-  app.get('/api/docs', describe({ summary: 'A readable API reference (offline)', tags: ['docs'], public: true }), secureHeaders({ contentSecurityPolicy: DOCS_CSP, xFrameOptions: 'DENY' }), (c) => c.html(DOCS_HTML));
+  app.get('/api/openapi.json', describe({ summary: 'The OpenAPI 3.1 document of this API', tags: ['docs'], public: true, responses: { 200: { description: 'The document', schema: JsonDocument } } }), async (c) => c.json(await (openapi ??= openApiDocument(app))));
+  app.get('/api/docs', describe({ summary: 'A readable API reference (offline)', tags: ['docs'], public: true, responses: { 200: { description: 'An HTML page rendering openapi.json', type: 'text/html', schema: Text } } }), secureHeaders({ contentSecurityPolicy: DOCS_CSP, xFrameOptions: 'DENY' }), (c) => c.html(DOCS_HTML));
 
   // The key was checked by `controlKeyCheck`, registered above for `/api/_local/*`.
   if (deps.controlKey) {

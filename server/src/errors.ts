@@ -4,7 +4,7 @@ import type { ApiError, ApiIssue } from '@weft/schemas';
 
 /** Answers with Weft's one error shape. */
 export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string, issues: readonly ApiIssue[] = []) {
-  return c.json<ApiError>({ error: { code, message, issues } }, status);
+  return c.json<ApiError>({ error: { code, message, issues: [...issues] } }, status);
 }
 
 /** An error a handler throws to answer with a given status and Weft's error shape. */

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { API_PROCESS_DEAD_AFTER_MS } from './api-process.js';
-import type { Db } from './db/database.js';
-import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from './db/repositories/idempotency.repository.js';
-import type { IdempotencyKeyRow } from './db/tables/index.js';
+import type { Db } from '@weft/store';
+import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from '@weft/store/repositories/idempotency.repository';
+import type { IdempotencyKeyRow } from '@weft/store';
 import { apiError } from './errors.js';
 import { log } from './log.js';
-import { withMeta } from './openapi.js';
+import { idempotentSpec, secretOnceSpec } from './openapi.js';
 
 /** The request header naming a POST, so that a retry of it is answered with the first answer. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -127,7 +127,7 @@ export function idempotency<E extends Env>(o: IdempotencyOptions<E>): Middleware
       log.error('could not store an idempotent answer', { scope, error: (e as Error).message });
     }
   });
-  return withMeta(mw, { idempotency: { methods: ['POST'] } });
+  return idempotentSpec(mw);
 }
 
 /** The answer to a repeated key: the stored answer, or why there is none. */
@@ -160,8 +160,8 @@ export function idempotentId(c: Context): string | undefined {
  * secret): `idempotency` never stores that answer, so no secret is kept in clear for a replay.
  */
 export function secretInAnswer(): MiddlewareHandler {
-  return withMeta<MiddlewareHandler>(function secretInAnswer(c, next) {
+  return secretOnceSpec(function secretInAnswer(c, next) {
     c.set(SECRET_IN_ANSWER as never, true as never);
     return next();
-  }, { secretInAnswer: true });
+  });
 }

@@ -1,96 +1,76 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { describeRoute, generateSpecs, resolver, uniqueSymbol, type DescribeRouteOptions } from 'hono-openapi';
 import { z } from 'zod';
-import { ROLES, type Role } from './auth/tokens.js';
+import { ApiError } from '@weft/schemas';
+import type { Role } from './auth/tokens.js';
 
-/** Where middlewares keep what the OpenAPI document says about the routes that use them. */
-export const ROUTE_META = Symbol.for('weft.route-meta');
+/** Who may call an operation: a role, or anyone (`public`). */
+export type Access = Role | 'public';
 
 /** Documentation of one operation, given with `describe(...)`. */
 export interface RouteDoc {
   readonly summary: string;
   readonly description?: string;
   readonly tags?: readonly string[];
-  readonly responses?: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
-  /** Callable without a token. */
+  /**
+   * Every answer the operation gives besides those its middlewares document (400 from validators,
+   * 401/403 from the role, 404 for a path parameter, 409/422 from `Idempotency-Key`). A schema is
+   * a zod schema of the JSON body; `type` another media type (SSE, a file).
+   */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly type?: string }>>;
+  /** Callable without a token: the operation's declared access (routes under `/api` declare theirs with `requireRole`). */
   readonly public?: true;
 }
 
-/** What one middleware tells the document about a route. */
-export interface RouteMeta {
-  readonly validate?: { readonly target: string; readonly schema: z.ZodType; readonly workflow?: true };
-  readonly role?: Role;
-  readonly auth?: 'bearer';
-  readonly doc?: RouteDoc;
-  /** The methods an `Idempotency-Key` header makes retry-safe (`idempotency`). */
-  readonly idempotency?: { readonly methods: readonly string[] };
-  /** The route's successful answer shows a secret once, so it is never replayed (`secretInAnswer`). */
-  readonly secretInAnswer?: true;
+/** The operation extension naming the role an operation needs (`requireRole`) or `public`. */
+export const ROLE_KEY = 'x-weft-role';
+// Markers middlewares leave for `openApiDocument`, removed from the document it answers.
+const IDEMPOTENT_KEY = 'x-weft-idempotent';
+const SECRET_ONCE_KEY = 'x-weft-secret-once';
+
+/** Attaches an OpenAPI fragment to a middleware (merged into each operation it runs for) and returns it unchanged. */
+export function withSpec<T extends object>(fn: T, spec: DescribeRouteOptions & Record<`x-${string}`, unknown>): T {
+  return Object.assign(fn, { [uniqueSymbol]: { spec } });
 }
 
-/** Attaches `meta` to a middleware and returns it unchanged (types included). */
-export function withMeta<T extends object>(fn: T, meta: RouteMeta): T {
-  Object.defineProperty(fn, ROUTE_META, { value: meta, enumerable: false });
-  return fn;
+/** The role a middleware declares (`requireRole`, or `describe({ public: true })`), if any. */
+export function declaredAccess(handler: unknown): Access | undefined {
+  const spec = (handler as Record<symbol, { spec?: Record<string, unknown> } | undefined> | undefined)?.[uniqueSymbol]?.spec;
+  return spec?.[ROLE_KEY] as Access | undefined;
 }
+
+/** Marks a middleware as `idempotency`: POSTs of its routes take an `Idempotency-Key`. */
+export const idempotentSpec = <T extends MiddlewareHandler<any, any, any>>(fn: T) => withSpec(fn, { [IDEMPOTENT_KEY]: true });
+/** Marks a middleware as `secretInAnswer`: the route's answer is never replayed. */
+export const secretOnceSpec = <T extends MiddlewareHandler<any, any, any>>(fn: T) => withSpec(fn, { [SECRET_ONCE_KEY]: true });
+
+/** The body of a text answer (a page, metrics, a file), for `describe`'s `responses` with a `type`. */
+export const Text = z.string();
+/** A JSON document whose shape another standard defines (OpenAPI, JSON Schema). */
+export const JsonDocument = z.record(z.string(), z.unknown());
+
+const ERROR_REF = { $ref: '#/components/schemas/ApiError' } as const;
 
 /** A pass-through middleware carrying an operation's documentation. */
 export function describe(doc: RouteDoc): MiddlewareHandler {
-  // Hands the request on without an async frame of its own: it runs on every request of the route.
-  return withMeta<MiddlewareHandler>(function describe(_c, next) {
-    return next();
-  }, { doc });
-}
-
-/** The part of a Hono app the document is derived from. */
-export interface RoutedApp {
-  readonly routes: readonly { method: string; path: string; handler: unknown }[];
-}
-
-/** Hono wraps handlers of sub-apps with their own error handler; this finds the original. */
-function metaOf(handler: unknown): RouteMeta | undefined {
-  let h = handler as Record<string | symbol, unknown> | undefined;
-  for (let i = 0; i < 5 && h; i++) {
-    const meta = h[ROUTE_META] as RouteMeta | undefined;
-    if (meta) return meta;
-    h = h['__COMPOSED_HANDLER'] as Record<string | symbol, unknown> | undefined;
+  const responses: NonNullable<DescribeRouteOptions['responses']> = {};
+  for (const [status, r] of Object.entries(doc.responses)) {
+    // The shared error shape is one component, referred to by every error answer.
+    const schema = r.schema === ApiError ? ERROR_REF : r.schema ? resolver(r.schema, { options: { io: 'output' } }) : undefined;
+    const content = schema ? { [r.type ?? 'application/json']: { schema } } : r.type ? { [r.type]: {} } : undefined;
+    responses[status] = { description: r.description, ...(content ? { content } : {}) };
   }
-  return undefined;
+  return describeRoute({
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(doc.tags ? { tags: [...doc.tags] } : {}),
+    responses,
+    ...(doc.public ? { [ROLE_KEY]: 'public' } : {}),
+  });
 }
 
-/** `/api/x/*` → a regex matching the paths a `use()` middleware applies to. */
-function patternOf(path: string): RegExp {
-  if (path === '*' || path === '/*') return /^.*$/;
-  const body = path
-    .replace(/\/\*$/, '')
-    .split('/')
-    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('/');
-  return new RegExp(`^${body}${path.endsWith('/*') ? '(/.*)?' : ''}$`);
-}
-
-const ERROR_SCHEMA = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'issues'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        issues: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['path', 'message'],
-            properties: { path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' }, severity: { type: 'string' }, nodeId: { type: 'string' } },
-          },
-        },
-      },
-    },
-  },
-} as const;
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'The request is not valid; every issue is listed',
@@ -101,127 +81,78 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Well-formed, but the content is not acceptable (or an Idempotency-Key used for another request)',
 };
 
+/** A response entry in Weft's error shape, for `describe`'s `responses`. */
+export const errorDoc = (description: string) => ({ description, schema: ApiError });
+
 type Json = Record<string, unknown>;
-
-/** Builds JSON Schemas for the document, hoisting `$defs` into `components.schemas`. */
-class SchemaSet {
-  readonly components: Record<string, Json> = { ApiError: ERROR_SCHEMA as unknown as Json };
-  private count = 0;
-
-  of(schema: z.ZodType, io: 'input' | 'output'): Json {
-    const raw = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
-    const prefix = `S${++this.count}_`;
-    const defs = (raw['$defs'] ?? {}) as Record<string, Json>;
-    const rewrite = (v: unknown): unknown => {
-      if (Array.isArray(v)) return v.map(rewrite);
-      if (!v || typeof v !== 'object') return v;
-      const out: Json = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (k === '$schema' || k === '$defs' || k === '$id') continue;
-        if (k === '$ref' && typeof x === 'string') out[k] = x === '#' ? `#/components/schemas/${prefix}root` : x.replace(/^#\/\$defs\//, `#/components/schemas/${prefix}`);
-        else out[k] = rewrite(x);
-      }
-      return out;
-    };
-    for (const [name, def] of Object.entries(defs)) this.components[`${prefix}${name}`] = rewrite(def) as Json;
-    const body = rewrite(raw) as Json;
-    if (JSON.stringify(body).includes(`#/components/schemas/${prefix}root`)) this.components[`${prefix}root`] = body;
-    return body;
-  }
-}
-
-const toOpenApiPath = (path: string) => path.replace(/\/:([A-Za-z0-9_]+)(\{[^}]*\})?\??/g, '/{$1}');
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 /**
- * The OpenAPI 3.1 document of `app`, derived from the metadata its middlewares carry: validators
- * give parameters and bodies, `bearerAuth` and `requireRole` security and `x-weft-role`,
- * `describe` summaries and responses.
+ * The OpenAPI 3.1 document of `app`, generated by hono-openapi from what its middlewares carry:
+ * validators give parameters and bodies, `describe` summaries and responses, `requireRole` the
+ * role (`x-weft-role`), from which security and the 401/403 answers follow.
  */
-export function openApiDocument(app: RoutedApp, info: { title?: string; version?: string } = {}) {
-  const routes = app.routes;
-  const uses = routes.filter((r) => r.method === 'ALL').map((r) => ({ re: patternOf(r.path), meta: metaOf(r.handler) })).filter((u) => u.meta);
-  const ops = new Map<string, { method: string; path: string; metas: RouteMeta[] }>();
-  for (const r of routes) {
-    if (r.method === 'ALL' || r.path.startsWith('/api/_local')) continue;
-    const key = `${r.method} ${r.path}`;
-    let op = ops.get(key);
-    if (!op) ops.set(key, (op = { method: r.method, path: r.path, metas: uses.filter((u) => u.re.test(r.path)).map((u) => u.meta!) }));
-    const meta = metaOf(r.handler);
-    if (meta) op.metas.push(meta);
+export async function openApiDocument(app: Hono<any, any, any>, info: { title?: string; version?: string } = {}) {
+  const specs = await generateSpecs(app, {
+    documentation: {
+      info: { title: info.title ?? 'Weft API', version: info.version ?? '1', description: 'The HTTP API of Weft: workflows, runs, schedules, webhooks, collections and their administration.' },
+      components: {
+        schemas: { ApiError: withoutDialect(z.toJSONSchema(ApiError, { io: 'output' }) as Json) },
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from `weft token create` or POST /api/tokens' } },
+      },
+    },
+    // Every routed operation is listed, documented or not: one that is not fails the document's tests.
+    includeEmptyPaths: true,
+    excludeStaticFile: false,
+    exclude: [/^\/api\/_local\//],
+    defaultValidationErrorResponse: errorResponse(ERROR_TEXT[400]!),
+  });
+  const paths = specs.paths as Record<string, Record<string, Json>>;
+  for (const [path, ops] of Object.entries(paths)) {
+    for (const method of Object.keys(ops)) {
+      if (!METHODS.includes(method)) continue;
+      paths[path]![method] = finish(path, method, ops[method]!);
+    }
   }
+  const { tags: _tags, ...rest } = specs;
+  return rest;
+}
 
-  const schemas = new SchemaSet();
-  const paths: Record<string, Record<string, Json>> = {};
-  for (const op of ops.values()) {
-    const doc = op.metas.find((m) => m.doc)?.doc;
-    const bearer = !doc?.public && op.metas.some((m) => m.auth === 'bearer');
-    const roles = op.metas.map((m) => m.role).filter((r): r is Role => !!r);
-    const role = roles.length ? roles.reduce((a, b) => (ROLES.indexOf(a) >= ROLES.indexOf(b) ? a : b)) : bearer ? 'viewer' : 'public';
-    const validators = op.metas.map((m) => m.validate).filter((v) => !!v);
-    const path = toOpenApiPath(op.path);
+const withoutDialect = ({ $schema: _dialect, ...schema }: Json) => schema;
 
-    const parameters: Json[] = [];
-    const pathParams = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
-    const paramSchema = validators.find((v) => v.target === 'param');
-    const paramProps = paramSchema ? ((schemas.of(paramSchema.schema, 'input')['properties'] ?? {}) as Record<string, Json>) : {};
-    for (const name of pathParams) parameters.push({ name, in: 'path', required: true, schema: paramProps[name] ?? { type: 'string' } });
-    for (const v of validators.filter((x) => x.target === 'query' || x.target === 'header')) {
-      const s = schemas.of(v.schema, 'input');
-      const required = new Set((s['required'] ?? []) as string[]);
-      for (const [name, schema] of Object.entries((s['properties'] ?? {}) as Record<string, Json>)) {
-        // zod marks defaulted fields required on input; they are optional to send.
-        parameters.push({ name, in: v.target, required: required.has(name) && !('default' in schema), schema });
-      }
-    }
-    const body = validators.find((v) => v.target === 'json');
-    const idempotent = op.metas.some((m) => m.idempotency?.methods.includes(op.method));
-    const secretOnce = op.metas.some((m) => m.secretInAnswer);
-    if (idempotent) {
-      parameters.push({
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: false,
-        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' },
-        description: secretOnce
-          ? 'Makes a retry safe for 24 h: a repeat of the same request with the same key runs nothing. This answer shows a secret once, so it is not kept: a repeat after success answers 409 idempotency_not_replayable.'
-          : 'Makes a retry safe for 24 h: a repeat of the same request with the same key runs nothing and gets the first answer again, with `Idempotent-Replayed: true`. The same key with another request answers 422; a repeat while the first still runs 409 with Retry-After.',
-      });
-    }
-
-    const responses: Record<string, Json> = {};
-    for (const [status, r] of Object.entries(doc?.responses ?? { 200: { description: 'OK' } })) {
-      responses[status] = { description: r.description, ...(r.schema ? { content: { 'application/json': { schema: schemas.of(r.schema, 'output') } } } : {}) };
-    }
-    const errors = new Set<number>();
-    if (validators.length) errors.add(400);
-    if (bearer) errors.add(401);
-    if (role !== 'public' && role !== 'viewer') errors.add(403);
-    if (pathParams.length) errors.add(404);
-    if (validators.some((v) => v.workflow)) errors.add(422);
-    if (idempotent) errors.add(409).add(422);
-    for (const s of errors) {
-      responses[String(s)] ??= { description: ERROR_TEXT[s]!, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
-    }
-
-    const method = op.method.toLowerCase();
-    (paths[path] ??= {})[method] = {
-      operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
-      summary: doc?.summary ?? `${op.method} ${path}`,
-      ...(doc?.description ? { description: doc.description } : {}),
-      tags: doc?.tags ? [...doc.tags] : [path.split('/')[2] ?? 'other'],
-      ...(parameters.length ? { parameters } : {}),
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.of(body.schema, 'input') } } } } : {}),
-      responses,
-      security: bearer ? [{ bearerAuth: [] }] : [],
-      'x-weft-role': role,
-    };
+/** Derives what follows from an operation's declarations: security, error answers, Idempotency-Key, a stable operation id. */
+function finish(path: string, method: string, op: Json): Json {
+  const { [IDEMPOTENT_KEY]: idempotentMark, [SECRET_ONCE_KEY]: secretOnce, operationId: _generated, ...rest } = op;
+  const role = rest[ROLE_KEY] as Access | undefined;
+  const bearer = role !== undefined && role !== 'public';
+  const idempotent = idempotentMark === true && method === 'post';
+  const parameters = [...((rest['parameters'] ?? []) as Json[])];
+  if (idempotent) {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' },
+      description: secretOnce
+        ? 'Makes a retry safe for 24 h: a repeat of the same request with the same key runs nothing. This answer shows a secret once, so it is not kept: a repeat after success answers 409 idempotency_not_replayable.'
+        : 'Makes a retry safe for 24 h: a repeat of the same request with the same key runs nothing and gets the first answer again, with `Idempotent-Replayed: true`. The same key with another request answers 422; a repeat while the first still runs 409 with Retry-After.',
+    });
   }
-
+  const responses = { ...((rest['responses'] ?? {}) as Record<string, Json>) };
+  const errors = new Set<number>();
+  if (bearer) errors.add(401);
+  if (bearer && role !== 'viewer') errors.add(403);
+  if (path.includes('{')) errors.add(404);
+  if (idempotent) errors.add(409).add(422);
+  for (const s of errors) responses[String(s)] ??= errorResponse(ERROR_TEXT[s]!);
   return {
-    openapi: '3.1.0',
-    info: { title: info.title ?? 'Weft API', version: info.version ?? '1' },
-    paths,
-    components: { schemas: schemas.components, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from `weft token create` or POST /api/tokens' } } },
+    operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+    ...rest,
+    summary: rest['summary'] ?? `${method.toUpperCase()} ${path}`,
+    tags: rest['tags'] ?? [path.split('/')[2] ?? 'other'],
+    ...(parameters.length ? { parameters } : {}),
+    responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
+    security: bearer ? [{ bearerAuth: [] }] : [],
   };
 }
 

@@ -1,21 +1,20 @@
-import { zValidator } from '@hono/zod-validator';
+import { resolver, uniqueSymbol, validator as described } from 'hono-openapi';
 import { validator } from 'hono/validator';
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono';
 import type { z } from 'zod';
 import { jsonPath, validateWorkflow, Workflow, type NodeCatalog } from '@weft/schemas';
 import { apiError } from './errors.js';
-import { withMeta } from './openapi.js';
 
 /** zod validation of a request part, answering 400 in Weft's error shape with every issue. */
 export function valid<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  const mw = zValidator(target, schema, (result, c) => {
+  return described(target, schema, (result, c) => {
     if (!result.success) {
-      const issues = result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message, code: i.code }));
+      // zod's issues, as its Standard Schema interface hands them on: each keeps its zod code.
+      const issues = result.error.map((i) => ({ path: jsonPath((i.path ?? []).map((p) => (typeof p === 'object' ? p.key : p))), message: i.message, code: (i as { code?: string }).code ?? 'invalid' }));
       return apiError(c, 400, 'invalid_request', `the request ${target} is not valid`, issues);
     }
     return undefined;
   });
-  return withMeta(mw, { validate: { target, schema } });
 }
 
 /**
@@ -32,7 +31,8 @@ export function validWorkflow(catalog: NodeCatalog) {
       ? apiError(c, 400, 'invalid_workflow', 'the workflow document does not have the expected shape', issues)
       : apiError(c, 422, 'invalid_workflow', 'the workflow graph has problems', issues);
   });
-  return withMeta(mw, { validate: { target: 'json', schema: Workflow, workflow: true } });
+  // Documented as hono-openapi's own validators are: the body's JSON Schema (and its 400).
+  return Object.assign(mw, { [uniqueSymbol]: { target: 'json', ...resolver(Workflow) } });
 }
 
 /** Options of `noNulStrings`. */

@@ -1,7 +1,9 @@
 import { createMiddleware } from 'hono/factory';
-import type { Db } from '../db/database.js';
+import { matchedRoutes } from 'hono/route';
+import { findTargetHandler } from 'hono/utils/handler';
+import type { Db } from '@weft/store';
 import { apiError } from '../errors.js';
-import { withMeta } from '../openapi.js';
+import { declaredAccess, ROLE_KEY, withSpec } from '../openapi.js';
 import { tokenCache, type TokenCache } from './token-cache.js';
 import { hasRole, hashToken, ROLES, type Role } from './tokens.js';
 
@@ -30,6 +32,7 @@ export interface BearerAuthOptions {
 /**
  * Requires a valid, unrevoked, unexpired bearer token; answers 401 otherwise. Expiry is checked
  * on every request; the token's row may come from `tokens` (see its `ttlMs` for revocations).
+ * Denies by default: a route that declares no role (`requireRole`) answers 403 to every token.
  */
 export function bearerAuth({ db, touchAfterMs = 60_000, tokens = tokenCache({ db, touchAfterMs }) }: BearerAuthOptions) {
   const mw = createMiddleware<AuthEnv>(async function bearerAuth(c, next) {
@@ -45,9 +48,17 @@ export function bearerAuth({ db, touchAfterMs = 60_000, tokens = tokenCache({ db
     const touching = tokens.touch(row);
     if (touching) await touching;
     c.set('caller', { tokenId: row.id, name: row.name, role: row.role as Role });
+    if (!declaresRole(c)) return apiError(c, 403, 'forbidden', 'this route declares no role, so no token may call it');
     await next();
   });
-  return withMeta(mw, { auth: 'bearer' });
+  return mw;
+}
+
+/** Whether the request reached no route (left to the 404 fallback) or a route one of whose middlewares declares a role. */
+function declaresRole(c: Parameters<typeof matchedRoutes>[0]): boolean {
+  const routes = matchedRoutes(c);
+  if (!routes.some((r) => r.method !== 'ALL')) return true;
+  return routes.some((r) => declaredAccess(findTargetHandler(r.handler)) !== undefined);
 }
 
 /** Requires the caller's role to be at least `min`; answers 403 otherwise. */
@@ -57,5 +68,5 @@ export function requireRole(min: Role) {
     if (!hasRole(caller.role, min)) return apiError(c, 403, 'forbidden', `this needs the ${min} role; the token has ${caller.role}`);
     await next();
   });
-  return withMeta(mw, { role: min });
+  return withSpec(mw, { [ROLE_KEY]: min });
 }

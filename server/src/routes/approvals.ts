@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
+import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
+import type { Db } from '@weft/store';
 import { describe } from '../openapi.js';
-import type { RunStarter } from '../runs.js';
+import type { RunStarter } from '../runs/index.js';
+import { answerRunErrors } from './run-errors.js';
 
 /** The most waiting runs one answer covers, oldest first. */
 const MAX_RUNS = 200;
@@ -39,7 +40,7 @@ const ApprovalView = z.object({
  */
 export function approvalRoutes(deps: { db: Db; runs: Pick<RunStarter, 'state'> }) {
   const { db, runs } = deps;
-  return new Hono<AuthEnv>().get(
+  return new Hono<AuthEnv>().onError(answerRunErrors).use(requireRole('viewer')).get(
     '/',
     describe({
       summary: 'List the approvals runs are waiting on, oldest first, as each run rendered them',

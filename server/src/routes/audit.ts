@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
-import { listAudit } from '../db/repositories/audit.repository.js';
-import { tokenNames } from '../db/repositories/token.repository.js';
+import type { Db } from '@weft/store';
+import { listAudit } from '@weft/store/repositories/audit.repository';
+import { tokenNames } from '@weft/store/repositories/token.repository';
 import { describe } from '../openapi.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';

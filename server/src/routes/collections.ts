@@ -11,16 +11,34 @@ import {
   SearchMode,
   type EmbedderSet,
   type KnowledgeCollection,
+  IngestResult,
+  SearchResult,
 } from '@weft/nodes/executors';
+import { Page } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
-import { appendAudit } from '../db/repositories/audit.repository.js';
-import { knowledgeStore } from '../db/repositories/knowledge.repository.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
+import { knowledgeStore } from '@weft/store/repositories/knowledge.repository';
 import { apiError, HttpError } from '../errors.js';
 import { valid } from '../validation.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
-import { listDocumentsAfter } from '../db/repositories/knowledge.repository.js';
-import { describe } from '../openapi.js';
+import { listDocumentsAfter } from '@weft/store/repositories/knowledge.repository';
+import { describe, errorDoc } from '../openapi.js';
+
+/** A collection with its sizes; `vectors` says whether this database keeps embeddings (pgvector). */
+const CollectionView = z.object({
+  id: z.string(),
+  name: z.string(),
+  embedder: z.string().meta({ description: 'The embedder every vector in the collection comes from' }),
+  dimensions: z.number().int(),
+  createdAt: z.string(),
+  documents: z.number().int(),
+  chunks: z.number().int(),
+});
+const Vectors = z.object({ vectors: z.boolean().meta({ description: 'Whether this database keeps embeddings (pgvector): without, only text search works' }) });
+const DocumentView = z.object({ id: z.string(), collectionId: z.string(), title: z.string().nullable(), source: z.string().nullable(), metadata: z.record(z.string(), z.unknown()), chunks: z.number().int(), createdAt: z.string() });
+const ChunkView = z.object({ id: z.string(), documentId: z.string(), position: z.number().int(), heading: z.string().nullable(), start: z.number().int(), end: z.number().int(), text: z.string(), metadata: z.record(z.string(), z.unknown()) });
+const pipelineErrors = { 409: errorDoc('The collection\'s embedder differs'), 422: errorDoc('Unknown embedder, or a document that cannot be read'), 501: errorDoc('This database has no pgvector'), 502: errorDoc('The embedder failed') };
 
 const NameParam = z.object({ name: CollectionName });
 const DocumentParam = z.object({ name: CollectionName, id: z.string().regex(/^doc_[0-9a-f]{16}$/, 'expected a document id such as doc_0123456789abcdef') });
@@ -84,7 +102,8 @@ export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
   };
 
   return new Hono<AuthEnv>()
-    .get('/', describe({ summary: 'List knowledge collections', tags: ['collections'] }), valid('query', PageQuery), async (c) => {
+    .use(requireRole('viewer'))
+    .get('/', describe({ summary: 'List knowledge collections', tags: ['collections'], responses: { 200: { description: 'A page of collections', schema: Page(CollectionView).extend(Vectors.shape) } } }), valid('query', PageQuery), async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, 1)?.[0];
       // Few enough to sort here; the cursor is the name of the last one shown.
@@ -92,7 +111,7 @@ export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
       const rest = after === undefined ? all : all.filter((x) => x.name > String(after));
       return c.json({ ...toPage(rest.slice(0, limit + 1), limit, (x) => [x.name], (x) => x), vectors: await knowledge.vectors() });
     })
-    .post('/', describe({ summary: 'Create a knowledge collection', tags: ['collections'] }), requireRole('editor'), valid('json', CreateBody), async (c) => {
+    .post('/', describe({ summary: 'Create a knowledge collection', tags: ['collections'], responses: { 201: { description: 'Created', schema: CollectionView.extend(Vectors.shape) }, 409: errorDoc('A collection has this name'), 422: errorDoc('Unknown embedder') } }), requireRole('editor'), valid('json', CreateBody), async (c) => {
       const body = c.req.valid('json');
       let embedder;
       try {
@@ -105,45 +124,45 @@ export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.create', target: collection.id, details: { name: collection.name, embedder: collection.embedder } });
       return c.json({ ...collection, documents: 0, chunks: 0, vectors: await knowledge.vectors() }, 201);
     })
-    .get('/:name', describe({ summary: 'Read a knowledge collection', tags: ['collections'] }), valid('param', NameParam), async (c) => {
+    .get('/:name', describe({ summary: 'Read a knowledge collection', tags: ['collections'], responses: { 200: { description: 'The collection', schema: CollectionView.extend(Vectors.shape) } } }), valid('param', NameParam), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       return c.json({ ...(await view(collection)), vectors: await knowledge.vectors() });
     })
-    .delete('/:name', describe({ summary: 'Delete a knowledge collection and its documents', tags: ['collections'] }), requireRole('editor'), valid('param', NameParam), async (c) => {
+    .delete('/:name', describe({ summary: 'Delete a knowledge collection and its documents', tags: ['collections'], responses: { 200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true) }) } } }), requireRole('editor'), valid('param', NameParam), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       await knowledge.deleteCollection(collection.id);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.delete', target: collection.id, details: { name: collection.name } });
       return c.json({ deleted: true });
     })
-    .post('/:name/documents', describe({ summary: 'Ingest documents into a collection', tags: ['collections'] }), requireRole('editor'), valid('param', NameParam), valid('json', IngestBody), async (c) => {
+    .post('/:name/documents', describe({ summary: 'Ingest documents into a collection', tags: ['collections'], responses: { 201: { description: 'What the ingest stored', schema: IngestResult }, ...pipelineErrors } }), requireRole('editor'), valid('param', NameParam), valid('json', IngestBody), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       const body = c.req.valid('json');
       const result = await pipeline(() => ingestDocuments(services, { collection: collection.name, ...body }));
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'collection.ingest', target: collection.id, details: { documents: result.documents, chunks: result.chunks } });
       return c.json(result, 201);
     })
-    .get('/:name/documents', describe({ summary: 'List the documents of a collection', tags: ['collections'] }), valid('param', NameParam), valid('query', PageQuery), async (c) => {
+    .get('/:name/documents', describe({ summary: 'List the documents of a collection', tags: ['collections'], responses: { 200: { description: 'A page of documents', schema: Page(DocumentView) } } }), valid('param', NameParam), valid('query', PageQuery), async (c) => {
       const collection = await collectionOr404(c.req.valid('param').name);
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, 2) as [string, string] | undefined;
       const rows = await listDocumentsAfter(db, collection.id, { limit: limit + 1, ...(after ? { after } : {}) });
       return c.json(toPage(rows, limit, (r) => [r.sortAt, r.document.id], (r) => r.document));
     })
-    .get('/:name/documents/:id', describe({ summary: 'Read the chunks of a document', tags: ['collections'] }), valid('param', DocumentParam), async (c) => {
+    .get('/:name/documents/:id', describe({ summary: 'Read the chunks of a document', tags: ['collections'], responses: { 200: { description: 'The document\'s chunks, in order', schema: z.object({ id: z.string(), chunks: z.array(ChunkView) }) } } }), valid('param', DocumentParam), async (c) => {
       const { name, id } = c.req.valid('param');
       const collection = await collectionOr404(name);
       const chunks = await knowledge.listChunks(collection.id, id);
       if (chunks.length === 0) return apiError(c, 404, 'not_found', `collection "${name}" has no document ${id}`);
       return c.json({ id, chunks });
     })
-    .delete('/:name/documents/:id', describe({ summary: 'Delete a document', tags: ['collections'] }), requireRole('editor'), valid('param', DocumentParam), async (c) => {
+    .delete('/:name/documents/:id', describe({ summary: 'Delete a document', tags: ['collections'], responses: { 200: { description: 'Deleted', schema: z.object({ deleted: z.literal(1) }) } } }), requireRole('editor'), valid('param', DocumentParam), async (c) => {
       const { name, id } = c.req.valid('param');
       const collection = await collectionOr404(name);
       if ((await knowledge.deleteDocuments(collection.id, [id])) === 0) return apiError(c, 404, 'not_found', `collection "${name}" has no document ${id}`);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'document.delete', target: id, details: { collection: collection.id } });
       return c.json({ deleted: 1 });
     })
-    .post('/:name/search', describe({ summary: 'Search a collection', tags: ['collections'] }), valid('param', NameParam), valid('json', SearchBody), async (c) => {
+    .post('/:name/search', describe({ summary: 'Search a collection', tags: ['collections'], responses: { 200: { description: 'The best chunks with their citations', schema: z.object({ results: z.array(SearchResult) }) }, ...pipelineErrors } }), valid('param', NameParam), valid('json', SearchBody), async (c) => {
       const { name } = c.req.valid('param');
       return c.json(await pipeline(() => searchCollection(services, { collection: name, ...c.req.valid('json') })));
     });

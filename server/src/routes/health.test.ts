@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../db/database.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
 import { freePort } from '../temporal/dev-server.js';
 import { healthRoutes } from './health.js';
 

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Db } from '../db/database.js';
-import { writeHealthProbe } from '../db/repositories/health.repository.js';
+import type { Db } from '@weft/store';
+import { writeHealthProbe } from '@weft/store/repositories/health.repository';
 import { log } from '../log.js';
 import { describe } from '../openapi.js';
 
@@ -88,7 +88,7 @@ export function healthRoutes(deps: HealthDeps = {}) {
   }
 
   return new Hono()
-    .get('/healthz', describe({ summary: 'Liveness: the process is up (checks nothing else)', tags: ['health'], public: true }), (c) => c.json({ status: 'ok' }))
+    .get('/healthz', describe({ summary: 'Liveness: the process is up (checks nothing else)', tags: ['health'], public: true, responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } } }), (c) => c.json({ status: 'ok' }))
     .get(
       '/readyz',
       describe({

@@ -4,10 +4,10 @@ import { createGuardedFetch, createMcpConnector } from '@weft/nodes/executors';
 import { startHttpMcpServer, type HttpMcpServer } from '@weft/nodes/testing/mcp-server';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
-import { openDatabase, type OpenDatabase } from '../db/database.js';
-import { listAudit } from '../db/repositories/audit.repository.js';
-import { putSecret } from '../db/repositories/secret.repository.js';
-import { generateSecretKey } from '../secrets/crypto.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
+import { listAudit } from '@weft/store/repositories/audit.repository';
+import { putSecret } from '@weft/store/repositories/secret.repository';
+import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from '../testing/no-temporal.js';
 
 const key = generateSecretKey();

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { describeDestination, McpServerParams, NodeError, secretNotAllowed, type McpConnector, type McpSession } from '@weft/nodes/executors';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import { hasRole } from '../auth/tokens.js';
-import type { Db } from '../db/database.js';
-import { appendAudit } from '../db/repositories/audit.repository.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
 import { apiError } from '../errors.js';
-import { describe } from '../openapi.js';
-import type { SecretKey } from '../secrets/crypto.js';
+import { describe, errorDoc } from '../openapi.js';
+import type { SecretKey } from '@weft/store';
 import { createSecretReader } from '../secrets/reader.js';
 import { valid } from '../validation.js';
 
@@ -37,7 +37,7 @@ export function mcpRoutes(deps: { db: Db; mcp: McpConnector; secretKey?: SecretK
         summary: 'List the tools of an MCP server',
         description: 'Connects to the server as a worker would (HTTP through the SSRF guard, stdio only for configured commands) and lists its tools.',
         tags: ['mcp'],
-        responses: { 200: { description: 'The server\'s tools', schema: z.object({ tools: z.array(ToolInfo) }) }, 502: { description: 'The server could not be reached or answered wrongly' } },
+        responses: { 200: { description: 'The server\'s tools', schema: z.object({ tools: z.array(ToolInfo) }) }, 502: errorDoc('The server could not be reached or answered wrongly') },
       }),
       valid('json', ToolsBody),
       async (c) => {

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { NodeKind, NodeRegistry } from '@weft/nodes';
-import type { NodeTypeView } from '@weft/schemas';
-import type { AuthEnv } from '../auth/bearer-auth.js';
+import { NodeTypeView } from '@weft/schemas';
+import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import { describe } from '../openapi.js';
 
 /** Palette headings, one per node kind. */
@@ -25,14 +25,16 @@ export function nodeTypeRoutes(registry: NodeRegistry) {
     title: d.title,
     description: d.description,
     icon: d.icon,
-    inputs: d.inputs,
-    outputs: d.outputs,
+    inputs: [...d.inputs],
+    outputs: [...d.outputs],
     ...(d.dynamicOutputs ? { dynamicOutputs: d.dynamicOutputs } : {}),
-    ...(d.expressionParams?.length ? { expressionParams: d.expressionParams } : {}),
+    ...(d.expressionParams?.length ? { expressionParams: [...d.expressionParams] } : {}),
     trigger: d.trigger === true,
     params: z.toJSONSchema(d.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     output: z.toJSONSchema(d.output, { unrepresentable: 'any' }) as Record<string, unknown>,
     policy: { ...d.policy },
   }));
-  return new Hono<AuthEnv>().get('/', describe({ summary: 'The catalog of node types with the JSON Schemas of their params and output', tags: ['node-types'] }), (c) => c.json({ items }));
+  return new Hono<AuthEnv>()
+    .use(requireRole('viewer'))
+    .get('/', describe({ summary: 'The catalog of node types with the JSON Schemas of their params and output', tags: ['node-types'], responses: { 200: { description: 'Every node type', schema: z.object({ items: z.array(NodeTypeView) }) } } }), (c) => c.json({ items }));
 }

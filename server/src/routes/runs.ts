@@ -2,35 +2,32 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import {
-  ATTEMPT_LOST,
   durationToMs,
   FINAL_RUN_STATUSES,
-  type AgentStepStatus,
+  AgentStepView,
   isBlobRef,
-  type AttemptDetail,
-  type NodeRunView,
-  type NodeStatus,
+  LiveRunStateView,
   type LlmCallView,
+  Page,
+  RerunPlanView,
   type RunError,
-  type RunStatus,
-  type RunSummary,
-  type RunTotals,
+  RunSummary,
   type RunTrigger,
-  type RunView,
-  type Workflow,
+  RunView,
 } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
-import { listAgentSteps, listToolCalls } from '../db/repositories/agent.repository.js';
-import { findRun, getBlob, listEvents, listNodeRuns, listRuns } from '../db/repositories/run.repository.js';
-import { findWorkflow } from '../db/repositories/workflow.repository.js';
-import { listLlmCalls } from '../db/repositories/llm.repository.js';
-import type { LlmCallRow, NodeRunRow } from '../db/tables/index.js';
+import type { Db } from '@weft/store';
+import { listAgentSteps, listToolCalls } from '@weft/store/repositories/agent.repository';
+import { findRun, getBlob, listEvents, listNodeRuns, listRuns } from '@weft/store/repositories/run.repository';
+import { findWorkflow } from '@weft/store/repositories/workflow.repository';
+import { listLlmCalls } from '@weft/store/repositories/llm.repository';
 import { apiError } from '../errors.js';
-import type { RunStarter } from '../runs.js';
+import { nodeViews, runTotals } from '../run-view.js';
+import type { RunStarter } from '../runs/index.js';
+import { answerRunErrors } from './run-errors.js';
 import { valid } from '../validation.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
-import { describe } from '../openapi.js';
+import { describe, errorDoc, Text } from '../openapi.js';
 
 const RunIdParam = z.object({ id: z.string().regex(/^run_[a-z0-9]{1,60}$/, 'expected a run id such as run_…') });
 const ListQuery = z.object({
@@ -66,7 +63,10 @@ const runDoc = describe({
     `With \`?wait=30s\` (at most ${RUN_WAIT_MAX_MS / 1000}s; 0, the default, does not wait) the answer comes as soon as the run is in a final status, ` +
     'or when the wait is over, with the run as it then is (200 either way): a client learns that a run ended without polling. The end is learnt from Temporal, not by polling the database.',
   tags: ['runs'],
+  responses: { 200: { description: 'The run with its nodes', schema: RunView } },
 });
+const Decided = z.object({ runId: z.string(), nodeId: z.string(), call: z.string().optional(), approved: z.boolean() });
+const refused = (what: string) => ({ 409: errorDoc(`The run is not in a state to ${what}`), 503: errorDoc('Temporal did not answer') });
 const EventsQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
 const RerunBody = z
   .object({
@@ -86,7 +86,9 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
   const { db, runs } = deps;
   const pollMs = deps.pollMs ?? 250;
   return new Hono<AuthEnv>()
-    .get('/', describe({ summary: 'List runs, newest first', tags: ['runs'] }), valid('query', ListQuery), async (c) => {
+    .onError(answerRunErrors)
+    .use(requireRole('viewer'))
+    .get('/', describe({ summary: 'List runs, newest first', tags: ['runs'], responses: { 200: { description: 'A page of runs', schema: Page(RunSummary) } } }), valid('query', ListQuery), async (c) => {
       const { cursor, limit, ...filter } = c.req.valid('query');
       const after = decodeCursor(cursor, 2) as [string, string] | undefined;
       const rows = await listRuns(db, { ...filter, limit: limit + 1, ...(after ? { after } : {}) });
@@ -94,7 +96,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
         id: r.id,
         workflowId: r.workflow_id,
         version: r.version,
-        status: r.status as RunStatus,
+        status: r.status,
         createdAt: r.created_at.toISOString(),
         finishedAt: r.finished_at?.toISOString() ?? null,
         trigger: runTrigger(r),
@@ -134,7 +136,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
           }));
       const toolCalls = await listToolCalls(db, id);
       const nodes = await Promise.all(
-        nodeViews(wf?.document, attempts, run.status as RunStatus, run.error as RunError | null, toolCalls).map(async (n) => {
+        nodeViews(wf?.document, attempts, run.status, run.error as RunError | null, toolCalls).map(async (n) => {
           const llm = llmOf(n.id);
           return { ...n, input: await resolveInput(n.input), output: await resolve(n.output), ...(llm.length ? { llm } : {}) };
         }),
@@ -144,7 +146,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
         workflowId: run.workflow_id,
         version: run.version,
         hash: run.hash,
-        status: run.status as RunStatus,
+        status: run.status,
         input: run.input,
         output: (await resolve(run.output)) ?? null,
         error: (run.error as RunError | null) ?? null,
@@ -157,43 +159,63 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
       };
       return c.json(view);
     })
-    .post('/:id/cancel', describe({ summary: 'Cancel a run', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), async (c) => {
+    .post('/:id/cancel', describe({
+      summary: 'Cancel a run',
+      tags: ['runs'],
+      responses: {
+        200: { description: 'Cancelled at once: its workflow had not started', schema: z.object({ runId: z.string(), cancelling: z.literal(false), status: z.literal('cancelled') }) },
+        202: { description: 'Asked to stop; it rolls back', schema: z.object({ runId: z.string(), cancelling: z.literal(true) }) },
+        ...refused('cancel'),
+      },
+    }), requireRole('operator'), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       // A run whose workflow never started ends at once; a started one is asked to stop and rolls back.
       if ((await runs.cancel(id, { id: caller.tokenId, name: caller.name })) === 'cancelled') return c.json({ runId: id, cancelling: false, status: 'cancelled' as const }, 200);
       return c.json({ runId: id, cancelling: true }, 202);
     })
-    .post('/:id/approve', describe({ summary: 'Approve a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
+    .post('/:id/approve', describe({ summary: 'Approve a waiting approval node', tags: ['runs'], responses: { 202: { description: 'The decision was sent to the run', schema: Decided }, ...refused('approve') } }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       const decided = await runs.decide(id, { ...c.req.valid('json'), approved: true }, { id: caller.tokenId, name: caller.name });
       return c.json({ runId: id, ...decided, approved: true }, 202);
     })
-    .post('/:id/reject', describe({ summary: 'Reject a waiting approval node', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
+    .post('/:id/reject', describe({ summary: 'Reject a waiting approval node', tags: ['runs'], responses: { 202: { description: 'The decision was sent to the run', schema: Decided }, ...refused('reject') } }), requireRole('operator'), valid('param', RunIdParam), valid('json', DecisionBody), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       const decided = await runs.decide(id, { ...c.req.valid('json'), approved: false }, { id: caller.tokenId, name: caller.name });
       return c.json({ runId: id, ...decided, approved: false }, 202);
     })
-    .post('/:id/rerun', describe({ summary: 'Re-run from a node (or plan it with ?dryRun=1)', tags: ['runs'] }), requireRole('operator'), valid('param', RunIdParam), valid('query', RerunQuery), valid('json', RerunBody), async (c) => {
+    .post('/:id/rerun', describe({
+      summary: 'Re-run from a node (or plan it with ?dryRun=1)',
+      tags: ['runs'],
+      responses: {
+        200: { description: 'The plan of a dry run (nothing started)', schema: RerunPlanView },
+        202: { description: 'Started: the plan with the new run\'s id', schema: RerunPlanView },
+        ...refused('re-run'),
+      },
+    }), requireRole('operator'), valid('param', RunIdParam), valid('query', RerunQuery), valid('json', RerunBody), async (c) => {
       const { id } = c.req.valid('param');
       const dry = c.req.valid('query').dryRun;
       const caller = c.get('caller');
       const plan = await runs.rerun(id, { ...c.req.valid('json'), dryRun: dry === '1' || dry === 'true' }, { id: caller.tokenId, name: caller.name });
       return c.json(plan, plan.runId ? 202 : 200);
     })
-    .get('/:id/transcript', describe({ summary: 'The transcripts of the run\'s agents: task, turns and tool calls, in order', tags: ['runs'] }), valid('param', RunIdParam), valid('query', TranscriptQuery), async (c) => {
+    .get('/:id/transcript', describe({ summary: 'The transcripts of the run\'s agents: task, turns and tool calls, in order', tags: ['runs'], responses: { 200: { description: 'The steps, in order', schema: z.object({ steps: z.array(AgentStepView) }) } } }), valid('param', RunIdParam), valid('query', TranscriptQuery), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
       return c.json({ steps: await listAgentSteps(db, id, c.req.valid('query').agent) });
     })
-    .get('/:id/state', describe({ summary: 'Query the live state of a run from Temporal', tags: ['runs'] }), valid('param', RunIdParam), async (c) => {
+    .get('/:id/state', describe({ summary: 'Query the live state of a run from Temporal', tags: ['runs'], responses: { 200: { description: 'Per-node status and waiting approvals', schema: LiveRunStateView }, 503: errorDoc('Temporal did not answer') } }), valid('param', RunIdParam), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
       return c.json(await runs.state(id));
     })
-    .get('/:id/events', describe({ summary: 'Stream the events of a run (Server-Sent Events)', tags: ['runs'] }), valid('param', RunIdParam), valid('query', EventsQuery), async (c) => {
+    .get('/:id/events', describe({
+      summary: 'Stream the events of a run (Server-Sent Events)',
+      tags: ['runs'],
+      responses: { 200: { description: 'One SSE message per event (`event`: its type, `data`: the event as JSON), ending after the run ends', type: 'text/event-stream', schema: Text } },
+    }), valid('param', RunIdParam), valid('query', EventsQuery), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await findRun(db, id))) return apiError(c, 404, 'not_found', `no run ${id}`);
       // Resume after the last event the client saw: the SSE header on reconnect, or ?after=.
@@ -216,7 +238,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
           }
           if (events.length > 0) continue;
           const run = await findRun(db, id);
-          if (!run || FINAL_RUN_STATUSES.includes(run.status as RunStatus)) {
+          if (!run || FINAL_RUN_STATUSES.includes(run.status)) {
             // Everything up to the end has been sent; a final read catches an event written meanwhile.
             if ((await listEvents(db, id, after, 1)).length === 0) break;
             continue;
@@ -225,86 +247,4 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
         }
       });
     });
-}
-
-/** Tokens and cost of every LLM call of a run: failed calls (which cost nothing) and loop items included. */
-export function runTotals(calls: readonly Pick<LlmCallRow, 'input_tokens' | 'output_tokens' | 'cost_usd'>[]): RunTotals {
-  return calls.reduce<RunTotals>(
-    (t, k) => ({ llmCalls: t.llmCalls + 1, inputTokens: t.inputTokens + k.input_tokens, outputTokens: t.outputTokens + k.output_tokens, costUsd: t.costUsd + k.cost_usd }),
-    { llmCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
-  );
-}
-
-/** One line per node of the run's version, from its recorded attempts and compensations. */
-export function nodeViews(
-  doc: Workflow | undefined,
-  rows: readonly NodeRunRow[],
-  runStatus: RunStatus,
-  runError: RunError | null = null,
-  toolCalls: ReadonlyMap<string, { readonly count: number; readonly last: AgentStepStatus }> = new Map(),
-): NodeRunView[] {
-  const byNode = new Map<string, { execute: NodeRunRow[]; compensate: NodeRunRow[] }>();
-  for (const r of rows) {
-    let entry = byNode.get(r.node_id);
-    if (!entry) byNode.set(r.node_id, (entry = { execute: [], compensate: [] }));
-    (r.phase === 'compensate' ? entry.compensate : entry.execute).push(r);
-  }
-  const runEnded = FINAL_RUN_STATUSES.includes(runStatus);
-  const nodes = doc?.nodes ?? [...byNode.keys()].map((id) => ({ id, type: byNode.get(id)!.execute[0]?.node_type ?? '' }));
-  return nodes.map((n) => {
-    const calls = toolCalls.get(n.id);
-    if (calls && !byNode.has(n.id)) {
-      // A tool of an agent: it ran once per call, recorded in the transcript.
-      const status: NodeStatus = calls.last === 'succeeded' ? 'succeeded' : calls.last === 'running' || calls.last === 'waiting' ? (runEnded ? 'failed' : calls.last) : 'failed';
-      return { id: n.id, type: n.type, status, attempts: 0, toolCalls: calls.count, input: null, output: null, error: null, startedAt: null, finishedAt: null };
-    }
-    const tries = byNode.get(n.id)?.execute ?? [];
-    const undo = byNode.get(n.id)?.compensate ?? [];
-    const last = tries[tries.length - 1];
-    const lastUndo = undo[undo.length - 1];
-    let status: NodeStatus;
-    // A node can fail with no attempt on record: it timed out before any worker picked it up.
-    const failedUnrecorded = !last && runEnded && runError?.nodeId === n.id;
-    if (failedUnrecorded) status = 'failed';
-    else if (!last) status = runEnded ? 'skipped' : 'pending';
-    else if (last.status === 'waiting') status = runEnded ? 'failed' : 'waiting';
-    else if (last.status === 'running') status = runEnded ? 'failed' : 'running';
-    else if (last.status === 'succeeded') status = lastUndo?.status === 'succeeded' ? 'compensated' : 'succeeded';
-    else {
-      const retryable = (last.error as RunError | null)?.retryable !== false;
-      status = !runEnded && retryable ? 'retrying' : 'failed';
-    }
-    // Rows written before `lost` existed recorded a lost attempt as failed with the same error type.
-    const lost = tries.filter((t) => t.status === 'lost' || (t.status === 'failed' && (t.error as RunError | null)?.type === ATTEMPT_LOST)).map((t) => t.attempt);
-    const sent = (last?.detail ?? null) as AttemptDetail | null;
-    const undoSent = (lastUndo?.detail ?? null) as AttemptDetail | null;
-    return {
-      id: n.id,
-      type: n.type,
-      status,
-      attempts: tries.filter((t) => t.attempt > 0).length,
-      ...(lost.length > 0 ? { lostAttempts: lost } : {}),
-      ...(last?.attempt === 0 ? { reused: true } : {}),
-      input: last?.input ?? null,
-      ...(sent?.prompt ? { prompt: sent.prompt } : {}),
-      ...(sent?.request ? { request: sent.request } : {}),
-      ...(sent?.route ? { route: sent.route } : {}),
-      output: last?.output ?? null,
-      error: failedUnrecorded ? runError : ((last?.error as RunError | null) ?? null),
-      startedAt: tries[0]?.started_at.toISOString() ?? null,
-      finishedAt: last?.finished_at?.toISOString() ?? null,
-      ...(lastUndo
-        ? {
-            compensation: {
-              status: lastUndo.status as 'running' | 'succeeded' | 'failed',
-              attempts: undo.length,
-              output: lastUndo.output ?? null,
-              error: (lastUndo.error as RunError | null) ?? null,
-              finishedAt: lastUndo.finished_at?.toISOString() ?? null,
-              ...(undoSent?.request ? { request: undoSent.request } : {}),
-            },
-          }
-        : {}),
-    };
-  });
 }

@@ -2,17 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { CronExpression } from '@weft/schemas/cron';
 import { SCHEDULED_RUN, type ScheduledRunInput } from '@weft/workers/definitions';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
-import { appendAudit } from '../db/repositories/audit.repository.js';
-import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/repositories/trigger.repository.js';
-import { findWorkflow } from '../db/repositories/workflow.repository.js';
-import type { ScheduleRow } from '../db/tables/index.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
+import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '@weft/store/repositories/trigger.repository';
+import { findWorkflow } from '@weft/store/repositories/workflow.repository';
+import type { ScheduleRow } from '@weft/store';
 import { apiError, HttpError } from '../errors.js';
-import { describe as doc } from '../openapi.js';
+import { describe as doc, errorDoc } from '../openapi.js';
+import { Page } from '@weft/schemas';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
+import { refuseRunInput } from '../run-input.js';
 
 /** Where schedules live: the Temporal client and the task queue their firings run on. */
 interface ScheduleTemporal {
@@ -27,11 +30,6 @@ const toPolicy = (o: Overlap) => o.toUpperCase() as ScheduleOverlapPolicy;
 
 const WorkflowId = z.string().regex(/^wf_[a-z0-9]{1,40}$/, 'expected a workflow id such as wf_1a2b3c');
 const IdParam = z.object({ id: z.string().regex(/^sch_[a-z0-9]{1,40}$/, 'expected a schedule id such as sch_1a2b3c') });
-const CronExpression = z
-  .string()
-  .trim()
-  .regex(/^(@[a-z]+|\S+(\s+\S+){4,6})$/, 'expected a cron expression of 5 fields (minute hour day month weekday) or a macro such as @hourly')
-  .max(200);
 const Interval = z.string().regex(/^[1-9][0-9]{0,6}(s|m|h|d)$/, 'expected an interval such as 1s, 15m, 2h or 1d');
 const TimeZone = z
   .string()
@@ -68,22 +66,23 @@ const BackfillBody = z
 const ListQuery = PageQuery.extend({ workflowId: WorkflowId.optional() });
 
 /** A schedule as the API shows it. */
-export interface ScheduleView {
-  readonly id: string;
-  readonly workflowId: string;
-  readonly cron: readonly string[];
-  readonly every: readonly string[];
-  readonly timezone: string;
-  readonly overlap: Overlap;
-  readonly input: unknown;
-  readonly note: string | null;
-  /** `missing` when Temporal no longer knows the schedule. */
-  readonly status: 'active' | 'paused' | 'missing';
-  readonly nextRunTimes: readonly string[];
-  readonly recentRuns: readonly { readonly scheduledAt: string; readonly startedAt: string }[];
-  readonly createdAt: string;
-  readonly createdBy: string | null;
-}
+export const ScheduleView = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  cron: z.array(z.string()),
+  every: z.array(z.string()),
+  timezone: z.string(),
+  overlap: Overlap,
+  input: z.unknown(),
+  note: z.string().nullable(),
+  status: z.enum(['active', 'paused', 'missing']).meta({ description: '`missing` when Temporal no longer knows the schedule' }),
+  nextRunTimes: z.array(z.string()),
+  recentRuns: z.array(z.object({ scheduledAt: z.string(), startedAt: z.string() })),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+});
+export type ScheduleView = z.infer<typeof ScheduleView>;
+const unavailable = { 503: errorDoc('No Temporal client for schedules, or Temporal did not answer') };
 
 function toView(row: ScheduleRow, d: ScheduleDescription | undefined): ScheduleView {
   const spec = row.spec as { cron: string[]; every: string[] };
@@ -136,7 +135,8 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
   const audit = (actor: string, action: string, id: string, details: Record<string, unknown> = {}) => appendAudit(db, { actor, action, target: `schedule:${id}`, details });
 
   return new Hono<AuthEnv>()
-    .get('/', doc({ summary: 'List schedules with their next run times', tags: ['schedules'] }), valid('query', ListQuery), async (c) => {
+    .use(requireRole('viewer'))
+    .get('/', doc({ summary: 'List schedules with their next run times', tags: ['schedules'], responses: { 200: { description: 'A page of schedules', schema: Page(ScheduleView) }, ...unavailable } }), valid('query', ListQuery), async (c) => {
       const { limit, cursor, workflowId } = c.req.valid('query');
       const after = decodeCursor(cursor, 1)?.[0];
       const rows = await listSchedules(db, { ...(workflowId ? { workflowId } : {}), ...(after !== undefined ? { after: String(after) } : {}), limit: limit + 1 });
@@ -144,11 +144,14 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
       const items = await Promise.all(page.items.map(async (r) => toView(r, await describe(r.id))));
       return c.json({ items, nextCursor: page.nextCursor });
     })
-    .post('/', doc({ summary: 'Create a schedule (cron or interval, time zone, overlap policy)', tags: ['schedules'] }), requireRole('operator'), valid('json', CreateBody), async (c) => {
+    .post('/', doc({ summary: 'Create a schedule (cron or interval, time zone, overlap policy)', tags: ['schedules'], responses: { 201: { description: 'Created', schema: ScheduleView }, 404: errorDoc('No such workflow'), ...unavailable } }), requireRole('operator'), valid('json', CreateBody), async (c) => {
       const b = c.req.valid('json');
       const { client, taskQueue } = temporal();
       const wf = await findWorkflow(db, b.workflowId);
       if (!wf) return apiError(c, 404, 'not_found', `no workflow ${b.workflowId}`, [{ path: '$.workflowId', message: 'no such workflow' }]);
+      // Checked against the latest version now; each firing runs the latest version of its time.
+      const refused = refuseRunInput(c, wf.document, b.input ?? {}, ['input']);
+      if (refused) return refused;
       const id = `sch_${randomBytes(8).toString('hex')}`;
       const args: ScheduledRunInput = { scheduleId: id, workflowId: wf.id, input: b.input ?? {} };
       try {
@@ -177,12 +180,12 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
       await audit(caller, 'schedule.create', id, { workflowId: wf.id, cron: b.cron ?? [], every: b.every ?? [], timezone: b.timezone, overlap: b.overlap, paused: b.paused });
       return c.json(toView(row, await describe(id)), 201);
     })
-    .get('/:id', doc({ summary: 'One schedule with its next run times and recent runs', tags: ['schedules'] }), valid('param', IdParam), async (c) => {
+    .get('/:id', doc({ summary: 'One schedule with its next run times and recent runs', tags: ['schedules'], responses: { 200: { description: 'The schedule', schema: ScheduleView }, ...unavailable } }), valid('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
       const row = await existing(id);
       return c.json(toView(row, await describe(id)));
     })
-    .post('/:id/pause', doc({ summary: 'Pause a schedule', tags: ['schedules'] }), requireRole('operator'), valid('param', IdParam), valid('json', NoteBody), async (c) => {
+    .post('/:id/pause', doc({ summary: 'Pause a schedule', tags: ['schedules'], responses: { 200: { description: 'Paused', schema: ScheduleView }, 409: errorDoc('Temporal no longer knows the schedule'), ...unavailable } }), requireRole('operator'), valid('param', IdParam), valid('json', NoteBody), async (c) => {
       const { id } = c.req.valid('param');
       const row = await existing(id);
       const { note } = c.req.valid('json');
@@ -190,7 +193,7 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
       await audit(c.get('caller').tokenId, 'schedule.pause', id, { note: note ?? null });
       return c.json(toView(row, await describe(id)));
     })
-    .post('/:id/resume', doc({ summary: 'Resume a paused schedule', tags: ['schedules'] }), requireRole('operator'), valid('param', IdParam), valid('json', NoteBody), async (c) => {
+    .post('/:id/resume', doc({ summary: 'Resume a paused schedule', tags: ['schedules'], responses: { 200: { description: 'Resumed', schema: ScheduleView }, 409: errorDoc('Temporal no longer knows the schedule'), ...unavailable } }), requireRole('operator'), valid('param', IdParam), valid('json', NoteBody), async (c) => {
       const { id } = c.req.valid('param');
       const row = await existing(id);
       const { note } = c.req.valid('json');
@@ -198,7 +201,7 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
       await audit(c.get('caller').tokenId, 'schedule.resume', id, { note: note ?? null });
       return c.json(toView(row, await describe(id)));
     })
-    .post('/:id/trigger', doc({ summary: 'Start a run of the schedule now', tags: ['schedules'] }), requireRole('operator'), valid('param', IdParam), valid('json', TriggerBody), async (c) => {
+    .post('/:id/trigger', doc({ summary: 'Start a run of the schedule now', tags: ['schedules'], responses: { 202: { description: 'Triggered', schema: z.object({ id: z.string(), triggered: z.literal(true) }) }, 409: errorDoc('Temporal no longer knows the schedule'), ...unavailable } }), requireRole('operator'), valid('param', IdParam), valid('json', TriggerBody), async (c) => {
       const { id } = c.req.valid('param');
       await existing(id);
       const { overlap } = c.req.valid('json');
@@ -206,7 +209,7 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
       await audit(c.get('caller').tokenId, 'schedule.trigger', id, { overlap: overlap ?? null });
       return c.json({ id, triggered: true }, 202);
     })
-    .post('/:id/backfill', doc({ summary: 'Run the schedule\'s firings of a past time range', tags: ['schedules'] }), requireRole('operator'), valid('param', IdParam), valid('json', BackfillBody), async (c) => {
+    .post('/:id/backfill', doc({ summary: 'Run the schedule\'s firings of a past time range', tags: ['schedules'], responses: { 202: { description: 'Backfilling', schema: z.object({ id: z.string(), from: z.string(), to: z.string() }) }, 409: errorDoc('Temporal no longer knows the schedule'), ...unavailable } }), requireRole('operator'), valid('param', IdParam), valid('json', BackfillBody), async (c) => {
       const { id } = c.req.valid('param');
       await existing(id);
       const b = c.req.valid('json');
@@ -217,7 +220,7 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
       await audit(c.get('caller').tokenId, 'schedule.backfill', id, { from: b.from, to: b.to, overlap: b.overlap ?? null });
       return c.json({ id, from: b.from, to: b.to }, 202);
     })
-    .delete('/:id', doc({ summary: 'Delete a schedule from Temporal and Weft', tags: ['schedules'] }), requireRole('operator'), valid('param', IdParam), async (c) => {
+    .delete('/:id', doc({ summary: 'Delete a schedule from Temporal and Weft', tags: ['schedules'], responses: { 204: { description: 'Deleted' }, ...unavailable } }), requireRole('operator'), valid('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
       await existing(id);
       try {

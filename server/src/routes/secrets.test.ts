@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '@weft/nodes';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
-import { openDatabase, type OpenDatabase } from '../db/database.js';
-import { listAudit } from '../db/repositories/audit.repository.js';
-import { getSecretValue } from '../db/repositories/secret.repository.js';
-import { generateSecretKey } from '../secrets/crypto.js';
+import { openDatabase, type OpenDatabase } from '@weft/store';
+import { listAudit } from '@weft/store/repositories/audit.repository';
+import { getSecretValue } from '@weft/store/repositories/secret.repository';
+import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from '../testing/no-temporal.js';
 
 const key = generateSecretKey();

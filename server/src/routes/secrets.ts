@@ -1,17 +1,17 @@
-import { zValidator } from '@hono/zod-validator';
+import { validator } from 'hono-openapi';
 import { Hono, type ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { canonicalSecretHosts, SecretHosts } from '@weft/nodes/executors';
 import { jsonPath, SecretName } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
-import { appendAudit } from '../db/repositories/audit.repository.js';
-import { deleteSecret, listSecrets, putSecret } from '../db/repositories/secret.repository.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
+import { deleteSecret, listSecrets, putSecret } from '@weft/store/repositories/secret.repository';
 import { apiError } from '../errors.js';
-import type { SecretKey } from '../secrets/crypto.js';
+import type { SecretKey } from '@weft/store';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
-import { describe, withMeta } from '../openapi.js';
+import { describe, errorDoc } from '../openapi.js';
 
 const NameParam = z.object({ name: SecretName });
 const PutBody = z
@@ -36,12 +36,11 @@ const SecretView = z.object({
 
 /** Like `valid`, but answers 422: the request is well-formed JSON whose content is not acceptable. Never echoes input. */
 function acceptable<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  const mw = zValidator(target, schema, (result, c) => {
+  return validator(target, schema, (result, c) => {
     if (result.success) return undefined;
-    const issues = result.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message, code: i.code }));
+    const issues = result.error.map((i) => ({ path: jsonPath((i.path ?? []).map((p) => (typeof p === 'object' ? p.key : p))), message: i.message, code: (i as { code?: string }).code ?? 'invalid' }));
     return apiError(c, 422, 'invalid_request', `the request ${target} is not valid`, issues);
   });
-  return withMeta(mw, { validate: { target, schema } });
 }
 
 /**
@@ -79,7 +78,7 @@ export function secretRoutes(deps: { db: Db; secretKey?: SecretKey }) {
         responses: {
           200: { description: 'Changed', schema: z.object({ name: z.string(), created: z.literal(false), hosts: z.array(z.string()).nullable() }) },
           201: { description: 'Created', schema: z.object({ name: z.string(), created: z.literal(true), hosts: z.array(z.string()) }) },
-          422: { description: 'Not acceptable: every problem with its JSON path (`$.hosts` for a new secret without hosts)' },
+          422: errorDoc('Not acceptable: every problem with its JSON path (`$.hosts` for a new secret without hosts)'),
         },
       }),
       acceptable('param', NameParam),
@@ -108,7 +107,7 @@ export function secretRoutes(deps: { db: Db; secretKey?: SecretKey }) {
         return written.created ? c.json({ name, created: true as const, hosts: written.hosts ?? [] }, 201) : c.json({ name, created: false as const, hosts: written.hosts }, 200);
       },
     )
-    .delete('/:name', describe({ summary: 'Delete a secret', tags: ['secrets'] }), acceptable('param', NameParam), async (c) => {
+    .delete('/:name', describe({ summary: 'Delete a secret', tags: ['secrets'], responses: { 204: { description: 'Deleted' }, 422: errorDoc('The name is not a valid secret name') } }), acceptable('param', NameParam), async (c) => {
       const { name } = c.req.valid('param');
       if (!(await deleteSecret(db, name))) return apiError(c, 404, 'not_found', `no secret ${name}`);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'secret.deleted', target: `secret:${name}`, details: { name } });

@@ -2,11 +2,11 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
-import { FINAL_RUN_STATUSES, isBlobRef, type RunStatus, type Workflow } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, isBlobRef, Page, RUN_STATUSES, RunErrorView, type Workflow } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
-import type { Db } from '../db/database.js';
-import { appendAudit } from '../db/repositories/audit.repository.js';
-import { getBlob } from '../db/repositories/run.repository.js';
+import type { Db } from '@weft/store';
+import { appendAudit } from '@weft/store/repositories/audit.repository';
+import { getBlob } from '@weft/store/repositories/run.repository';
 import {
   deleteWebhook,
   findWebhook,
@@ -17,17 +17,19 @@ import {
   rememberWebhookSignature,
   replaceWebhookSecret,
   webhookSecretName,
-} from '../db/repositories/trigger.repository.js';
-import { findWorkflow } from '../db/repositories/workflow.repository.js';
-import type { WebhookRow } from '../db/tables/index.js';
+} from '@weft/store/repositories/trigger.repository';
+import { findWorkflow } from '@weft/store/repositories/workflow.repository';
+import type { WebhookRow } from '@weft/store';
 import { apiError } from '../errors.js';
 import { idempotency, idempotentId, secretInAnswer } from '../idempotency.js';
 import { tokenBuckets } from '../rate-limit.js';
-import type { RunStarter } from '../runs.js';
-import { decryptSecret, encryptSecret, type SecretKey } from '../secrets/crypto.js';
-import { describe as doc } from '../openapi.js';
+import type { RunStarter } from '../runs/index.js';
+import { answerRunErrors } from './run-errors.js';
+import { decryptSecret, encryptSecret, type SecretKey } from '@weft/store';
+import { describe as doc, errorDoc } from '../openapi.js';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
+import { refuseRunInput } from '../run-input.js';
 
 /** The header carrying `v2=<hex>`: HMAC-SHA256(secret, `webhookSigningString(…)`), see `signWebhook`. */
 export const SIGNATURE_HEADER = 'x-weft-signature';
@@ -102,8 +104,23 @@ export function signedWebhookHeaders(secret: string, r: SignedWebhookRequest): R
 const secretName = webhookSecretName;
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
+/** A webhook as the API shows it: never its secret. */
+const WebhookView = z.object({
+  path: z.string(),
+  url: z.string().meta({ description: 'Where senders call it, relative to the server' }),
+  workflowId: z.string(),
+  mode: z.enum(['async', 'sync']),
+  timeoutMs: z.number().int(),
+  headers: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  rotatedAt: z.string().nullable(),
+});
+const WithSecret = WebhookView.extend({ secret: z.string().meta({ description: 'The signing secret, shown this once' }) });
+const noSecretKey = { 503: errorDoc('No secret key (WEFT_SECRET_KEY) to keep webhook secrets with') };
+
 /** A webhook as listed: never its secret. */
-function toView(w: WebhookRow) {
+function toView(w: WebhookRow): z.infer<typeof WebhookView> {
   return {
     path: w.path,
     url: `/hooks/${w.path}`,
@@ -122,13 +139,14 @@ export function webhookRoutes(deps: { db: Db; secretKey?: SecretKey }) {
   const { db, secretKey } = deps;
   const noKey = 'this server has no secret key (WEFT_SECRET_KEY), so it cannot keep webhook secrets';
   return new Hono<AuthEnv>()
-    .get('/', doc({ summary: 'List webhooks (never their secrets)', tags: ['webhooks'] }), valid('query', PageQuery), async (c) => {
+    .use(requireRole('viewer'))
+    .get('/', doc({ summary: 'List webhooks (never their secrets)', tags: ['webhooks'], responses: { 200: { description: 'A page of webhooks', schema: Page(WebhookView) } } }), valid('query', PageQuery), async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, 1)?.[0];
       const rows = await listWebhooks(db, { ...(after !== undefined ? { after: String(after) } : {}), limit: limit + 1 });
       return c.json(toPage(rows, limit, (r) => [r.path], toView));
     })
-    .post('/', doc({ summary: 'Create a webhook; its signing secret is shown once', tags: ['webhooks'] }), requireRole('operator'), secretInAnswer(), valid('json', CreateBody), async (c) => {
+    .post('/', doc({ summary: 'Create a webhook; its signing secret is shown once', tags: ['webhooks'], responses: { 201: { description: 'Created, with its secret', schema: WithSecret }, 404: errorDoc('No such workflow'), 409: errorDoc('A webhook already has this path'), ...noSecretKey } }), requireRole('operator'), secretInAnswer(), valid('json', CreateBody), async (c) => {
       if (!secretKey) return apiError(c, 503, 'secrets_unavailable', noKey);
       const b = c.req.valid('json');
       if (!(await findWorkflow(db, b.workflowId))) return apiError(c, 404, 'not_found', `no workflow ${b.workflowId}`, [{ path: '$.workflowId', message: 'no such workflow' }]);
@@ -139,13 +157,13 @@ export function webhookRoutes(deps: { db: Db; secretKey?: SecretKey }) {
       await appendAudit(db, { actor: caller, action: 'webhook.create', target: `webhook:${b.path}`, details: { workflowId: b.workflowId, mode: b.mode } });
       return c.json({ ...toView(row), secret }, 201);
     })
-    .get('/:path', doc({ summary: 'One webhook (never its secret)', tags: ['webhooks'] }), valid('param', PathParam), async (c) => {
+    .get('/:path', doc({ summary: 'One webhook (never its secret)', tags: ['webhooks'], responses: { 200: { description: 'The webhook', schema: WebhookView } } }), valid('param', PathParam), async (c) => {
       const { path } = c.req.valid('param');
       const row = await findWebhook(db, path);
       if (!row) return apiError(c, 404, 'not_found', `no webhook ${path}`);
       return c.json(toView(row));
     })
-    .post('/:path/rotate-secret', doc({ summary: 'Replace a webhook\'s signing secret; the new one is shown once', tags: ['webhooks'] }), requireRole('operator'), secretInAnswer(), valid('param', PathParam), async (c) => {
+    .post('/:path/rotate-secret', doc({ summary: 'Replace a webhook\'s signing secret; the new one is shown once', tags: ['webhooks'], responses: { 200: { description: 'The webhook with its new secret', schema: WithSecret }, ...noSecretKey } }), requireRole('operator'), secretInAnswer(), valid('param', PathParam), async (c) => {
       if (!secretKey) return apiError(c, 503, 'secrets_unavailable', noKey);
       const { path } = c.req.valid('param');
       const secret = newSecret();
@@ -154,7 +172,7 @@ export function webhookRoutes(deps: { db: Db; secretKey?: SecretKey }) {
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'webhook.rotate', target: `webhook:${path}`, details: { keyId: secretKey.id } });
       return c.json({ ...toView(row), secret });
     })
-    .delete('/:path', doc({ summary: 'Delete a webhook', tags: ['webhooks'] }), requireRole('operator'), valid('param', PathParam), async (c) => {
+    .delete('/:path', doc({ summary: 'Delete a webhook', tags: ['webhooks'], responses: { 204: { description: 'Deleted' } } }), requireRole('operator'), valid('param', PathParam), async (c) => {
       const { path } = c.req.valid('param');
       if (!(await deleteWebhook(db, path))) return apiError(c, 404, 'not_found', `no webhook ${path}`);
       await appendAudit(db, { actor: c.get('caller').tokenId, action: 'webhook.delete', target: `webhook:${path}` });
@@ -172,6 +190,20 @@ const hookDoc = doc({
   description: 'Signed with v2 (see the README, Webhooks). An Idempotency-Key lets a sender retry with a fresh signature and get the first call\'s answer instead of a second run.',
   tags: ['webhooks'],
   public: true,
+  responses: {
+    200: {
+      description: 'A sync webhook\'s run ended: its status and output',
+      schema: z.object({ runId: z.string(), status: z.enum(RUN_STATUSES), output: z.unknown(), error: RunErrorView.optional() }),
+    },
+    202: {
+      description: 'Started (async), or a sync run still going when the wait ended',
+      schema: z.object({ runId: z.string(), status: z.enum(RUN_STATUSES).optional() }),
+    },
+    401: errorDoc('The signature is missing, wrong or outside the time window'),
+    404: errorDoc('No such webhook, or its workflow no longer exists'),
+    409: errorDoc('This signed request was already accepted'),
+    429: errorDoc('Too many bad signatures for this webhook'),
+  },
 });
 
 /** Options of the public hook endpoint. */
@@ -270,7 +302,7 @@ export function hookRoutes(o: HookOptions) {
   // After the signature check, so an unsigned caller can neither claim a key nor read a stored answer.
   const keys = idempotency<HookEnv>({ db, scope: (c) => `hook:${c.get('hook').path}`, ...(o.apiProcessId === undefined ? {} : { holder: o.apiProcessId }) });
 
-  return new Hono<HookEnv>().post('/:path', hookDoc, verifySignature, keys, async (c) => {
+  return new Hono<HookEnv>().onError(answerRunErrors).post('/:path', hookDoc, verifySignature, keys, async (c) => {
     const hook = c.get('hook');
     const { raw, signature, at, signed } = c.get('call');
     const wf = await findWorkflow(db, hook.workflow_id);
@@ -287,6 +319,10 @@ export function hookRoutes(o: HookOptions) {
     const headers: Record<string, string> = {};
     for (const name of hook.headers) if (signed[name] !== undefined) headers[name] = signed[name];
     const query = c.req.query();
+    // Checked before the signature is remembered: a refused call starts nothing and uses nothing up.
+    const input = webhookRunInput(wf.document, { headers, body, query });
+    const refused = refuseRunInput(c, wf.document, input);
+    if (refused) return refused;
 
     // Kept a minute past the window, for servers whose clocks differ a little from the database's.
     const seen = { hookPath: hook.path, digest: createHash('sha256').update(signature).digest('hex') };
@@ -300,7 +336,7 @@ export function hookRoutes(o: HookOptions) {
     let runId: string;
     try {
       const key = idempotentId(c);
-      runId = await runs.start(wf, webhookRunInput(wf.document, { headers, body, query }), { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query }, ...(key ? { idempotentId: key } : {}) });
+      runId = await runs.start(wf, input, { trigger: 'webhook', triggerRef: hook.path, createdBy: null, request: { method: c.req.method, headers, query }, ...(key ? { idempotentId: key } : {}) });
     } catch (e) {
       // Nothing started: the sender may retry the same signed request.
       await forgetWebhookSignature(db, seen);
@@ -311,9 +347,9 @@ export function hookRoutes(o: HookOptions) {
 
     // Answered as the run ends (Temporal says so), not on a poll of its row.
     const run = await runs.waitForEnd(runId, { timeoutMs: hook.timeout_ms, signal: c.req.raw.signal });
-    if (!run || !FINAL_RUN_STATUSES.includes(run.status as RunStatus)) return c.json({ runId, status: (run?.status ?? 'queued') as RunStatus }, 202);
+    if (!run || !FINAL_RUN_STATUSES.includes(run.status)) return c.json({ runId, status: run?.status ?? 'queued' }, 202);
     const output = isBlobRef(run.output) ? await getBlob(db, run.output.$weftBlob) : run.output;
-    return c.json({ runId, status: run.status as RunStatus, output: output ?? null, ...(run.error ? { error: run.error } : {}) }, 200);
+    return c.json({ runId, status: run.status, output: output ?? null, ...(run.error ? { error: run.error } : {}) }, 200);
   });
 }
 
