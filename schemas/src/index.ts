@@ -1,4 +1,5 @@
 export * from './workflow.js';
+export * from './cron.js';
 export * from './validate.js';
 export * from './expressions.js';
 export * from './graph.js';

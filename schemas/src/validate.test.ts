@@ -312,9 +312,36 @@ describe('validateWorkflow', () => {
     ]);
   });
 
-  it('never throws, whatever it is given', () => {
-    const weird: unknown[] = [undefined, 0, [], { nodes: 'x' }, { schemaVersion: 1, name: 'x', nodes: [{ id: 'a', type: 'control.trigger', params: [] }] }, Object.create(null)];
-    for (const w of weird) expect(() => validateWorkflow(w, catalog)).not.toThrow();
+  it('answers odd input with shape problems at their paths, never with a validator failure', () => {
+    const shape = (input: unknown) => {
+      const result = validateWorkflow(input, catalog);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? undefined : result.kind).toBe('shape');
+      expect(result.problems.map((p) => p.code)).not.toContain('internal');
+      return result.problems.map((p) => p.path);
+    };
+    expect(shape(0)).toEqual(['$']);
+    expect(shape([])).toEqual(['$']);
+    expect(shape(undefined).length).toBeGreaterThan(0);
+    expect(shape(Object.create(null))).toEqual(expect.arrayContaining(['$.schemaVersion', '$.name', '$.nodes']));
+    expect(shape({ nodes: 'x' })).toContain('$.nodes');
+    expect(shape({ schemaVersion: 1, name: 'x', nodes: [{ id: 'a', type: 'control.trigger', params: [] }] })).toEqual(['$.nodes[0].params']);
+    fc.assert(
+      fc.property(fc.jsonValue(), (input) => {
+        expect(validateWorkflow(input, catalog).problems.map((p) => p.code)).not.toContain('internal');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('turns a failure inside the validator into an internal problem instead of throwing', () => {
+    const broken = {
+      get: () => {
+        throw new Error('catalog is down');
+      },
+    };
+    const result = validateWorkflow(doc(), broken);
+    expect(result).toEqual({ ok: false, kind: 'shape', problems: [{ severity: 'error', code: 'internal', path: '$', message: 'validator failed: catalog is down' }] });
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CronExpression } from './cron.js';
 // Plain validation messages for every schema (a side effect: zod's error map is global).
 import './messages.js';
 
@@ -109,7 +110,7 @@ export const Trigger = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('schedule'),
-      cron: z.string().min(1).meta({ title: 'Cron expression' }),
+      cron: CronExpression,
       timezone: z.string().default('UTC').meta({ title: 'Time zone' }),
     })
     .strict()

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { EDITOR_DIR } from './runtime/http.js';
 import { DEV_SERVER_DYNAMIC_CONFIG } from './temporal/dev-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,8 +55,9 @@ describe('docker-compose.yml', () => {
     expect(s.environment?.['DATABASE_URL']).toMatch(/^postgres:\/\/.*@postgres:5432\//);
     expect(s.environment?.['TEMPORAL_ADDRESS']).toBe('temporal:7233');
     expect(dependsOn(s)).toEqual(expect.arrayContaining(['postgres', 'temporal']));
-    // The server serves editor/dist, which the image builds.
-    expect(read('server/src/runtime.ts')).toMatch(/EDITOR_DIR = join\(ROOT, 'editor', 'dist'\)/);
+    // The server serves editor/dist, which the image builds (`npm run build` there) and keeps.
+    expect(EDITOR_DIR).toBe(join(ROOT, 'editor', 'dist'));
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['build']).toContain('--workspace editor');
     expect(read('.dockerignore')).not.toMatch(/^editor\b/m);
   });
 

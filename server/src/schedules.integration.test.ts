@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError, WorkflowFailedError } from '@temporalio/client';
 import type { RunSummary, WorkflowInput } from '@weft/schemas';
-import { BACKENDS } from './testing/databases.js';
+import { BACKENDS } from '@weft/store/testing';
 import { saveHistory, savingHistories } from './testing/histories.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
@@ -139,6 +139,13 @@ describe.each(BACKENDS)('schedules on Temporal on %s', (backend) => {
     expect((await create({ workflowId, every: '1s', timezone: 'Mars/Olympus' })).status).toBe(400);
     expect((await create({ workflowId, every: 'soon' })).status).toBe(400);
     expect((await create({ workflowId, every: '1s', overlap: 'sometimes' })).status).toBe(400);
+    // Cron as the editor checks it: 5 fields or a macro Temporal knows, nothing croner alone reads.
+    const sixFields = await create({ workflowId, cron: '0 0 9 * * *' });
+    expect(sixFields.status).toBe(400);
+    expect(sixFields.json.error.issues).toMatchObject([{ path: '$.cron', message: expect.stringContaining('expected 5 fields') }]);
+    const lastDay = await create({ workflowId, cron: ['0 9 * * *', '0 0 L * *'] });
+    expect(lastDay.status).toBe(400);
+    expect(lastDay.json.error.issues).toMatchObject([{ path: '$.cron[1]' }]);
     expect((await create({ workflowId: 'wf_nothere', every: '1s' })).status).toBe(404);
     const viewer = await stack.tokenFor('viewer');
     expect((await stack.api('POST', '/api/schedules', { workflowId, every: '1s' }, viewer)).status).toBe(403);

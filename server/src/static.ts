@@ -1,47 +1,35 @@
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** Options of `editorStatic`. */
 export interface EditorStaticOptions {
-  /** The editor's production build folder. */
+  /** The editor's production build folder (with the `.br` and `.gz` files Vite writes beside each asset). */
   readonly root: string;
 }
 
+/** Vite names what it writes under `assets/` by content hash, so a name never changes meaning. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 /**
- * Serves the built editor: files under `root`, and `index.html` for any other GET that is not
- * an API path, so the editor's own routes work on reload.
+ * Serves the built editor with `@hono/node-server`'s `serveStatic`: the brotli or gzip file built
+ * beside each asset when the browser takes it; hashed assets cached for a year, `index.html`
+ * revalidated on every load; and `index.html` for any other GET that is not an API path, so the
+ * editor's own routes work on reload. A path that is not valid percent-encoding is a 400.
  */
 export function editorStatic({ root }: EditorStaticOptions): MiddlewareHandler {
-  const base = normalize(root + sep);
+  const files = serveStatic({ root, precompressed: true });
+  const index = serveStatic({ root, path: 'index.html', precompressed: true });
   return async function editorStatic(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const path = decodedPath(c.req.url);
     if (path === undefined) return c.text('bad request: the path is not valid percent-encoding', 400);
     if (path.startsWith('/api/') || path === '/api') return next();
-    const file = normalize(join(base, path));
-    const target = file.startsWith(base) && (await isFile(file)) ? file : join(base, 'index.html');
-    if (!(await isFile(target))) return next();
-    const body = await readFile(target);
-    const immutable = target.includes(`${sep}assets${sep}`);
-    return c.body(body, 200, {
-      'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    // Set before the file is read: serveStatic builds its answer from the headers set by then.
+    c.header('Cache-Control', path.startsWith('/assets/') ? IMMUTABLE : 'no-cache');
+    return files(c, async () => {
+      c.header('Cache-Control', 'no-cache');
+      const answer = await index(c, next);
+      if (answer) c.res = answer;
     });
   };
 }
@@ -52,13 +40,5 @@ function decodedPath(url: string): string | undefined {
     return decodeURIComponent(new URL(url).pathname);
   } catch {
     return undefined;
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
   }
 }

@@ -19,6 +19,7 @@ export async function readRunEvents(runId: string, parser: SseParser, signal: Ab
   const response = await fetch(`/api/runs/${encodeURIComponent(runId)}/events`, { headers, signal });
   if (!response.ok || !response.body) throw new ApiError(response.status, null);
   onOpen?.();
+  parser.reconnect();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {
     const { value, done } = await reader.read();

@@ -24,10 +24,19 @@ describe('SseParser', () => {
     expect(p.push(': keep-alive\nretry: 10\ndata: a\ndata:b\nfoo: x\n\n')).toEqual([{ id: '', event: 'message', data: 'a\nb' }]);
   });
 
-  it('keeps the last id for later events and sends nothing for a block without data', () => {
+  it('keeps the last id for later events without one and sends nothing for a block without data', () => {
     const p = new SseParser();
-    expect(p.push('id: 5\n\n')).toEqual([]);
+    expect(p.push('id: 5\ndata: w\n\n')).toEqual([{ id: '5', event: 'message', data: 'w' }]);
     expect(p.push('data: x\n\n')).toEqual([{ id: '5', event: 'message', data: 'x' }]);
+    expect(p.push('event: ping\n\n')).toEqual([]);
+  });
+
+  it('drops a half-read event on reconnect and keeps the last id', () => {
+    const p = new SseParser();
+    p.push('id: 3\ndata: one\n\ndata: cut');
+    p.reconnect();
+    expect(p.push('\n\n')).toEqual([]);
+    expect(p.lastEventId).toBe('3');
   });
 
   it('holds an unfinished event until its blank line arrives', () => {

@@ -172,11 +172,6 @@ export class FakeLlm {
   }
 }
 
-/** Starts a {@link FakeLlm}. */
-export function startFakeLlm(): Promise<FakeLlm> {
-  return new FakeLlm().start();
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function decode(format: Format, path: string, headers: IncomingMessage['headers'], body: any): FakeLlmRequest {

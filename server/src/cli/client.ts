@@ -1,5 +1,6 @@
 import type { ApiIssue, RunEvent } from '@weft/schemas';
-import { runningInstance } from '../runtime.js';
+import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream';
+import { runningInstance } from '../runtime/control-file.js';
 
 /** Where the API answers when neither `WEFT_URL` nor a running embedded Weft says otherwise. */
 export const DEFAULT_URL = 'http://127.0.0.1:7300';
@@ -75,25 +76,13 @@ export class ApiClient {
         headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', ...(last ? { 'last-event-id': String(last) } : {}) },
       });
       if (!res.ok || !res.body) throw failure(res.status, await res.text());
-      const decoder = new TextDecoder();
-      let buffer = '';
+      const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
       try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-            const data = block
-              .split(/\r?\n/)
-              .filter((l) => l.startsWith('data:'))
-              .map((l) => l.slice(5).replace(/^ /, ''))
-              .join('\n');
-            if (!data) continue;
-            const event = JSON.parse(data) as RunEvent;
-            last = event.id;
-            onEvent(event);
-          }
+        for await (const message of events as unknown as AsyncIterable<EventSourceMessage>) {
+          if (!message.data) continue;
+          const event = JSON.parse(message.data) as RunEvent;
+          last = event.id;
+          onEvent(event);
         }
       } catch {
         // A dropped connection: ask again from the last event seen, unless the run is over.

@@ -139,11 +139,6 @@ export function apiMocks(c: TestCase): Record<string, RunMock> | undefined {
   return Object.fromEntries(Object.entries(c.mocks).map(([id, m]) => [id, m as RunMock]));
 }
 
-/** Whether two JSON values are equal, whatever the order of object keys. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return differences(a, b, []).length === 0;
-}
-
 /** One place where a value differs from what was expected. */
 export interface Difference {
   readonly path: string;

@@ -39,13 +39,17 @@ describe('retrieval.ingest', () => {
     await expect(execute(ctx, p, { nothing: true })).rejects.toMatchObject({ type: 'InvalidInput', retryable: false });
   });
 
-  it('stores nothing twice when an attempt is retried with the same idempotency key', async () => {
+  it('keys each document by the node’s idempotency key and its place, the same on every attempt', async () => {
+    // The store dedups by key (the database's own test checks that); what the executor owes it is
+    // a key that a retry repeats and that no other document or run shares.
     const { ctx, knowledge } = setup();
-    const p = params({ collection: 'c', documents: [tides] });
-    const first = await execute(ctx, p, null);
-    const retry = await execute({ ...ctx, attempt: 2 }, p, null);
-    expect(retry.documentIds).toEqual(first.documentIds);
-    expect((await knowledge.listCollections())[0]).toMatchObject({ documents: 1 });
+    const keys: (string | undefined)[] = [];
+    const spied = { ...knowledge, addDocument: (collectionId: string, doc: Parameters<typeof knowledge.addDocument>[1]) => (keys.push(doc.key), knowledge.addDocument(collectionId, doc)) };
+    const p = params({ collection: 'c', documents: [tides, { text: 'Bread needs flour.', metadata: {} }] });
+    await execute({ ...ctx, knowledge: spied }, p, null);
+    await execute({ ...ctx, knowledge: spied, attempt: 2 }, p, null);
+    await execute({ ...ctx, knowledge: spied, idempotencyKey: 'run_2:ingest' }, p, null);
+    expect(keys).toEqual(['run_1:ingest:0', 'run_1:ingest:1', 'run_1:ingest:0', 'run_1:ingest:1', 'run_2:ingest:0', 'run_2:ingest:1']);
   });
 
   it('refuses to add to a collection with another embedder, and a document without content', async () => {
