@@ -1,4 +1,5 @@
 import '@xyflow/react/dist/style.css';
+import '../src/theme/theme.css';
 import '../src/styles.css';
 import type { Preview } from '@storybook/react-vite';
 

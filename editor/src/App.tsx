@@ -24,6 +24,7 @@ import { useMeStore } from './store/me-store';
 import { otherTheme } from './theme/theme';
 import { useTheme } from './theme/useTheme';
 import { useRoute } from './useRoute';
+import './shell.css';
 
 /** The editor: sign-in until there is a token, then the page the path names. */
 export function App() {

@@ -1,5 +1,6 @@
 import './zod-config';
 import '@xyflow/react/dist/style.css';
+import './theme/theme.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

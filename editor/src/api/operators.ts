@@ -20,12 +20,6 @@ export async function listRecentRuns(limit: number, options?: CallOptions): Prom
   return items;
 }
 
-/** `GET /api/runs?trigger=schedule&triggerRef=…`: runs a schedule started. */
-export async function listScheduledRuns(scheduleId: string, options?: CallOptions): Promise<RunSummary[]> {
-  const { items } = await call((o) => api.api.runs.$get({ query: { trigger: 'schedule', triggerRef: scheduleId, limit: '20' } }, o), options);
-  return items;
-}
-
 /** `GET /api/runs/:id`. */
 export function getRunView(id: string, options?: CallOptions): Promise<RunView> {
   return call((o) => api.api.runs[':id'].$get({ param: { id }, query: {} }, o), options);

@@ -2,6 +2,7 @@ import type { Node, NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useDocumentStore } from '../store/document-store';
 import { setCollapsed, ungroup } from './groups';
+import './canvas.css';
 
 /** What a group frame draws. */
 export type FrameData = { readonly label: string; readonly count: number; readonly collapsed: boolean };

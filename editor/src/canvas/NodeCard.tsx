@@ -10,6 +10,7 @@ import { useNodeStatus, useRunStore } from '../store/run-store';
 import { useNodeProblemCount, useNodeProblemSeverity } from '../validation/useProblems';
 import type { StepNode } from './to-flow';
 import '../agents.css';
+import './canvas.css';
 
 /**
  * Vertical place of the i-th of n handles on a side, spread evenly over the card's inner height.

@@ -1,18 +1,15 @@
-import { useEffect, useRef } from 'react';
+import { useModal } from '../operators/useModal';
 import { SHORTCUTS } from './shortcuts';
+import './canvas.css';
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** The keyboard shortcuts, in a modal dialog that Esc closes. */
 export function ShortcutsHelp({ onClose }: { readonly onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
+  const modal = useModal(onClose);
 
   return (
-    <dialog ref={ref} className="dialog shortcuts" aria-labelledby="shortcuts-title" onClose={onClose} onCancel={onClose}>
+    <dialog {...modal} className="dialog shortcuts" aria-labelledby="shortcuts-title">
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
       <table className="shortcuts__table">
         <tbody>

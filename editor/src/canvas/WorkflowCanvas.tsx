@@ -2,17 +2,14 @@ import type { NodeTypeView } from '@weft/schemas';
 import {
   Background,
   Controls,
-  MarkerType,
   MiniMap,
   ReactFlow,
   SelectionMode,
   useReactFlow,
   useStore,
   type Connection,
-  type DefaultEdgeOptions,
   type Edge,
   type EdgeChange,
-  type FitViewOptions,
   type IsValidConnection,
   type NodeChange,
   type NodeTypes,
@@ -23,20 +20,17 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type PointerEvent } from 'react';
 import { NODE_TYPE_MIME } from '../palette/palette';
 import { useDocumentStore } from '../store/document-store';
+import { FLOW_VIEW } from './flow-view';
 import { flowEdges, reconcileNodes, type CanvasNode } from './flow-sync';
 import { addEdge, addNode, connectionProblem, movePositions, removeElements } from './graph-edit';
 import GroupFrame from './GroupFrame';
 import { ungroup } from './groups';
 import NodeCard from './NodeCard';
 import type { StepEdge } from './to-flow';
+import './canvas.css';
 
 // Module scope, so React Flow sees the same objects on every render.
 const nodeTypes: NodeTypes = { step: NodeCard, frame: GroupFrame };
-const defaultEdgeOptions: DefaultEdgeOptions = {
-  type: 'smoothstep',
-  markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-};
-const fitViewOptions: FitViewOptions = { padding: 0.2, maxZoom: 1.1 };
 const deleteKeys = ['Delete', 'Backspace'];
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 // The background's dots are `zoom` px wide; below this zoom they are under half a pixel and do not
@@ -211,9 +205,7 @@ export function WorkflowCanvas({ catalog, onNotice }: WorkflowCanvasProps) {
         onDragOver={onDragOver}
         onDrop={onDrop}
         nodeTypes={nodeTypes}
-        defaultEdgeOptions={defaultEdgeOptions}
-        fitView
-        fitViewOptions={fitViewOptions}
+        {...FLOW_VIEW}
         minZoom={0.1}
         maxZoom={2}
         colorMode="system"

@@ -3,7 +3,7 @@ import type { EditableWorkflow } from '../store/document-store';
 import { flowEdges, reconcileNodes } from './flow-sync';
 import { readImport } from './import-export';
 import { dagrePositions } from './layout';
-import type { CatalogEntry } from './to-flow';
+import { toFlow, type CatalogEntry } from './to-flow';
 
 const catalog = new Map<string, CatalogEntry>([['analysis.transform', { type: 'analysis.transform', kind: 'analysis', title: 'Transform', inputs: ['in'], outputs: ['out'] }]]);
 const doc: EditableWorkflow = {
@@ -32,6 +32,13 @@ describe('canvas nodes from the document', () => {
     expect(nodes.filter((n) => n.hidden).map((n) => n.id)).toEqual(['a', 'b']);
     expect(flowEdges(grouped, new Set(), new Map())[0]!.hidden).toBe(true);
     expect(flowEdges(doc, new Set(), new Map())[0]!.hidden).toBe(false);
+  });
+
+  it('draws a document the way the read-only canvas does, with the selection added', () => {
+    const conditional = { ...doc, edges: [{ ...doc.edges[0]!, when: '$count(\n  $input.items) > 2' }] };
+    const readOnly = toFlow(conditional, catalog);
+    expect(flowEdges(conditional, new Set(['e1']), new Map())).toEqual(readOnly.edges.map((e) => ({ ...e, selected: true, hidden: false })));
+    expect(reconcileNodes(conditional, catalog, new Set(), []).map((n) => n.data)).toEqual(readOnly.nodes.map((n) => n.data));
   });
 });
 

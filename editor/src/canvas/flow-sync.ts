@@ -2,8 +2,8 @@ import type { WorkflowNode } from '@weft/schemas';
 import type { EditableWorkflow } from '../store/document-store';
 import type { FrameNode } from './GroupFrame';
 import { frameBox, groupOf, NODE_SIZE } from './groups';
-import { edgePortsOf, sameStepData, stepData, TOOL_EDGE_CLASS, type CatalogEntry, type StepEdge, type StepNode } from './to-flow';
-import { isToolEdge, toolOwners } from './tools';
+import { edgePortsOf, sameStepData, stepData, stepEdge, type CatalogEntry, type StepEdge, type StepNode } from './to-flow';
+import { toolOwners } from './tools';
 
 /** Any node React Flow draws: a workflow node or a group frame. */
 export type CanvasNode = StepNode | FrameNode;
@@ -79,18 +79,6 @@ export function flowEdges(doc: Pick<EditableWorkflow, 'edges' | 'groups'>, selec
     if (prev && prev.source === edge.source && prev.target === edge.target && prev.sourceHandle === edge.sourcePort && prev.targetHandle === edge.targetPort && prev.data?.when === (edge.when ?? null) && (prev.selected ?? false) === isSelected && (prev.hidden ?? false) === isHidden) {
       return prev;
     }
-    const tool = isToolEdge(edge);
-    return {
-      id: edge.id,
-      source: edge.source,
-      sourceHandle: edge.sourcePort,
-      target: edge.target,
-      targetHandle: edge.targetPort,
-      data: { when: edge.when ?? null, ...(tool ? { tool } : {}) },
-      ...(tool ? { className: TOOL_EDGE_CLASS } : {}),
-      selected: isSelected,
-      hidden: isHidden,
-      ...(edge.when ? { label: `if ${edge.when.length > 14 ? `${edge.when.slice(0, 13)}…` : edge.when}` } : {}),
-    };
+    return { ...stepEdge(edge), selected: isSelected, hidden: isHidden };
   });
 }

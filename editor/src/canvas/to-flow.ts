@@ -56,19 +56,23 @@ export function toFlow(
       data: stepData(node, nodeTypes.get(node.type), edgePorts, owners.get(node.id) ?? null),
     }),
   );
-  const edges = document.edges.map(
-    (edge): StepEdge => ({
-      id: edge.id,
-      source: edge.source,
-      sourceHandle: edge.sourcePort,
-      target: edge.target,
-      targetHandle: edge.targetPort,
-      data: { when: edge.when ?? null, ...(isToolEdge(edge) ? { tool: true } : {}) },
-      ...(isToolEdge(edge) ? { className: TOOL_EDGE_CLASS } : {}),
-      ...(edge.when ? { label: `if ${truncate(edge.when, EDGE_LABEL_MAX)}` } : {}),
-    }),
-  );
+  const edges = document.edges.map(stepEdge);
   return { nodes, edges };
+}
+
+/** A workflow edge as React Flow draws it: its ports as handles, a tool edge dashed, a condition as a short label. */
+export function stepEdge(edge: WorkflowEdge): StepEdge {
+  const tool = isToolEdge(edge);
+  return {
+    id: edge.id,
+    source: edge.source,
+    sourceHandle: edge.sourcePort,
+    target: edge.target,
+    targetHandle: edge.targetPort,
+    data: { when: edge.when ?? null, ...(tool ? { tool } : {}) },
+    ...(tool ? { className: TOOL_EDGE_CLASS } : {}),
+    ...(edge.when ? { label: `if ${truncate(edge.when, EDGE_LABEL_MAX)}` } : {}),
+  };
 }
 
 /** Ports that edges name, per node and side, built once per edge list. */

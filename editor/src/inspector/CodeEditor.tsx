@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { NO_CANVAS_KEYS } from '../canvas/shortcuts';
 import type { ToolArgumentHint, UpstreamNode } from './completions';
 import { checkModel, JSONATA, monaco, provideJsonSchema, provideScope, TEMPLATE } from './monaco';
+import './inspector.css';
 
 /** Which language a code field holds. */
 export type CodeLanguage = 'javascript' | 'json' | 'jsonata' | 'template';

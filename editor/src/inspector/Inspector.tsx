@@ -15,6 +15,8 @@ import { TestStepSection } from './TestStepSection';
 import { AgentToolsSection, ToolSection } from './ToolSection';
 import { WorkflowDetails } from './WorkflowDetails';
 import { fieldModel, matchField, setIn, type JsonSchema } from './schema-form';
+import { TextField } from './TextField';
+import './inspector.css';
 
 // The policy form is generated like params, from the document schema's own policy.
 const POLICY_SCHEMA = z.toJSONSchema(NodePolicy, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -215,55 +217,48 @@ function IdField({ nodeId }: { readonly nodeId: string }) {
     store.select([draft]);
   };
   return (
-    <div className="field" data-field-path="$.id">
-      <label htmlFor={id}>Id</label>
-      <input
-        id={id}
-        type="text"
-        value={draft}
-        spellCheck={false}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={`${id}-help`}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') setDraft(nodeId);
-        }}
-      />
-      <p id={`${id}-help`} className={problem ? 'field__problems' : 'field__help'}>
-        {problem ?? 'Expressions read this node as $nodes.<id>; renaming updates its edges and those expressions.'}
-      </p>
-    </div>
+    <TextField
+      id={id}
+      path="$.id"
+      label="Id"
+      value={draft}
+      spellCheck={false}
+      problem={problem}
+      help="Expressions read this node as $nodes.<id>; renaming updates its edges and those expressions."
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') setDraft(nodeId);
+      }}
+    />
   );
 }
 
 function LabelField({ nodeId, label }: { readonly nodeId: string; readonly label: string | undefined }) {
   const id = useId();
   return (
-    <div className="field" data-field-path="$.label">
-      <label htmlFor={id}>Label</label>
-      <input
-        id={id}
-        type="text"
-        value={label ?? ''}
-        placeholder={nodeId}
-        onChange={(e) => {
-          const next = e.target.value;
-          useDocumentStore.getState().edit(
-            'edit label',
-            (doc) => ({
-              ...doc,
-              nodes: doc.nodes.map((n) => {
-                if (n.id !== nodeId) return n;
-                const { label: _old, ...rest } = n;
-                return next ? { ...rest, label: next } : rest;
-              }),
+    <TextField
+      id={id}
+      path="$.label"
+      label="Label"
+      value={label ?? ''}
+      placeholder={nodeId}
+      onChange={(e) => {
+        const next = e.target.value;
+        useDocumentStore.getState().edit(
+          'edit label',
+          (doc) => ({
+            ...doc,
+            nodes: doc.nodes.map((n) => {
+              if (n.id !== nodeId) return n;
+              const { label: _old, ...rest } = n;
+              return next ? { ...rest, label: next } : rest;
             }),
-            `${nodeId}:label`,
-          );
-        }}
-      />
-    </div>
+          }),
+          `${nodeId}:label`,
+        );
+      }}
+    />
   );
 }

@@ -2,6 +2,7 @@ import type { NodeTypeView, Problem } from '@weft/schemas';
 import { useDocumentStore } from '../store/document-store';
 import { problemNodeId, splitNodePath } from '../validation/problems';
 import { useProblems } from '../validation/useProblems';
+import './inspector.css';
 
 const SEVERITY = { error: { icon: '✖', text: 'Error' }, warning: { icon: '▲', text: 'Warning' } } as const;
 

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useDocumentStore } from '../store/document-store';
 import { exampleValue, fieldNameProblem, freshFieldName, INPUT_TYPES, inputFieldsOf, inputSchemaOf, type InputFieldDef, type InputType } from './input-schema';
+import './inspector.css';
 
 /** Writes the declared fields into the document's input schema; keystrokes of one control are one undo step. */
 function write(fields: readonly InputFieldDef[], label: string, group?: string): void {

@@ -1,4 +1,5 @@
 import { useDocumentStore } from '../store/document-store';
+import { TextField } from './TextField';
 
 /** Id of the name field, so the page heading can send the person to it. */
 export const WORKFLOW_NAME_FIELD = 'workflow-name';
@@ -27,21 +28,16 @@ export function WorkflowDetails() {
         <h2>Workflow</h2>
         <p className="muted">Select a node to edit it. Shift-click or drag a box to select several.</p>
       </header>
-      <div className="field" data-field-path="$.name">
-        <label htmlFor={WORKFLOW_NAME_FIELD}>Name</label>
-        <input
-          id={WORKFLOW_NAME_FIELD}
-          type="text"
-          value={name}
-          maxLength={200}
-          aria-invalid={empty ? true : undefined}
-          aria-describedby={`${WORKFLOW_NAME_FIELD}-help`}
-          onChange={(e) => setText('name', e.target.value)}
-        />
-        <p id={`${WORKFLOW_NAME_FIELD}-help`} className={empty ? 'field__problems' : 'field__help'}>
-          {empty ? 'Required' : 'Shown in the workflow list, the run history and the approvals inbox; the CLI finds the workflow by it.'}
-        </p>
-      </div>
+      <TextField
+        id={WORKFLOW_NAME_FIELD}
+        path="$.name"
+        label="Name"
+        value={name}
+        maxLength={200}
+        problem={empty ? 'Required' : null}
+        help="Shown in the workflow list, the run history and the approvals inbox; the CLI finds the workflow by it."
+        onChange={(e) => setText('name', e.target.value)}
+      />
       <div className="field" data-field-path="$.description">
         <label htmlFor="workflow-description">Description</label>
         <textarea id="workflow-description" value={description} rows={4} maxLength={10_000} onChange={(e) => setText('description', e.target.value)} />

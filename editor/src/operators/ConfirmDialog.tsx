@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useModal } from './useModal';
 
 /**
- * A modal question before something that cannot be undone. Built on `<dialog>`, which traps focus,
- * closes on Escape and returns focus to what opened it. Cancel has the first focus, so a stray
- * Enter never deletes.
+ * A modal question before something that cannot be undone, shown while `open` (see `useModal`:
+ * focus stays inside, Esc cancels, focus goes back to what opened it). Cancel has the first
+ * focus, so a stray Enter never deletes.
  */
 export function ConfirmDialog({
   open,
@@ -22,17 +23,11 @@ export function ConfirmDialog({
   readonly onConfirm: () => void;
   readonly onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const modal = useModal(onCancel, open);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
-    <dialog ref={ref} className="dialog card" aria-labelledby={titleId} onCancel={(e) => { e.preventDefault(); onCancel(); }}>
+    <dialog {...modal} className="dialog card" aria-labelledby={titleId}>
       <h2 id={titleId}>{title}</h2>
       {children}
       <div className="dialog__actions">

@@ -3,6 +3,7 @@ import { listAudit, type AuditEvent, type AuditFilter } from '../api/operators';
 import { toError } from '../api/useResource';
 import { RequireRole } from '../operators/RequireRole';
 import { ErrorNotice } from '../operators/ErrorNotice';
+import { DataTable } from '../operators/DataTable';
 import { Loading } from '../operators/Loading';
 import { formatJson } from '../format';
 import { Time } from '../Time';
@@ -102,40 +103,27 @@ function AuditContent() {
               <p>No events match.</p>
             </div>
           ) : (
-            <div className="table-wrap card">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.map((e) => (
-                    <tr key={e.id}>
-                      <td>
-                        <Time value={e.at} />
-                      </td>
-                      <td title={e.actor}>{e.actorName ?? <span className="mono">{e.actor}</span>}</td>
-                      <th scope="row" className="mono">
-                        {e.action}
-                      </th>
-                      <td className="mono">{e.target}</td>
-                      <td>
-                        <details>
-                          <summary>Details</summary>
-                          <pre className="code-block">{formatJson(e.details)}</pre>
-                          <p className="hint mono">hash {e.hash.slice(0, 16)}…</p>
-                        </details>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['When', 'Actor', 'Action', 'Target', 'Details']}>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Time value={e.at} />
+                  </td>
+                  <td title={e.actor}>{e.actorName ?? <span className="mono">{e.actor}</span>}</td>
+                  <th scope="row" className="mono">
+                    {e.action}
+                  </th>
+                  <td className="mono">{e.target}</td>
+                  <td>
+                    <details>
+                      <summary>Details</summary>
+                      <pre className="code-block">{formatJson(e.details)}</pre>
+                      <p className="hint mono">hash {e.hash.slice(0, 16)}…</p>
+                    </details>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           ))}
         {cursor && !refreshing && (
           <div className="form-actions section">

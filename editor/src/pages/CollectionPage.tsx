@@ -24,6 +24,7 @@ import { useRole } from '../store/me-store';
 import { Time } from '../Time';
 import { LoadError } from './LoadError';
 import { Loaded } from './Loaded';
+import './pages.css';
 
 /** One knowledge collection: upload documents, read their chunks, try a search. */
 export function CollectionPage({ id: name }: { readonly id: string }) {

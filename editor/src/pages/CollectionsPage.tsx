@@ -4,6 +4,7 @@ import { useResource } from '../api/useResource';
 import { Link } from '../Link';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { can } from '../operators/nav';
+import { DataTable } from '../operators/DataTable';
 import { useAction } from '../operators/useAction';
 import { navigate, pathFor } from '../router';
 import { useRole } from '../store/me-store';
@@ -31,38 +32,21 @@ export function CollectionsPage() {
         <h2 id="collections-list">Collections</h2>
         <Loaded resource={resource} what="collections" onRetry={reload} empty="No collections yet." isEmpty={(page) => page.items.length === 0}>
           {(page) => (
-            <div className="table-wrap card">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col" className="num">
-                      Documents
-                    </th>
-                    <th scope="col" className="num">
-                      Chunks
-                    </th>
-                    <th scope="col">Embedder</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((c) => (
-                    <tr key={c.id}>
-                      <th scope="row">
-                        <Link to={pathFor({ name: 'collection', id: c.name })}>{c.name}</Link>
-                      </th>
-                      <td className="num">{c.documents}</td>
-                      <td className="num">{c.chunks}</td>
-                      <td className="mono">{c.embedder}</td>
-                      <td>
-                        <Time value={c.createdAt} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Name', { label: 'Documents', num: true }, { label: 'Chunks', num: true }, 'Embedder', 'Created']}>
+              {page.items.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">
+                    <Link to={pathFor({ name: 'collection', id: c.name })}>{c.name}</Link>
+                  </th>
+                  <td className="num">{c.documents}</td>
+                  <td className="num">{c.chunks}</td>
+                  <td className="mono">{c.embedder}</td>
+                  <td>
+                    <Time value={c.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Loaded>
       </section>

@@ -15,6 +15,7 @@ import { compensationOrder } from '../runs/timeline';
 import { useLiveRun } from '../runs/useLiveRun';
 import { useAgentStore } from '../store/agent-store';
 import { Time } from '../Time';
+import '../runs/runs.css';
 
 /** One run: its facts (LLM tokens and cost among them), actions, its agents' transcripts, the node timeline and what the rollback undid. */
 export function RunPage({ id }: { readonly id: string }) {

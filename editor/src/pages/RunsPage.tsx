@@ -9,7 +9,9 @@ import { RunDialog } from '../runs/RunDialog';
 import { filterRuns, TIME_RANGES, type TimeRange } from '../runs/run-filters';
 import { RunStatusBadge } from '../runs/StatusBadge';
 import { runStatusLook } from '../runs/status';
+import { DataTable } from '../operators/DataTable';
 import { Time } from '../Time';
+import '../runs/runs.css';
 
 const PAGE_SIZE = 50;
 const RANGE_LABEL: Record<TimeRange, string> = { hour: 'Last hour', day: 'Last 24 hours', week: 'Last 7 days', all: 'Any time' };
@@ -154,47 +156,33 @@ export function RunsPage() {
       {shown.length === 0 && !loading ? (
         <p className="empty card">No runs match these filters.</p>
       ) : (
-        <div className="table-wrap card">
-          <table className="table" aria-label="Runs">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Workflow</th>
-                <th scope="col">Status</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Created</th>
-                <th scope="col">Finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    <Link to={pathFor({ name: 'run', id: r.id })}>
-                      <code>{r.id}</code>
-                    </Link>
-                  </th>
-                  <td>
-                    {names.get(r.workflowId) ?? <code>{r.workflowId}</code>} <span className="muted">v{r.version}</span>
-                  </td>
-                  <td>
-                    <RunStatusBadge status={r.status} />
-                  </td>
-                  <td>
-                    {r.trigger?.type ?? 'manual'}
-                    {r.trigger?.ref && <span className="muted"> {r.trigger.ref}</span>}
-                  </td>
-                  <td>
-                    <Time value={r.createdAt} />
-                  </td>
-                  <td>
-                    <Time value={r.finishedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Run', 'Workflow', 'Status', 'Trigger', 'Created', 'Finished']} aria-label="Runs">
+          {shown.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">
+                <Link to={pathFor({ name: 'run', id: r.id })}>
+                  <code>{r.id}</code>
+                </Link>
+              </th>
+              <td>
+                {names.get(r.workflowId) ?? <code>{r.workflowId}</code>} <span className="muted">v{r.version}</span>
+              </td>
+              <td>
+                <RunStatusBadge status={r.status} />
+              </td>
+              <td>
+                {r.trigger?.type ?? 'manual'}
+                {r.trigger?.ref && <span className="muted"> {r.trigger.ref}</span>}
+              </td>
+              <td>
+                <Time value={r.createdAt} />
+              </td>
+              <td>
+                <Time value={r.finishedAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p aria-live="polite" className="muted">
         {loading ? 'Loading runs…' : `${shown.length} of ${runs.length} loaded runs shown`}

@@ -6,6 +6,7 @@ import { previewSchedule } from '../operators/cron';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { can } from '../operators/nav';
 import { useAction } from '../operators/useAction';
+import { DataTable } from '../operators/DataTable';
 import { useWorkflowNames, WorkflowName, WorkflowSelect } from '../operators/WorkflowSelect';
 import { useRole } from '../store/me-store';
 import { RunInputEditor, type InputDraft } from '../runs/RunInputEditor';
@@ -209,73 +210,59 @@ function ScheduleTable({ schedules, mayOperate, onChanged }: { readonly schedule
         {notice}
       </p>
       <ErrorNotice error={error} />
-      <div className="table-wrap card">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Schedule</th>
-              <th scope="col">Workflow</th>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-              <th scope="col">Next runs</th>
-              {mayOperate && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {schedules.map((s) => (
-              <tr key={s.id} data-testid={`schedule-${s.id}`}>
-                <th scope="row" className="mono">
-                  {s.id}
-                </th>
-                <td>
-                  <WorkflowName id={s.workflowId} names={workflowNames} />
-                </td>
-                <td>
-                  <code>{describeSpec(s)}</code>
-                  <div className="muted">{s.timezone}</div>
-                </td>
-                <td>{s.status}</td>
-                <td>
+      <DataTable columns={['Schedule', 'Workflow', 'When', 'Status', 'Next runs', mayOperate && 'Actions']}>
+        {schedules.map((s) => (
+          <tr key={s.id} data-testid={`schedule-${s.id}`}>
+            <th scope="row" className="mono">
+              {s.id}
+            </th>
+            <td>
+              <WorkflowName id={s.workflowId} names={workflowNames} />
+            </td>
+            <td>
+              <code>{describeSpec(s)}</code>
+              <div className="muted">{s.timezone}</div>
+            </td>
+            <td>{s.status}</td>
+            <td>
+              {s.status === 'paused' ? (
+                <span className="muted">None while paused</span>
+              ) : s.nextRunTimes.length === 0 ? (
+                <span className="muted">—</span>
+              ) : (
+                <ul className="plain-list">
+                  {s.nextRunTimes.slice(0, 3).map((t) => (
+                    <li key={t}>
+                      <Time value={t} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            {mayOperate && (
+              <td>
+                <div className="actions">
                   {s.status === 'paused' ? (
-                    <span className="muted">None while paused</span>
-                  ) : s.nextRunTimes.length === 0 ? (
-                    <span className="muted">—</span>
+                    <button type="button" className="button button--small" disabled={pending} onClick={() => void act(s, 'resume')} aria-label={`Resume ${s.id}`}>
+                      Resume
+                    </button>
                   ) : (
-                    <ul className="plain-list">
-                      {s.nextRunTimes.slice(0, 3).map((t) => (
-                        <li key={t}>
-                          <Time value={t} />
-                        </li>
-                      ))}
-                    </ul>
+                    <button type="button" className="button button--small" disabled={pending || s.status === 'missing'} onClick={() => void act(s, 'pause')} aria-label={`Pause ${s.id}`}>
+                      Pause
+                    </button>
                   )}
-                </td>
-                {mayOperate && (
-                  <td>
-                    <div className="actions">
-                      {s.status === 'paused' ? (
-                        <button type="button" className="button button--small" disabled={pending} onClick={() => void act(s, 'resume')} aria-label={`Resume ${s.id}`}>
-                          Resume
-                        </button>
-                      ) : (
-                        <button type="button" className="button button--small" disabled={pending || s.status === 'missing'} onClick={() => void act(s, 'pause')} aria-label={`Pause ${s.id}`}>
-                          Pause
-                        </button>
-                      )}
-                      <button type="button" className="button button--small" disabled={pending || s.status === 'missing'} onClick={() => void act(s, 'trigger')} aria-label={`Run ${s.id} now`}>
-                        Run now
-                      </button>
-                      <button type="button" className="button button--small" disabled={pending} onClick={() => setDeleting(s)} aria-label={`Delete ${s.id}`}>
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  <button type="button" className="button button--small" disabled={pending || s.status === 'missing'} onClick={() => void act(s, 'trigger')} aria-label={`Run ${s.id} now`}>
+                    Run now
+                  </button>
+                  <button type="button" className="button button--small" disabled={pending} onClick={() => setDeleting(s)} aria-label={`Delete ${s.id}`}>
+                    Delete
+                  </button>
+                </div>
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
       <ConfirmDialog open={deleting !== null} title="Delete this schedule?" confirmLabel="Delete schedule" busy={pending} onConfirm={() => void remove()} onCancel={() => setDeleting(null)}>
         <p>
           <code>{deleting?.id}</code> stops firing and is removed from Temporal. Runs it already started stay in the history.

@@ -4,7 +4,9 @@ import { useResource } from '../api/useResource';
 import { ConfirmDialog } from '../operators/ConfirmDialog';
 import { ErrorNotice } from '../operators/ErrorNotice';
 import { RequireRole } from '../operators/RequireRole';
+import { DataTable } from '../operators/DataTable';
 import { useAction } from '../operators/useAction';
+import { useConfirmed } from '../operators/useConfirmed';
 import { Time } from '../Time';
 import { Loaded } from './Loaded';
 
@@ -22,17 +24,9 @@ export function SecretsPage() {
 
 function SecretsContent() {
   const { resource, reload } = useResource('secrets', (signal) => listSecrets({ signal }));
-  const [deleting, setDeleting] = useState<SecretEntry | null>(null);
   // A secret whose hosts are being changed: the form is filled with them (remounted by key).
   const [rebinding, setRebinding] = useState<{ readonly name: string; readonly hosts: readonly string[]; readonly n: number } | null>(null);
-  const remove = useAction();
-
-  async function confirmDelete() {
-    if (!deleting) return;
-    const ok = await remove.run(() => deleteSecret(deleting.name));
-    setDeleting(null);
-    if (ok) reload();
-  }
+  const remove = useConfirmed((secret: SecretEntry) => deleteSecret(secret.name), reload);
 
   return (
     <div className="page">
@@ -46,58 +40,44 @@ function SecretsContent() {
         <ErrorNotice error={remove.error} />
         <Loaded resource={resource} what="secrets" onRetry={reload} empty="No secrets yet.">
           {(secrets) => (
-            <div className="table-wrap card">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Hosts</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Last set</th>
-                    <th scope="col">Set by</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {secrets.map((s) => (
-                    <tr key={s.name}>
-                      <th scope="row" className="mono">
-                        {s.name}
-                      </th>
-                      <td className="mono">
-                        {s.hosts === null ? <span className="badge badge--warning">None: sent nowhere until bound</span> : s.hosts.map((h) => <div key={h}>{h}</div>)}
-                      </td>
-                      <td>
-                        <Time value={s.createdAt} />
-                      </td>
-                      <td>
-                        <Time value={s.updatedAt} />
-                      </td>
-                      <td className="mono">{s.updatedBy ?? '—'}</td>
-                      <td>
-                        <button
-                          type="button"
-                          className="button button--small"
-                          onClick={() => setRebinding((r) => ({ name: s.name, hosts: s.hosts ?? [], n: (r?.n ?? 0) + 1 }))}
-                          aria-label={`Change the hosts of ${s.name}`}
-                        >
-                          Change hosts
-                        </button>{' '}
-                        <button type="button" className="button button--small" onClick={() => setDeleting(s)} aria-label={`Delete ${s.name}`}>
-                          Delete
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Name', 'Hosts', 'Created', 'Last set', 'Set by', 'Actions']}>
+              {secrets.map((s) => (
+                <tr key={s.name}>
+                  <th scope="row" className="mono">
+                    {s.name}
+                  </th>
+                  <td className="mono">
+                    {s.hosts === null ? <span className="badge badge--warning">None: sent nowhere until bound</span> : s.hosts.map((h) => <div key={h}>{h}</div>)}
+                  </td>
+                  <td>
+                    <Time value={s.createdAt} />
+                  </td>
+                  <td>
+                    <Time value={s.updatedAt} />
+                  </td>
+                  <td className="mono">{s.updatedBy ?? '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      onClick={() => setRebinding((r) => ({ name: s.name, hosts: s.hosts ?? [], n: (r?.n ?? 0) + 1 }))}
+                      aria-label={`Change the hosts of ${s.name}`}
+                    >
+                      Change hosts
+                    </button>{' '}
+                    <button type="button" className="button button--small" onClick={() => remove.ask(s)} aria-label={`Delete ${s.name}`}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Loaded>
       </section>
-      <ConfirmDialog open={deleting !== null} title="Delete this secret?" confirmLabel="Delete secret" busy={remove.pending} onConfirm={() => void confirmDelete()} onCancel={() => setDeleting(null)}>
+      <ConfirmDialog open={remove.item !== null} title="Delete this secret?" confirmLabel="Delete secret" busy={remove.pending} onConfirm={() => void remove.confirm()} onCancel={remove.cancel}>
         <p>
-          Nodes reading <code>{deleting?.name}</code> will fail until it is set again.
+          Nodes reading <code>{remove.item?.name}</code> will fail until it is set again.
         </p>
       </ConfirmDialog>
     </div>

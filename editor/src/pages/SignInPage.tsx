@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ApiError, checkToken } from '../api/client';
 import { toError } from '../api/useResource';
 import { useAuthStore } from '../store/auth-store';
+import './pages.css';
 
 /** Asks for an API token and keeps it once the API accepts it. */
 export function SignInPage() {

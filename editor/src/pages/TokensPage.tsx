@@ -6,7 +6,9 @@ import { ErrorNotice } from '../operators/ErrorNotice';
 import { ROLES, type Role } from '../operators/nav';
 import { ShownOnce } from '../operators/ShownOnce';
 import { RequireRole } from '../operators/RequireRole';
+import { DataTable } from '../operators/DataTable';
 import { useAction } from '../operators/useAction';
+import { useConfirmed } from '../operators/useConfirmed';
 import { useMeStore } from '../store/me-store';
 import { Time } from '../Time';
 import { Loaded } from './Loaded';
@@ -23,16 +25,9 @@ export function TokensPage() {
 function TokensContent() {
   const { resource, reload } = useResource('tokens', (signal) => listTokens({ signal }));
   const [created, setCreated] = useState<CreatedToken | null>(null);
-  const [revoking, setRevoking] = useState<TokenEntry | null>(null);
-  const revoke = useAction();
+  const revoke = useConfirmed((token: TokenEntry) => revokeToken(token.id), reload);
+  const revoking = revoke.item;
   const myId = useMeStore((s) => (s.current.state === 'ready' ? s.current.me.tokenId : null));
-
-  async function confirmRevoke() {
-    if (!revoking) return;
-    const ok = await revoke.run(() => revokeToken(revoking.id));
-    setRevoking(null);
-    if (ok) reload();
-  }
 
   return (
     <div className="page">
@@ -62,53 +57,39 @@ function TokensContent() {
         <ErrorNotice error={revoke.error} />
         <Loaded resource={resource} what="tokens" onRetry={reload}>
           {(tokens) => (
-            <div className="table-wrap card">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tokens.map((t) => (
-                    <tr key={t.id}>
-                      <th scope="row">
-                        {t.name} <span className="muted mono">{t.id}</span>
-                        {t.id === myId && <span className="muted"> (this browser)</span>}
-                      </th>
-                      <td>{t.role}</td>
-                      <td>
-                        <Time value={t.createdAt} />
-                      </td>
-                      <td>{t.expiresAt ? <Time value={t.expiresAt} /> : <span className="muted">never</span>}</td>
-                      <td>
-                        <Time value={t.lastUsedAt} />
-                      </td>
-                      <td>
-                        {t.revokedAt ? (
-                          <span className="muted">
-                            revoked <Time value={t.revokedAt} />
-                          </span>
-                        ) : (
-                          <button type="button" className="button button--small" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name} (${t.id})`}>
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Name', 'Role', 'Created', 'Expires', 'Last used', 'Actions']}>
+              {tokens.map((t) => (
+                <tr key={t.id}>
+                  <th scope="row">
+                    {t.name} <span className="muted mono">{t.id}</span>
+                    {t.id === myId && <span className="muted"> (this browser)</span>}
+                  </th>
+                  <td>{t.role}</td>
+                  <td>
+                    <Time value={t.createdAt} />
+                  </td>
+                  <td>{t.expiresAt ? <Time value={t.expiresAt} /> : <span className="muted">never</span>}</td>
+                  <td>
+                    <Time value={t.lastUsedAt} />
+                  </td>
+                  <td>
+                    {t.revokedAt ? (
+                      <span className="muted">
+                        revoked <Time value={t.revokedAt} />
+                      </span>
+                    ) : (
+                      <button type="button" className="button button--small" onClick={() => revoke.ask(t)} aria-label={`Revoke ${t.name} (${t.id})`}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Loaded>
       </section>
-      <ConfirmDialog open={revoking !== null} title="Revoke this token?" confirmLabel="Revoke token" busy={revoke.pending} onConfirm={() => void confirmRevoke()} onCancel={() => setRevoking(null)}>
+      <ConfirmDialog open={revoking !== null} title="Revoke this token?" confirmLabel="Revoke token" busy={revoke.pending} onConfirm={() => void revoke.confirm()} onCancel={revoke.cancel}>
         <p>
           Anything using <strong>{revoking?.name}</strong> is refused from now on.
           {revoking?.id === myId && ' It is the token of this browser: you will be signed out.'}

@@ -9,6 +9,9 @@ import { Time } from '../Time';
 import { DiffCanvas } from '../versions/DiffCanvas';
 import { CHANGE_LOOK, diffView } from '../versions/diff-model';
 import { LoadError } from './LoadError';
+import { DataTable } from '../operators/DataTable';
+import type { CatalogEntry } from '../canvas/to-flow';
+import '../versions/versions.css';
 
 /** A workflow's versions, a diff of any two of them, and restoring an old one. */
 export function VersionsPage({ id }: { readonly id: string }) {
@@ -59,43 +62,28 @@ export function VersionsPage({ id }: { readonly id: string }) {
       {versions.resource.state === 'loading' && <p className="muted">Loading versions…</p>}
       {versions.resource.state === 'error' && <LoadError what="versions" error={versions.resource.error} onRetry={versions.reload} />}
       {items.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table" aria-label="Versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Message</th>
-                <th scope="col">Author</th>
-                <th scope="col">Saved</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((v) => (
-                <tr key={v.version} data-testid={`version-${v.version}`}>
-                  <th scope="row">
-                    v{v.version}
-                    {v.version === latest && <span className="muted"> (latest)</span>}
-                  </th>
-                  <td>{v.message ?? <span className="muted">—</span>}</td>
-                  <td title={v.createdBy ?? undefined}>{v.createdByName ?? v.createdBy ?? <span className="muted">unknown</span>}</td>
-                  <td>
-                    <Time value={v.createdAt} />
-                  </td>
-                  <td>
-                    {v.version !== latest && (
-                      <button type="button" className="button button--small" onClick={() => void restore(v.version)}>
-                        Restore v{v.version} as new version
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Version', 'Message', 'Author', 'Saved', { label: 'Actions', hidden: true }]} aria-label="Versions">
+          {items.map((v) => (
+            <tr key={v.version} data-testid={`version-${v.version}`}>
+              <th scope="row">
+                v{v.version}
+                {v.version === latest && <span className="muted"> (latest)</span>}
+              </th>
+              <td>{v.message ?? <span className="muted">—</span>}</td>
+              <td title={v.createdBy ?? undefined}>{v.createdByName ?? v.createdBy ?? <span className="muted">unknown</span>}</td>
+              <td>
+                <Time value={v.createdAt} />
+              </td>
+              <td>
+                {v.version !== latest && (
+                  <button type="button" className="button button--small" onClick={() => void restore(v.version)}>
+                    Restore v{v.version} as new version
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {items.length > 1 && (
         <section className="section" aria-labelledby={`${formId}-diff`}>
@@ -125,7 +113,7 @@ export function VersionsPage({ id }: { readonly id: string }) {
   );
 }
 
-function VersionDiff({ id, from, to, catalog }: { readonly id: string; readonly from: number; readonly to: number; readonly catalog: readonly { type: string; kind: string; title: string; inputs: readonly string[]; outputs: readonly string[] }[] }) {
+function VersionDiff({ id, from, to, catalog }: { readonly id: string; readonly from: number; readonly to: number; readonly catalog: readonly CatalogEntry[] }) {
   const { resource, reload } = useResource(`diff:${id}:${from}:${to}`, async (signal) => {
     const answer = await getDiff(id, from, to, { signal });
     const a = await getVersion(id, from, { signal });
@@ -152,41 +140,28 @@ function VersionDiff({ id, from, to, catalog }: { readonly id: string; readonly 
       {view.params.length === 0 ? (
         <p className="muted">No param changes.</p>
       ) : (
-        <div className="table-wrap card">
-          <table className="table" aria-label="Changed values" data-testid="param-changes">
-            <thead>
-              <tr>
-                <th scope="col">Node</th>
-                <th scope="col">Path</th>
-                <th scope="col">Change</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.params.map((p) => (
-                <tr key={`${p.nodeId}:${p.path}`}>
-                  <th scope="row">
-                    <code>{p.nodeId}</code>
-                  </th>
-                  <td>
-                    <code>{p.path}</code>
-                  </td>
-                  <td>
-                    <span aria-hidden="true">{CHANGE_LOOK[p.kind].icon} </span>
-                    {CHANGE_LOOK[p.kind].label}
-                  </td>
-                  <td>
-                    <code className="diff-value diff-value--from">{p.from}</code>
-                  </td>
-                  <td>
-                    <code className="diff-value diff-value--to">{p.to}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Node', 'Path', 'Change', 'Before', 'After']} aria-label="Changed values" data-testid="param-changes">
+          {view.params.map((p) => (
+            <tr key={`${p.nodeId}:${p.path}`}>
+              <th scope="row">
+                <code>{p.nodeId}</code>
+              </th>
+              <td>
+                <code>{p.path}</code>
+              </td>
+              <td>
+                <span aria-hidden="true">{CHANGE_LOOK[p.kind].icon} </span>
+                {CHANGE_LOOK[p.kind].label}
+              </td>
+              <td>
+                <code className="diff-value diff-value--from">{p.from}</code>
+              </td>
+              <td>
+                <code className="diff-value diff-value--to">{p.to}</code>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -9,6 +9,7 @@ import { useAction } from '../operators/useAction';
 import { exampleBody, webhookCurl, webhookInputShape, webhookUrl } from '../operators/webhook-curl';
 import { getWorkflow } from '../api/client';
 import { INPUT_TYPES, inputFieldsOf } from '../inspector/input-schema';
+import { DataTable } from '../operators/DataTable';
 import { useWorkflowNames, WorkflowName, WorkflowSelect } from '../operators/WorkflowSelect';
 import { useRole } from '../store/me-store';
 import { Time } from '../Time';
@@ -201,51 +202,37 @@ function WebhookTable({
   return (
     <>
       <ErrorNotice error={error} />
-      <div className="table-wrap card">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Path</th>
-              <th scope="col">URL</th>
-              <th scope="col">Workflow</th>
-              <th scope="col">Answer</th>
-              <th scope="col">Secret rotated</th>
-              {mayOperate && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.map((h) => (
-              <tr key={h.path}>
-                <th scope="row" className="mono">
-                  {h.path}
-                </th>
-                <td>
-                  <code>{webhookUrl(window.location.origin, h.path)}</code>
-                </td>
-                <td>
-                  <WorkflowName id={h.workflowId} names={workflowNames} />
-                </td>
-                <td>{h.mode}</td>
-                <td>
-                  <Time value={h.rotatedAt ?? h.createdAt} />
-                </td>
-                {mayOperate && (
-                  <td>
-                    <div className="actions">
-                      <button type="button" className="button button--small" disabled={pending} onClick={() => setConfirm({ hook: h, action: 'rotate' })} aria-label={`Rotate the secret of ${h.path}`}>
-                        Rotate secret
-                      </button>
-                      <button type="button" className="button button--small" disabled={pending} onClick={() => setConfirm({ hook: h, action: 'delete' })} aria-label={`Delete ${h.path}`}>
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Path', 'URL', 'Workflow', 'Answer', 'Secret rotated', mayOperate && 'Actions']}>
+        {hooks.map((h) => (
+          <tr key={h.path}>
+            <th scope="row" className="mono">
+              {h.path}
+            </th>
+            <td>
+              <code>{webhookUrl(window.location.origin, h.path)}</code>
+            </td>
+            <td>
+              <WorkflowName id={h.workflowId} names={workflowNames} />
+            </td>
+            <td>{h.mode}</td>
+            <td>
+              <Time value={h.rotatedAt ?? h.createdAt} />
+            </td>
+            {mayOperate && (
+              <td>
+                <div className="actions">
+                  <button type="button" className="button button--small" disabled={pending} onClick={() => setConfirm({ hook: h, action: 'rotate' })} aria-label={`Rotate the secret of ${h.path}`}>
+                    Rotate secret
+                  </button>
+                  <button type="button" className="button button--small" disabled={pending} onClick={() => setConfirm({ hook: h, action: 'delete' })} aria-label={`Delete ${h.path}`}>
+                    Delete
+                  </button>
+                </div>
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
       <ConfirmDialog
         open={confirm !== null}
         title={confirm?.action === 'delete' ? 'Delete this webhook?' : 'Rotate the signing secret?'}

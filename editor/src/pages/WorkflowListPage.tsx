@@ -7,7 +7,9 @@ import { Link } from '../Link';
 import { navigate, pathFor } from '../router';
 import { RunStatusBadge } from '../runs/StatusBadge';
 import { Time } from '../Time';
+import { DataTable } from '../operators/DataTable';
 import { LoadError } from './LoadError';
+import './pages.css';
 
 /** Every workflow with its version, last change and last run. */
 export function WorkflowListPage() {
@@ -71,44 +73,30 @@ function NewWorkflowButton() {
 
 function WorkflowTable({ workflows }: { readonly workflows: readonly WorkflowSummary[] }) {
   return (
-    <div className="table-wrap card">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col" className="num">
-              Version
-            </th>
-            <th scope="col">Last updated</th>
-            <th scope="col">Last run</th>
-          </tr>
-        </thead>
-        <tbody>
-          {workflows.map((w) => (
-            <tr key={w.id}>
-              <th scope="row">
-                <Link to={pathFor({ name: 'workflow', id: w.id })}>{w.name}</Link>
-              </th>
-              <td className="num">v{w.version}</td>
-              <td>
-                <Time value={w.updatedAt} />
-              </td>
-              <td>
-                {w.lastRun ? (
-                  <span className="last-run">
-                    <RunStatusBadge status={w.lastRun.status} />
-                    <span className="muted">
-                      <Time value={w.lastRun.createdAt} />
-                    </span>
-                  </span>
-                ) : (
-                  <span className="muted">Never run</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Name', { label: 'Version', num: true }, 'Last updated', 'Last run']}>
+      {workflows.map((w) => (
+        <tr key={w.id}>
+          <th scope="row">
+            <Link to={pathFor({ name: 'workflow', id: w.id })}>{w.name}</Link>
+          </th>
+          <td className="num">v{w.version}</td>
+          <td>
+            <Time value={w.updatedAt} />
+          </td>
+          <td>
+            {w.lastRun ? (
+              <span className="last-run">
+                <RunStatusBadge status={w.lastRun.status} />
+                <span className="muted">
+                  <Time value={w.lastRun.createdAt} />
+                </span>
+              </span>
+            ) : (
+              <span className="muted">Never run</span>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -4,6 +4,7 @@ import { useDeferredValue, useMemo, useState, type DragEvent, type KeyboardEvent
 import { addTypeAt } from '../canvas/WorkflowCanvas';
 import { useDocumentStore } from '../store/document-store';
 import { NODE_TYPE_MIME, paletteSections } from './palette';
+import './palette.css';
 
 /**
  * Node types by category, with a search box. Drag a type onto the canvas, or click it (or focus it

@@ -10,6 +10,7 @@ import { JsonValue } from './NodeIo';
 import { NodeStatusBadge } from './StatusBadge';
 import { useTranscript } from './useAgentFeed';
 import '../agents.css';
+import './runs.css';
 
 const NO_STEPS: readonly AgentStep[] = [];
 const NO_TEXTS: Readonly<Record<string, string>> = {};

@@ -13,6 +13,7 @@ import { Time } from '../Time';
 import { agentActivity, conversationAnchor } from './agent-transcript';
 import { NodeStatusBadge, RunStatusBadge } from './StatusBadge';
 import { isFinalRunStatus } from './status';
+import './runs.css';
 
 interface LatestRunPanelProps {
   readonly loading: boolean;

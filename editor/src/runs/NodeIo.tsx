@@ -1,5 +1,6 @@
 import type { HttpRequestSent, NodeRunView, PromptSent, RouteChoice } from '@weft/schemas';
 import { formatJson } from '../format';
+import './runs.css';
 
 /** Values longer than this (as indented JSON) are folded until asked for. */
 const INLINE_CHARS = 400;

@@ -5,6 +5,7 @@ import { describeError } from '../api/useResource';
 import { Link } from '../Link';
 import { navigate, pathFor } from '../router';
 import { isFinalRunStatus } from './status';
+import './runs.css';
 
 /** The node type a person approves or rejects. */
 const APPROVAL_TYPE = 'security.approval';

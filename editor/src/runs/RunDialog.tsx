@@ -1,8 +1,11 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { ApiError, startRun } from '../api/client';
 import { toError } from '../api/useResource';
+import { DialogActions } from '../operators/DialogActions';
+import { useModal } from '../operators/useModal';
 import { fieldsOf, initialValues, inputOf, type FormIssue } from './input-form';
 import { allPaths, FieldList } from './InputFields';
+import './runs.css';
 
 interface RunDialogProps {
   readonly workflowId: string;
@@ -16,7 +19,7 @@ interface RunDialogProps {
  * has no form — and starts the run. A modal `<dialog>`: focus stays inside and Esc closes it.
  */
 export function RunDialog({ workflowId, inputSchema, onClose, onStarted }: RunDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const modal = useModal(onClose);
   const titleId = useId();
   const fields = useMemo(() => fieldsOf(inputSchema), [inputSchema]);
   const [values, setValues] = useState<Record<string, string | boolean>>(() => (fields ? initialValues(fields) : {}));
@@ -24,12 +27,6 @@ export function RunDialog({ workflowId, inputSchema, onClose, onStarted }: RunDi
   const [issues, setIssues] = useState<readonly FormIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -66,15 +63,7 @@ export function RunDialog({ workflowId, inputSchema, onClose, onStarted }: RunDi
   const otherIssues = issues.filter((i) => !known.has(i.path));
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog card run-dialog"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-    >
+    <dialog {...modal} className="dialog card run-dialog" aria-labelledby={titleId}>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <h2 id={titleId}>Start a run</h2>
         {fields ? (
@@ -108,14 +97,7 @@ export function RunDialog({ workflowId, inputSchema, onClose, onStarted }: RunDi
             )}
           </div>
         )}
-        <div className="dialog__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Starting…' : 'Start run'}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} busy={busy} submit="Start run" submitting="Starting…" />
       </form>
     </dialog>
   );

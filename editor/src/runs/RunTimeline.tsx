@@ -7,6 +7,7 @@ import { NodeInputOutput, PromptView, RequestView, RouteView } from './NodeIo';
 import { NodeStatusBadge } from './StatusBadge';
 import { isFinalRunStatus, lostAttemptsText, nodeStatusLook, nodeStatusText } from './status';
 import { timelineBars } from './timeline';
+import './runs.css';
 
 /** Agents have a transcript on this page, which their row links to. */
 const AGENT_TYPE = 'strategy.agent';

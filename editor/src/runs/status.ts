@@ -14,27 +14,34 @@ export interface StatusLook {
   readonly spin?: boolean;
 }
 
+// Looks a run and a node share; each table names them in its own words where the words differ.
+const RUNNING: StatusLook = { icon: '◌', label: 'Running', tone: 'active', spin: true };
+const WAITING: StatusLook = { icon: '⏸', label: 'Waiting', tone: 'warning' };
+const FAILED: StatusLook = { icon: '✕', label: 'Failed', tone: 'danger' };
+const DONE: StatusLook = { icon: '✓', label: 'Completed', tone: 'success' };
+const UNDONE: StatusLook = { icon: '↺', label: 'Rolled back', tone: 'warning' };
+
 const RUN: Record<RunStatus, StatusLook> = {
   queued: { icon: '◷', label: 'Queued', tone: 'neutral' },
-  running: { icon: '◌', label: 'Running', tone: 'active', spin: true },
-  waiting: { icon: '⏸', label: 'Waiting', tone: 'warning' },
-  completed: { icon: '✓', label: 'Completed', tone: 'success' },
-  failed: { icon: '✕', label: 'Failed', tone: 'danger' },
+  running: RUNNING,
+  waiting: WAITING,
+  completed: DONE,
+  failed: FAILED,
   cancelled: { icon: '⊘', label: 'Cancelled', tone: 'muted' },
-  rolled_back: { icon: '↺', label: 'Rolled back', tone: 'warning' },
+  rolled_back: UNDONE,
   compensation_failed: { icon: '⚠', label: 'Rollback failed', tone: 'danger' },
 };
 
 const NODE: Record<NodeDisplayStatus, StatusLook> = {
   none: { icon: '·', label: 'Not run', tone: 'muted' },
   pending: { icon: '○', label: 'Pending', tone: 'neutral' },
-  running: { icon: '◌', label: 'Running', tone: 'active', spin: true },
+  running: RUNNING,
   retrying: { icon: '↻', label: 'Retrying', tone: 'warning', spin: true },
-  succeeded: { icon: '✓', label: 'Succeeded', tone: 'success' },
-  failed: { icon: '✕', label: 'Failed', tone: 'danger' },
+  succeeded: { ...DONE, label: 'Succeeded' },
+  failed: FAILED,
   skipped: { icon: '⤼', label: 'Skipped', tone: 'muted' },
-  waiting: { icon: '⏸', label: 'Waiting', tone: 'warning' },
-  compensated: { icon: '↺', label: 'Undone', tone: 'warning' },
+  waiting: WAITING,
+  compensated: { ...UNDONE, label: 'Undone' },
 };
 
 const UNKNOWN: StatusLook = { icon: '?', label: 'Unknown', tone: 'neutral' };

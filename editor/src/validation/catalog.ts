@@ -18,23 +18,11 @@ export function zodFromJsonSchema(schema: Readonly<Record<string, unknown>> | un
   }
 }
 
-/**
- * Top-level params that hold a bare JSONata expression: the type's `expressionParams` when the
- * server lists them, else (an older server) string params whose description starts with "JSONata".
- */
-export function expressionParamsOf(view: Pick<NodeTypeView, 'params' | 'expressionParams'>): string[] {
-  if (view.expressionParams) return [...view.expressionParams];
-  const props = (view.params as { properties?: Record<string, { type?: unknown; description?: unknown }> }).properties ?? {};
-  return Object.entries(props)
-    .filter(([, s]) => s.type === 'string' && typeof s.description === 'string' && /^JSONata\b/.test(s.description))
-    .map(([k]) => k);
-}
-
 /** What the validator needs of one node type, built from its view (cached per view). */
 export function specOf(view: NodeTypeView): NodeTypeSpec {
   let spec = specs.get(view);
   if (!spec) {
-    const expressionParams = expressionParamsOf(view);
+    const expressionParams = view.expressionParams ?? [];
     spec = {
       params: zodFromJsonSchema(view.params),
       output: zodFromJsonSchema(view.output),

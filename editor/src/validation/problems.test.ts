@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EditableWorkflow } from '../store/document-store';
-import { catalogAdapter, expressionParamsOf, specOf } from './catalog';
+import { catalogAdapter, specOf } from './catalog';
 import { checkDocument, problemNodeId, splitNodePath } from './problems';
 import { testCatalog } from './test-catalog';
 
@@ -26,11 +26,11 @@ describe('catalog adapter', () => {
     expect(catalogAdapter(catalog).get('nope.nope')).toBeUndefined();
   });
 
-  it('recognises bare JSONata params by their description', () => {
+  it('takes the bare JSONata params the server lists', () => {
     const catalog = testCatalog();
-    expect(expressionParamsOf(catalog.get('analysis.transform')!)).toEqual(['expression']);
-    expect(expressionParamsOf(catalog.get('control.branch')!)).toEqual(['condition']);
-    expect(expressionParamsOf(catalog.get('execution.http')!)).toEqual([]);
+    expect(specOf(catalog.get('analysis.transform')!).expressionParams).toEqual(['expression']);
+    expect(specOf(catalog.get('control.branch')!).expressionParams).toEqual(['condition']);
+    expect(specOf(catalog.get('execution.http')!).expressionParams).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 import type { NodeTypeView } from '@weft/schemas';
 import { z } from 'zod';
 
-// Node type views as GET /api/node-types serves them (JSON Schemas written by zod), for tests.
+// Node type views as GET /api/node-types serves them (JSON Schemas written by zod, bare JSONata
+// params listed in `expressionParams`), for tests.
 
 function view(type: string, params: z.ZodType, extra: Partial<NodeTypeView> = {}, output: z.ZodType = z.unknown()): NodeTypeView {
   return {
@@ -34,6 +35,7 @@ export function testCatalog(): Map<string, NodeTypeView> {
           timeoutMs: z.number().int().min(1).max(60_000).default(1000).meta({ title: 'Time limit (ms)' }),
         })
         .strict(),
+      { expressionParams: ['expression'] },
     ),
     view(
       'execution.http',
@@ -56,7 +58,7 @@ export function testCatalog(): Map<string, NodeTypeView> {
       {},
       z.object({ status: z.number(), body: z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }).strict() }).strict(),
     ),
-    view('control.branch', z.object({ condition: z.string().min(1).meta({ title: 'Condition', description: 'JSONata yielding true or false' }) }).strict(), { outputs: ['true', 'false'] }),
+    view('control.branch', z.object({ condition: z.string().min(1).meta({ title: 'Condition', description: 'JSONata yielding true or false' }) }).strict(), { outputs: ['true', 'false'], expressionParams: ['condition'] }),
     view('execution.code', z.object({ code: z.string().min(1).meta({ title: 'Code' }) }).strict()),
   ];
   return new Map(views.map((v) => [v.type, v]));

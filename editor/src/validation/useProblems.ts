@@ -111,13 +111,6 @@ export function currentProblems(): ProblemReport {
   return useProblemStore.getState();
 }
 
-/** How many errors and warnings the document has (kept current by a mounted {@link useProblems}). */
-export function useProblemCounts(): { readonly errors: number; readonly warnings: number } {
-  const errors = useProblemStore((s) => s.errors);
-  const warnings = useProblemStore((s) => s.warnings);
-  return { errors, warnings };
-}
-
 /** One node's problems; re-renders only when they change. */
 export function useNodeProblems(nodeId: string): readonly Problem[] {
   return useProblemStore((s) => s.byNode.get(nodeId) ?? EMPTY);

@@ -1,12 +1,13 @@
-import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, type DefaultEdgeOptions, type Edge, type NodeTypes } from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider, type Edge, type NodeTypes } from '@xyflow/react';
 import { useMemo } from 'react';
+import { FLOW_VIEW } from '../canvas/flow-view';
 import { toFlow, type CatalogEntry } from '../canvas/to-flow';
 import { CHANGE_LOOK, type ChangeKind, type DiffView } from './diff-model';
 import DiffNode, { type DiffFlowNode } from './DiffNode';
+import '../canvas/canvas.css';
+import './versions.css';
 
 const nodeTypes: NodeTypes = { diff: DiffNode };
-const defaultEdgeOptions: DefaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
-const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
 const LEGEND: readonly ChangeKind[] = ['added', 'removed', 'changed', 'unchanged'];
 
 /** Both versions on one read-only canvas, each node and edge marked with how it changed. */
@@ -37,9 +38,7 @@ export function DiffCanvas({ view, catalog }: { readonly view: DiffView; readonl
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
-            defaultEdgeOptions={defaultEdgeOptions}
-            fitView
-            fitViewOptions={fitViewOptions}
+            {...FLOW_VIEW}
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable={false}
