@@ -1,6 +1,6 @@
 // The benchmark's node type: fib(n), written as any developer writes a custom node (see
 // nodes/README.md). Weft runs it as the raw peer runs its activity, with the same function.
-import { defineNode, type NodeExecutor } from '@weft/nodes';
+import { defineNode, nodeExecutor, type NodeExecutor } from '@weft/nodes';
 import { z } from 'zod';
 import { fib } from './fib.js';
 
@@ -20,7 +20,4 @@ const definition = defineNode({
 });
 
 /** `analysis.fib` with its executor. */
-export const fibNode: NodeExecutor = {
-  definition,
-  execute: async (_ctx, params) => fib((params as { n: number }).n),
-};
+export const fibNode: NodeExecutor = nodeExecutor(definition, { execute: async (_ctx, params) => fib(params.n) });

@@ -91,6 +91,23 @@ export interface NodeExecutor<D extends NodeDefinition = NodeDefinition> {
 }
 
 /**
+ * A node type's executor parts bound to its definition, as a list of every type holds them: the
+ * params (and, for `compensate`, the recorded output) are parsed by the definition's own schemas
+ * before the parts get them. The engine has checked them already; parsing again is what lets one
+ * list hold every type without claiming types it cannot prove.
+ */
+export function nodeExecutor<P extends z.ZodType, O extends z.ZodType>(definition: NodeDefinition<P, O>, parts: Omit<NodeExecutor<NodeDefinition<P, O>>, 'definition'>): NodeExecutor {
+  const { execute, compensate, tools } = parts;
+  const params = (raw: unknown): z.infer<P> => definition.params.parse(raw);
+  return {
+    definition,
+    ...(execute ? { execute: async (ctx: NodeContext, raw: unknown, input: unknown) => execute(ctx, params(raw), input) } : {}),
+    ...(compensate ? { compensate: async (ctx: NodeContext, raw: unknown, output: unknown) => compensate(ctx, params(raw), definition.output.parse(output)) } : {}),
+    ...(tools ? { tools: async (ctx: NodeContext, raw: unknown) => tools(ctx, params(raw)) } : {}),
+  };
+}
+
+/**
  * An error an executor throws to say what went wrong and whether a retry could help.
  * The engine turns `retryable: false` into a non-retryable Temporal failure.
  */

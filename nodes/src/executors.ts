@@ -1,5 +1,4 @@
-import type { NodeDefinition } from './define-node.js';
-import type { NodeExecutor } from './context.js';
+import { nodeExecutor, type NodeExecutor } from './context.js';
 import trigger from './control/trigger/definition.js';
 import * as triggerExec from './control/trigger/executor.js';
 import output from './control/output/definition.js';
@@ -34,23 +33,23 @@ import * as searchExec from './retrieval/search/executor.js';
  * Types the engine runs itself (approval, wait, loop, sub-workflow) have no executor.
  */
 export const builtinExecutors: readonly NodeExecutor[] = [
-  { definition: trigger, ...triggerExec },
-  { definition: transform, ...transformExec },
-  { definition: http, ...httpExec },
-  { definition: code, ...codeExec },
-  { definition: branch, ...branchExec },
-  { definition: merge, ...mergeExec },
-  { definition: output, ...outputExec },
-  { definition: llm, ...llmExec },
-  { definition: plan, ...planExec },
-  { definition: route, ...routeExec },
-  { definition: policy, ...policyExec },
-  { definition: ingest, ...ingestExec },
-  { definition: search, ...searchExec },
-  { definition: mcp, ...mcpExec },
-] as NodeExecutor<NodeDefinition>[];
+  nodeExecutor(trigger, triggerExec),
+  nodeExecutor(transform, transformExec),
+  nodeExecutor(http, httpExec),
+  nodeExecutor(code, codeExec),
+  nodeExecutor(branch, branchExec),
+  nodeExecutor(merge, mergeExec),
+  nodeExecutor(output, outputExec),
+  nodeExecutor(llm, llmExec),
+  nodeExecutor(plan, planExec),
+  nodeExecutor(route, routeExec),
+  nodeExecutor(policy, policyExec),
+  nodeExecutor(ingest, ingestExec),
+  nodeExecutor(search, searchExec),
+  nodeExecutor(mcp, mcpExec),
+];
 
-export { NodeError } from './context.js';
+export { NodeError, nodeExecutor } from './context.js';
 export { Routed, routed } from './define-node.js';
 export { createGuardedFetch, type GuardedFetchOptions } from './net/guarded-fetch.js';
 export { blockedReason } from './net/address-policy.js';

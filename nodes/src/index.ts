@@ -4,7 +4,7 @@ export * from './plan.js';
 export * from './run-plan.js';
 export * from './plugins.js';
 export type * from './context.js';
-export { NodeError } from './context.js';
+export { NodeError, nodeExecutor } from './context.js';
 export { Routed, routed } from './define-node.js';
 export type * from './services.js';
 export type { KnowledgeStore } from './retrieval/knowledge.js';

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { pluginProblems, type NodeDefinition, type WeftPlugin } from '@weft/nodes';
-import type { NodeExecutor } from '@weft/nodes/executors';
+import { nodeExecutor, type NodeExecutor } from '@weft/nodes/executors';
 import { ConfigError } from './config.js';
 
 /** A plugin as loaded: where it came from (the `WEFT_PLUGINS` entry) and its node types. */
@@ -53,7 +53,8 @@ export async function loadPlugins(specs: readonly string[], o: { readonly taken:
       if (owner !== undefined) throw fail(`defines node type "${type}", which ${owner}; a type id can have one definition only`);
       owners.set(type, `plugin "${spec}" defines too`);
     }
-    loaded.push({ spec, name: plugin.name, nodes: plugin.nodes as readonly NodeExecutor[] });
+    // Bound to their definitions: a custom type's params are parsed by its own schema before it runs.
+    loaded.push({ spec, name: plugin.name, nodes: plugin.nodes.map((n) => nodeExecutor(n.definition, n)) });
   }
   return loaded;
 }
