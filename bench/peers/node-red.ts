@@ -81,6 +81,8 @@ export async function startNodeRed(): Promise<NodeRedServer> {
       url,
       async deploy(ws) {
         await requestJson(`${url}/flows`, { method: 'POST', headers: { 'node-red-deployment-type': 'full', 'node-red-api-version': 'v1' }, json: ws.flatMap(nodeRedFlow) });
+        // The deploy can answer before its http-in routes are listening: wait until each answers.
+        for (const w of ws) await waitUntil(server, `Node-RED's /${w.key}`, async () => (await fetch(`${url}/${w.key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status !== 404, 30_000);
         return Object.fromEntries(
           ws.map((w) => [
             w.key,
