@@ -1,6 +1,6 @@
 export { openDatabase, migrate, type Db, type OpenDatabase, type DatabaseTarget } from './database.js';
 export type * from './tables/index.js';
-export { createRunStore, type TriggerFiring, type TriggeredRunRecord } from './run-store.js';
+export { createRunStore } from './run-store.js';
 export { preparePrivateDir, restrictToOwner, withPrivateUmask } from './data-dir.js';
 export {
   decryptSecret,

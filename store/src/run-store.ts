@@ -1,28 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createRunPlanner, NodeRegistry, type CompileOptions, type LlmCallRecord } from '@weft/nodes';
-import type { AgentStepWrite, AgentTextData, CompiledPlan } from '@weft/schemas';
+import type { AgentStepWrite, AgentTextData, TriggeredRun, TriggeredRunRequest } from '@weft/schemas';
 import type { Db } from './database.js';
 import { appendEvent, findRun, finishNodeAttempt, getBlob, insertRun, loopOutputs, putBlob, recordNodeAttempt, recordNodeAttempts, startNodeAttempt, updateRunStatus, type EndedAttempt } from './repositories/run.repository.js';
 import { llmUsage, recordLlmCall } from './repositories/llm.repository.js';
 import { listAgentSteps, putAgentStep } from './repositories/agent.repository.js';
 import { findWorkflow } from './repositories/workflow.repository.js';
-
-/** A schedule's firing about to start a run: the same firing always records the same run. */
-export interface TriggerFiring {
-  readonly firing: string;
-  /** When the firing started (ms since the epoch); part of the run id, so ids still sort by time. */
-  readonly firedAt: number;
-  readonly trigger: 'schedule';
-  /** The schedule id. */
-  readonly ref: string;
-  readonly workflowId: string;
-  readonly input: unknown;
-}
-
-/** A recorded triggered run, ready to start; or why none could be recorded. */
-export type TriggeredRunRecord =
-  | { readonly ok: true; readonly run: { readonly runId: string; readonly plan: CompiledPlan; readonly input: unknown }; readonly runTimeout?: string }
-  | { readonly ok: false; readonly type: 'WorkflowNotFound' | 'InvalidWorkflow'; readonly message: string };
 
 /**
  * The worker's `RunStore`, over Weft's database. Typed from the repositories rather than from
@@ -64,7 +47,7 @@ export function createRunStore(db: Db, registry: NodeRegistry = new NodeRegistry
       });
       return { runId, plan };
     },
-    async createTriggeredRun(t: TriggerFiring): Promise<TriggeredRunRecord> {
+    async createTriggeredRun(t: TriggeredRunRequest): Promise<TriggeredRun> {
       const runId = `run_${t.firedAt.toString(36)}${createHash('sha256').update(t.firing).digest('hex').slice(0, 12)}`;
       const recorded = await findRun(db, runId);
       const wf = await findWorkflow(db, t.workflowId, recorded?.version);

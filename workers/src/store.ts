@@ -1,7 +1,7 @@
 import type { LlmUsageStore } from '@weft/nodes';
 
 export type { AgentStepWrite } from '@weft/schemas';
-import type { AgentStep, AgentStepWrite, AttemptDetail, AttemptPhase, AttemptStatus, CompiledPlan, RunError, RunStatus } from '@weft/schemas';
+import type { AgentStep, AgentStepWrite, AttemptDetail, AttemptPhase, AttemptStatus, ChildRun, RunError, RunStatus, TriggeredRun, TriggeredRunRequest } from '@weft/schemas';
 
 /** Which attempt row: a node's execution or compensation, optionally one loop item. */
 export interface AttemptKey {
@@ -55,29 +55,7 @@ export interface RunStatusChange {
   readonly skipped?: readonly string[];
 }
 
-/** A child run the engine is about to start for a sub-workflow node. */
-export interface ChildRun {
-  readonly runId: string;
-  readonly plan: CompiledPlan;
-}
-
-/** A run a schedule (or another trigger outside the API) is about to start. */
-export interface TriggeredRunRequest {
-  /** The Temporal workflow id of the firing: the same firing always records the same run. */
-  readonly firing: string;
-  /** When the firing started (ms since the epoch); part of the run id, so ids still sort by time. */
-  readonly firedAt: number;
-  readonly trigger: 'schedule';
-  /** The schedule id. */
-  readonly ref: string;
-  readonly workflowId: string;
-  readonly input: unknown;
-}
-
-/** A recorded triggered run, ready to start; or why none could be recorded. */
-export type TriggeredRun =
-  | { readonly ok: true; readonly run: ChildRun & { readonly input: unknown }; readonly runTimeout?: string }
-  | { readonly ok: false; readonly type: 'WorkflowNotFound' | 'InvalidWorkflow'; readonly message: string };
+export type { ChildRun, TriggeredRun, TriggeredRunRequest } from '@weft/schemas';
 
 /**
  * Where activities record what happened and keep what is too big for Temporal history. The
