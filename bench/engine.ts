@@ -66,12 +66,18 @@ const bench: Benchmark = {
         weftActivities: () => h.weft(wf, { local: false }),
         rawLocal: () => h.raw('rawSequential', [40, 10, true]),
         weftOne: () => h.weft(one),
+        // What Temporal itself costs a run: a workflow of one local activity, and of three (the
+        // number Weft's 1-node run has: its running status, the chain, its final status).
+        rawOneLocal: () => h.raw('rawSequential', [1, 0, true]),
+        rawThreeLocal: () => h.raw('rawSequential', [3, 0, true]),
       });
       details['sequential40'] = t;
       const [raw, weft, weftUnfused, weftActivities, rawLocal, weftOne] = [t['raw']!, t['weft']!, t['weftUnfused']!, t['weftActivities']!, t['rawLocal']!, t['weftOne']!].map(median) as [number, number, number, number, number, number];
       const work = computeMs(40, 10);
       figures.push(
         { name: '1 fib(0) node · Weft, the fixed cost of a run', value: round(weftOne), unit: 'ms', note: 'trigger + 1 node, started as the API does and awaited' },
+        { name: '1 local activity · raw Temporal', value: round(median(t['rawOneLocal']!)), unit: 'ms', note: 'the floor under any run on this dev server: start, one workflow task, result' },
+        { name: '3 local activities · raw Temporal', value: round(median(t['rawThreeLocal']!)), unit: 'ms', note: "as many as Weft's 1-node run, with nothing recorded" },
         { name: '40 seq fib(10) · raw Temporal (40 activities)', value: round(raw), unit: 'ms' },
         { name: '40 seq fib(10) · Weft', value: round(weft), unit: 'ms', note: 'trigger + 40 nodes, one fused chain (one local activity, one write), every attempt recorded in the database' },
         { name: '40 seq fib(10) · Weft per node, fused', value: round((weft - weftOne - work) / 39), unit: 'ms', note: '(median − the 1-node run − the work itself) ÷ 39' },
