@@ -15,5 +15,5 @@ export function describeOnPostgres(name: string, body: () => void): void {
         throw new Error('CI is set but DATABASE_URL is not: this test needs the PostgreSQL server (see .ci/run)');
       });
     });
-  } else describe.skip(name, body);
+  } else describe.skip(`${name} (skipped: needs the PostgreSQL server, set DATABASE_URL)`, body);
 }
