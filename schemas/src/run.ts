@@ -28,10 +28,11 @@ export const NODE_STATUSES = ['pending', 'running', 'retrying', 'succeeded', 'fa
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /**
- * Status of one recorded attempt (a `node_run` row). `lost`: the attempt never ended (its worker
- * stopped answering) and a later attempt of the same node took over.
+ * Status of one recorded attempt (a `node_run` row). `waiting`: a node that waits on a person
+ * (an approval) has not been decided yet. `lost`: the attempt never ended (its worker stopped
+ * answering) and a later attempt of the same node took over.
  */
-export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'lost';
+export type AttemptStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'lost';
 
 /** The error type recorded on a lost attempt. */
 export const ATTEMPT_LOST = 'AttemptLost';

@@ -24,7 +24,7 @@ export interface AttemptStart extends AttemptKey {
 
 /** The end of one node attempt. */
 export interface AttemptEnd extends AttemptKey {
-  readonly status: Exclude<AttemptStatus, 'running' | 'lost'>;
+  readonly status: Exclude<AttemptStatus, 'running' | 'waiting' | 'lost'>;
   readonly output?: unknown;
   readonly error?: RunError;
   /** Whether Temporal will try again (a `retrying` event rather than `failed`). */

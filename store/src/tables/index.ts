@@ -60,8 +60,7 @@ export interface NodeRunTable {
   node_type: string;
   phase: AttemptPhase;
   attempt: number;
-  /** `waiting`: the attempt of a node that waits on a person, which `AttemptStatus` does not list yet. */
-  status: AttemptStatus | 'waiting';
+  status: AttemptStatus;
   input: ColumnType<unknown, string | null, string | null>;
   output: ColumnType<unknown, string | null, string | null>;
   error: ColumnType<unknown, string | null, string | null>;
