@@ -33,6 +33,7 @@ export default tseslint.config(
             { name: '@weft/nodes', message: 'workflow code may import node types only as types', allowTypeImports: true },
             { name: '@weft/nodes/executors', message: 'workflow code may import executors only as types', allowTypeImports: true },
             { name: '@weft/schemas', message: 'import @weft/schemas/graph, /run or /plan: the root pulls in zod', allowTypeImports: true },
+            { name: '@weft/store', message: 'workflow code may import the store only as types', allowTypeImports: true },
             ...nodeBuiltins.map((name) => ({ name, message: 'no Node builtins in workflow code' })),
           ],
           patterns: [

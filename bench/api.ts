@@ -19,6 +19,7 @@ import { openDatabase, type Db } from '@weft/store';
 import { workflowHash } from '@weft/store/repositories/workflow.repository';
 import type { Benchmark, Figure } from './lib/suite.js';
 import { round } from './lib/suite.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 const CONNECTIONS = 10;
 const WARMUP_SECONDS = 2;
@@ -131,7 +132,7 @@ const bench: Benchmark = {
     const servers: { close(graceMs?: number): Promise<void> }[] = [];
     let loader: ReturnType<typeof loadProcess> | undefined;
     try {
-      const registry = new NodeRegistry();
+      const registry = builtinRegistry();
       const controlKey = randomBytes(32).toString('hex');
       // As `weft start` builds it, but for Temporal (unused by these routes) and a rate limit no load
       // of one token reaches: the bucket is still kept and checked on every request.

@@ -4,9 +4,9 @@
 // run. One more figure, with no goal, times documents whose expressions have never been seen, so
 // the cost of parsing them (which the validator's expression cache saves on later runs) shows.
 //   npx tsx bench/run.ts validation
-import { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow, type WorkflowInput } from '@weft/schemas';
 import { median, quantile, type Benchmark } from './lib/suite.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 const NODES = 1000;
 const WARMUP = 5;
@@ -45,7 +45,7 @@ const validation: Benchmark = {
   name: 'validation',
   title: 'Workflow validation',
   async run(log) {
-    const registry = new NodeRegistry();
+    const registry = builtinRegistry();
     const doc = generate(NODES);
     const first = validateWorkflow(doc, registry);
     // A document the validator rejects would time the wrong path.

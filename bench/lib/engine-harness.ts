@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
-import { builtinExecutors, type NodeExecutor, type Sandbox } from '@weft/nodes/executors';
+import { builtinExecutors, type NodeExecutor, type Sandbox, builtinRegistry } from '@weft/nodes/executors';
 import { validateWorkflow, type WorkflowInput } from '@weft/schemas';
 import { createWorker } from '@weft/workers';
 import { loadConfig } from '../../server/src/config.js';
@@ -73,7 +73,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 
     const config = loadConfig({ WEFT_LOG_LEVEL: 'warn', WEFT_SECRET_KEY: randomBytes(32).toString('base64'), ...o.env });
     const executors: NodeExecutor[] = [...builtinExecutors, fibNode];
-    const definitions: NodeDefinition[] = [...new NodeRegistry().all(), fibNode.definition];
+    const definitions: NodeDefinition[] = [...builtinRegistry().all(), fibNode.definition];
     const types: NodeTypes = { registry: new NodeRegistry(definitions), executors };
 
     const weftQueue = `bench-weft-${randomBytes(4).toString('hex')}`;

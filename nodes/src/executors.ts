@@ -1,4 +1,6 @@
 import { nodeExecutor, type NodeExecutor } from './context.js';
+import type { NodeDefinition } from './define-node.js';
+import { NodeRegistry } from './registry.js';
 import trigger from './control/trigger/definition.js';
 import * as triggerExec from './control/trigger/executor.js';
 import output from './control/output/definition.js';
@@ -7,6 +9,12 @@ import branch from './control/branch/definition.js';
 import * as branchExec from './control/branch/executor.js';
 import merge from './control/merge/definition.js';
 import * as mergeExec from './control/merge/executor.js';
+import wait from './control/wait/definition.js';
+import loop from './control/loop/definition.js';
+import subworkflow from './control/subworkflow/definition.js';
+import approval from './security/approval/definition.js';
+import policy from './security/policy/definition.js';
+import * as policyExec from './security/policy/executor.js';
 import transform from './analysis/transform/definition.js';
 import * as transformExec from './analysis/transform/executor.js';
 import http from './execution/http/definition.js';
@@ -21,33 +29,50 @@ import plan from './strategy/plan/definition.js';
 import * as planExec from './strategy/plan/executor.js';
 import route from './strategy/route/definition.js';
 import * as routeExec from './strategy/route/executor.js';
-import policy from './security/policy/definition.js';
-import * as policyExec from './security/policy/executor.js';
+import agent from './strategy/agent/definition.js';
 import ingest from './retrieval/ingest/definition.js';
 import * as ingestExec from './retrieval/ingest/executor.js';
 import search from './retrieval/search/definition.js';
 import * as searchExec from './retrieval/search/executor.js';
 
 /**
- * The executors of the built-in node types. Node only: never import this from the editor.
- * Types the engine runs itself (approval, wait, loop, sub-workflow) have no executor.
+ * Every node type Weft ships, in the palette's order: its definition and, for the types the
+ * engine runs as activities, its executor. A new built-in type is one line here. The types the
+ * engine runs itself (wait, approval, loop, sub-workflow, agent) have a definition alone. Node
+ * only: never import this from the editor, which reads the types from the API's catalog.
  */
-export const builtinExecutors: readonly NodeExecutor[] = [
+export const builtinNodes: readonly NodeExecutor[] = [
   nodeExecutor(trigger, triggerExec),
   nodeExecutor(transform, transformExec),
   nodeExecutor(http, httpExec),
   nodeExecutor(code, codeExec),
   nodeExecutor(branch, branchExec),
   nodeExecutor(merge, mergeExec),
+  { definition: wait },
+  { definition: approval },
+  nodeExecutor(policy, policyExec),
+  { definition: loop },
+  { definition: subworkflow },
   nodeExecutor(output, outputExec),
   nodeExecutor(llm, llmExec),
   nodeExecutor(plan, planExec),
   nodeExecutor(route, routeExec),
-  nodeExecutor(policy, policyExec),
+  { definition: agent },
   nodeExecutor(ingest, ingestExec),
   nodeExecutor(search, searchExec),
   nodeExecutor(mcp, mcpExec),
 ];
+
+/** The built-in types' definitions. */
+export const builtinDefinitions: readonly NodeDefinition[] = builtinNodes.map((n) => n.definition);
+
+/** The built-in types the engine calls an executor for. */
+export const builtinExecutors: readonly NodeExecutor[] = builtinNodes.filter((n) => n.execute);
+
+/** A registry of the built-in types (a server or worker adds its plugins' types to its own). */
+export function builtinRegistry(): NodeRegistry {
+  return new NodeRegistry(builtinDefinitions);
+}
 
 export { NodeError, nodeExecutor } from './context.js';
 export { Routed, routed } from './define-node.js';

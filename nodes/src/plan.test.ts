@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Workflow } from '@weft/schemas';
 import { compilePlan } from './plan.js';
-import { NodeRegistry } from './registry.js';
+import { builtinRegistry } from './executors.js';
 
-const registry = new NodeRegistry();
+const registry = builtinRegistry();
 const version = { workflowId: 'wf', version: 1, hash: 'h' };
 const doc = Workflow.parse({
   schemaVersion: 1,

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, any>;
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Run starts are refused here as Temporal being down would be: the fuzz is about bodies.
   app = createApp({
     db: database.db,
-    registry: new NodeRegistry(),
+    registry: builtinRegistry(),
     runs: runsWithoutTemporal('run_fuzz'),
     secretKey: generateSecretKey(),
     rateLimitPerMinute: 0,

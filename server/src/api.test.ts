@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 import { readFileSync } from 'node:fs';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -18,7 +18,7 @@ const runs = runsWithoutTemporal('run_test', started);
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs });
   for (const role of ['viewer', 'editor', 'operator', 'admin'] as const) tokens[role] = (await createToken(database.db, { role })).token;
 });
 afterAll(async () => {

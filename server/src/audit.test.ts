@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { appendAudit, auditHash, GENESIS_HASH, verifyAuditChain } from '@weft/store/repositories/audit.repository';
 import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
@@ -22,7 +22,7 @@ let adminId = '';
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_audited'), secretKey: generateSecretKey(), rateLimitPerMinute: 0 });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_audited'), secretKey: generateSecretKey(), rateLimitPerMinute: 0 });
   const created = await createToken(database.db, { role: 'admin', name: 'auditor' });
   admin = created.token;
   adminId = created.id;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { verifyAuditChain } from '@weft/store/repositories/audit.repository';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 // The local control endpoint `weft token create` and `weft audit verify` use while Weft runs.
 const KEY = 'a'.repeat(64);
@@ -12,7 +12,7 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_control'), controlKey: KEY, maxBodyBytes: 1024 });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_control'), controlKey: KEY, maxBodyBytes: 1024 });
 });
 afterAll(async () => {
   await database.close();

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { findTargetHandler } from 'hono/utils/handler';
 import { uniqueSymbol } from 'hono-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { ApiError } from '@weft/schemas';
 import { generateSecretKey, openDatabase, type OpenDatabase } from '@weft/store';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 interface DocResponse {
   description?: string;
@@ -20,7 +20,7 @@ let paths: Operations;
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  const app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_docs'), rateLimitPerMinute: 0 });
+  const app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_docs'), rateLimitPerMinute: 0 });
   paths = ((await (await app.request('/api/openapi.json')).json()) as { paths: Operations }).paths;
 });
 afterAll(async () => {
@@ -81,7 +81,7 @@ describe('the declared response schemas', () => {
   it('match what the routes answer, key for key', async () => {
     const db = await openDatabase({ kind: 'pglite' });
     try {
-      const app = createApp({ db: db.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_views'), secretKey: generateSecretKey(), rateLimitPerMinute: 0 });
+      const app = createApp({ db: db.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_views'), secretKey: generateSecretKey(), rateLimitPerMinute: 0 });
       const { token } = await createToken(db.db, { role: 'admin' });
       const call = async (method: string, path: string, body?: unknown) => {
         const res = await app.request(path, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

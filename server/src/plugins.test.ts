@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinDefinitions } from '@weft/nodes';
+import { builtinDefinitions } from '@weft/nodes/executors';
 import { testContext } from '@weft/nodes/testing';
 import { ConfigError, loadConfig } from './config.js';
 import { loadPlugins } from './plugins.js';
@@ -133,7 +133,8 @@ export default { name: 'bad-shape', nodes: [
   it('refuses a type that a built-in has', async () => {
     const spec = plugin(
       'clash-builtin',
-      esm(`import { builtinDefinitions, definePlugin } from '@weft/nodes';
+      esm(`import { definePlugin } from '@weft/nodes';
+import { builtinDefinitions } from '@weft/nodes/executors';
 const transform = builtinDefinitions.find((d) => d.type === 'analysis.transform');
 export default definePlugin({ name: 'my-transform', nodes: [{ definition: transform, execute: async () => null }] });
 `),

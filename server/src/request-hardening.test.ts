@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
@@ -11,6 +10,7 @@ import { logger, setLogDestination } from './log.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
 import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 // Findings of the attack suite (issue 15, point 10): NUL in strings, malformed paths, security headers.
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as { name: string; nodes: { params?: Record<string, unknown> }[] };
@@ -28,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(editorDir, 'index.html'), '<!doctype html><title>Weft</title>');
   writeFileSync(join(editorDir, 'assets', 'app.js'), 'export {};');
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_nul', started), secretKey: generateSecretKey(), editorDir, rateLimitPerMinute: 0 });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_nul', started), secretKey: generateSecretKey(), editorDir, rateLimitPerMinute: 0 });
   admin = (await createToken(database.db, { role: 'admin' })).token;
   setLogDestination({ write: (s: string) => writes.push(s) });
 });

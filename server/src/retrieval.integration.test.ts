@@ -3,8 +3,7 @@ import { extname } from 'node:path';
 import postgres from 'postgres';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
-import { hashEmbed, type DocumentInput, type SearchResult } from '@weft/nodes/executors';
+import { hashEmbed, type DocumentInput, type SearchResult, builtinRegistry } from '@weft/nodes/executors';
 import type { WorkflowInput } from '@weft/schemas';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
@@ -69,7 +68,7 @@ describe.each(BACKENDS)('collections API on %s', (backend) => {
 
   beforeAll(async () => {
     database = await testDatabase(backend);
-    app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_none') });
+    app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_none') });
     for (const role of ['viewer', 'editor'] as const) tokens[role] = (await createToken(database.db, { role })).token;
   });
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from './app.js';
 import { createToken, hasRole, ROLES, type Role } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 interface Operation {
   method: string;
@@ -22,7 +22,7 @@ const tokens = {} as Record<Role | 'revoked' | 'expired', string>;
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_matrix'), rateLimitPerMinute: 0 });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_matrix'), rateLimitPerMinute: 0 });
   for (const role of ROLES) tokens[role] = (await createToken(database.db, { role })).token;
   const revoked = await createToken(database.db, { role: 'admin' });
   await database.db.updateTable('api_token').set({ revoked_at: new Date() }).where('id', '=', revoked.id).execute();

@@ -5,11 +5,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinDefinitions } from '@weft/nodes';
+
 import { testContext } from '@weft/nodes/testing';
 import { ConfigError } from './config.js';
 import { loadPlugins } from './plugins.js';
 import { scaffoldPlugin } from './scaffold.js';
+import { builtinDefinitions } from '@weft/nodes/executors';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

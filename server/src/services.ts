@@ -1,5 +1,5 @@
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
-import { builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, createMcpConnector, type EmbedderSet, type McpConnector, type NodeExecutor } from '@weft/nodes/executors';
+import { builtinDefinitions, builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, createMcpConnector, type EmbedderSet, type McpConnector, type NodeExecutor } from '@weft/nodes/executors';
 import type { NodeActivityDeps } from '@weft/workers';
 import { ConfigError, type Config } from './config.js';
 import type { Db } from '@weft/store';
@@ -21,8 +21,8 @@ export interface NodeTypes {
 /** Loads the built-in node types and the plugins named in `WEFT_PLUGINS`. */
 export async function loadNodeTypes(config: Config): Promise<NodeTypes> {
   const executors: NodeExecutor[] = [...builtinExecutors];
-  const definitions: NodeDefinition[] = new NodeRegistry().all();
-  const taken = new Set([...definitions, ...executors.map((e) => e.definition)].map((d) => d.type));
+  const definitions: NodeDefinition[] = [...builtinDefinitions];
+  const taken = new Set(definitions.map((d) => d.type));
   for (const plugin of await loadPlugins(config.WEFT_PLUGINS, { taken })) {
     for (const node of plugin.nodes) {
       definitions.push(node.definition);

@@ -1,25 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NodeRegistry } from '@weft/nodes';
-import {
-  createGuardedFetch,
-  sharedSandbox,
-  NodeError,
-  Routed,
-  describeDestination,
-  secretMasker,
-  secretNotAllowed,
-  type AuditWriter,
-  type EmbedderSet,
-  type KnowledgeStore,
-  type LlmGateway,
-  type McpConnector,
-  type NodeContext,
-  type NodeExecutor,
-  type NodeLogger,
-  type Sandbox,
-  type SecretReader,
-} from '@weft/nodes/executors';
+import { builtinRegistry, createGuardedFetch, sharedSandbox, NodeError, Routed, describeDestination, secretMasker, secretNotAllowed, type AuditWriter, type EmbedderSet, type KnowledgeStore, type LlmGateway, type McpConnector, type NodeContext, type NodeExecutor, type NodeLogger, type Sandbox, type SecretReader } from '@weft/nodes/executors';
 import {
   compensationAttempts,
   durationToMs,
@@ -36,7 +18,7 @@ import {
   type RunRequest,
 } from '@weft/schemas';
 import { AttemptNotes, clip, DETAIL_LIMIT_BYTES, ERROR_DETAILS_LIMIT_BYTES, notingPrompts } from './attempt-detail.js';
-import type { AttemptEnd, AttemptRecord, RunStore, TriggeredRunRequest } from './store.js';
+import type { AttemptEnd, AttemptRecord, RunStore, TriggeredRunRequest } from '@weft/store';
 import { createAgentActivities } from './agent-activities.js';
 
 /** Outputs larger than this go to the database, and Temporal history carries a reference. */
@@ -140,7 +122,7 @@ export interface NodeActivityDeps {
 /** Builds the activities a worker registers; dependencies come in, nothing is global. */
 export function createNodeActivities(deps: NodeActivityDeps) {
   const executors = new Map(deps.executors.map((e) => [e.definition.type, e]));
-  const registry = deps.registry ?? new NodeRegistry();
+  const registry = deps.registry ?? builtinRegistry();
   const doFetch = deps.fetch ?? createGuardedFetch();
   const { store } = deps;
   const timeoutMs = deps.expressionTimeoutMs;

@@ -4,7 +4,7 @@ import { agentMessages, approvalReason, checkFinalAnswer, NodeError, requestOpti
 import type { AgentCallApproval, AgentCallData, AgentStep, AgentTaskData, AgentToolCall, AgentTurnData, ExpressionScope, PlanNode, PlanTool, RunError, RunRequest } from '@weft/schemas';
 import type { AttemptNotes } from './attempt-detail.js';
 import type { NodeActivityDeps, NodeRequest } from './activities.js';
-import type { AgentStepWrite, RunStore } from './store.js';
+import type { AgentStepWrite, RunStore } from '@weft/store';
 
 /** What the tools of an agent read in their expressions: what the agent node itself saw. */
 export interface ToolContext {

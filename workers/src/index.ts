@@ -1,5 +1,4 @@
 export * from './activities.js';
-export * from './store.js';
 export * from './task-queues.js';
 export * from './worker.js';
 export * from './workflows/definitions.js';

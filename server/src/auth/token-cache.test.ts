@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from '../app.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { findTokenByHash, revokeToken } from '@weft/store/repositories/token.repository';
 import { runsWithoutTemporal } from '../testing/no-temporal.js';
 import { tokenCache } from './token-cache.js';
 import { createToken, hashToken } from './tokens.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 let database: OpenDatabase;
 let app: ReturnType<typeof createApp>;
@@ -13,7 +13,7 @@ let admin: string;
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_cache') });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_cache') });
   admin = (await createToken(database.db, { role: 'admin' })).token;
 });
 afterAll(async () => {

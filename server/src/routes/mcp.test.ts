@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
-import { createGuardedFetch, createMcpConnector } from '@weft/nodes/executors';
+import { createGuardedFetch, createMcpConnector, builtinRegistry } from '@weft/nodes/executors';
 import { startHttpMcpServer, type HttpMcpServer } from '@weft/nodes/testing/mcp-server';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
@@ -24,7 +23,7 @@ beforeAll(async () => {
   secured = await startHttpMcpServer({ token: TOKEN });
   // As a process configured with WEFT_HTTP_ALLOW_HOSTS=127.0.0.1 builds it.
   const mcp = createMcpConnector({ fetch: createGuardedFetch({ allow: ['127.0.0.1'] }), commands: {} });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_test'), secretKey: key, mcp, rateLimitPerMinute: 0 });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_test'), secretKey: key, mcp, rateLimitPerMinute: 0 });
   for (const role of ['viewer', 'editor', 'operator'] as const) tokens[role] = (await createToken(database.db, { role })).token;
   await putSecret(database.db, key, { name: 'MCP_TOKEN', value: TOKEN, hosts: [`http://${new URL(secured.url).host}`], by: null });
 });
@@ -65,7 +64,7 @@ describe('POST /api/mcp/tools', () => {
   });
 
   it('reaches servers through the SSRF guard: without an allowance, 127.0.0.1 is refused', async () => {
-    const guarded = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_test'), rateLimitPerMinute: 0 });
+    const guarded = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_test'), rateLimitPerMinute: 0 });
     const before = open.requests.length;
     const res = await listTools({ server: { transport: 'http', url: open.url } }, { app: guarded });
     expect(res.status).toBe(502);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import type { RunView } from '@weft/schemas';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
@@ -8,6 +7,7 @@ import { recordLlmCall } from '@weft/store/repositories/llm.repository';
 import { finishNodeAttempt, insertRun, putBlob, recordNodeAttempt, startNodeAttempt } from '@weft/store/repositories/run.repository';
 import { createWorkflow } from '@weft/store/repositories/workflow.repository';
 import { runsWithoutTemporal } from '../testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 describe('GET /api/runs/:id', () => {
   let database: OpenDatabase;
@@ -15,7 +15,7 @@ describe('GET /api/runs/:id', () => {
   let token = '';
   beforeAll(async () => {
     database = await openDatabase({ kind: 'pglite' });
-    app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_test') });
+    app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_test') });
     token = (await createToken(database.db, { role: 'viewer' })).token;
   });
   afterAll(async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '@weft/nodes';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
@@ -7,6 +6,7 @@ import { listAudit } from '@weft/store/repositories/audit.repository';
 import { getSecretValue } from '@weft/store/repositories/secret.repository';
 import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from '../testing/no-temporal.js';
+import { builtinRegistry } from '@weft/nodes/executors';
 
 const key = generateSecretKey();
 let database: OpenDatabase;
@@ -17,7 +17,7 @@ const bodies: string[] = [];
 
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
-  app = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_test'), secretKey: key });
+  app = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_test'), secretKey: key });
   for (const role of ['viewer', 'editor', 'operator', 'admin'] as const) tokens[role] = (await createToken(database.db, { role })).token;
 });
 afterAll(async () => {
@@ -150,7 +150,7 @@ describe('/api/secrets', () => {
   });
 
   it('refuses to store secrets when the server has no key, but still lists and deletes', async () => {
-    const keyless = createApp({ db: database.db, registry: new NodeRegistry(), runs: runsWithoutTemporal('run_test') });
+    const keyless = createApp({ db: database.db, registry: builtinRegistry(), runs: runsWithoutTemporal('run_test') });
     const put = await call('PUT', '/api/secrets/NO_KEY', { body: { value: 'v', hosts: ['api.example.com'] }, app: keyless });
     expect(put.status).toBe(503);
     expect(put.json.error.code).toBe('secrets_unavailable');

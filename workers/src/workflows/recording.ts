@@ -1,6 +1,6 @@
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { NodeActivities } from '../activities.js';
-import type { RunStatusChange } from '../store.js';
+import type { RunStatusChange } from '@weft/store';
 
 /**
  * Options of the activities that record a run (statuses, attempts, children, loop items,

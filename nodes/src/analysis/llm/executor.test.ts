@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '../../registry.js';
 import { FakeLlm, testLlm } from '../../testing/fake-llm.js';
 import { testContext } from '../../testing/context.js';
 import definition from './definition.js';
 import { execute } from './executor.js';
+import { builtinRegistry } from '../../executors.js';
 
 let fake: FakeLlm;
 beforeAll(async () => {
@@ -58,7 +58,7 @@ describe('analysis.llm', () => {
   });
 
   it('is refused by the validator when the output schema is not usable JSON Schema', () => {
-    const registry = new NodeRegistry();
+    const registry = builtinRegistry();
     const spec = registry.get('analysis.llm')!;
     expect(spec.check!(params({ prompt: 'x', outputSchema: { $ref: 'https://example.com/s.json' } }) as never, registry)).toEqual([
       { path: ['outputSchema'], message: expect.stringContaining('not a usable JSON Schema') },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { NodeError, type NodeContext } from '../../context.js';
 import { Routed } from '../../define-node.js';
-import { NodeRegistry } from '../../registry.js';
 import { testContext } from '../../testing/context.js';
 import definition from './definition.js';
 import { execute } from './executor.js';
+import { builtinRegistry } from '../../executors.js';
 
 const githubToken = `ghp_${'Zx9'.repeat(12)}`;
 
@@ -130,7 +130,7 @@ describe('security.policy outcomes', () => {
 
 describe('security.policy definition', () => {
   it('is a registered security node with allow and approval ports', () => {
-    const def = new NodeRegistry().definition('security.policy');
+    const def = builtinRegistry().definition('security.policy');
     expect(def).toMatchObject({ kind: 'security', outputs: ['allow', 'approval'], routing: true, expressionParams: ['rules'] });
   });
 
@@ -141,7 +141,7 @@ describe('security.policy definition', () => {
         { id: 'a', when: 'true', outcome: 'allow', reason: 'y' },
       ],
     });
-    const issues = definition.check!(params, new NodeRegistry());
+    const issues = definition.check!(params, builtinRegistry());
     expect(issues.map((i) => i.path.join('.'))).toEqual(['rules.0.when', 'rules.1.id']);
   });
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateWorkflow, type AttemptDetail } from '@weft/schemas';
 import { Routed } from '../../define-node.js';
-import { NodeRegistry } from '../../registry.js';
 import { FakeLlm, testLlm } from '../../testing/fake-llm.js';
 import { testContext } from '../../testing/context.js';
 import definition from './definition.js';
 import { execute } from './executor.js';
+import { builtinRegistry } from '../../executors.js';
 
 let fake: FakeLlm;
 beforeAll(async () => {
@@ -86,7 +86,7 @@ describe('strategy.route', () => {
   });
 
   it('is checked by the validator: reserved and repeated ports, missing or broken conditions, unknown fallback', () => {
-    const registry = new NodeRegistry();
+    const registry = builtinRegistry();
     const problems = registry.get('strategy.route')!.check!(
       params({
         routes: [{ port: 'default', when: 'true' }, { port: 'a' }, { port: 'a', when: '(' }],
@@ -120,12 +120,12 @@ describe('strategy.route in a workflow', () => {
   });
 
   it('validates edges from the ports the routes name and from the default port', () => {
-    const registry = new NodeRegistry();
+    const registry = builtinRegistry();
     for (const port of ['fast', 'slow', 'default']) expect(validateWorkflow(doc(port), registry)).toMatchObject({ ok: true });
   });
 
   it('rejects an edge from a port no route names', () => {
-    const result = validateWorkflow(doc('medium'), new NodeRegistry());
+    const result = validateWorkflow(doc('medium'), builtinRegistry());
     expect(result.ok).toBe(false);
     expect(result.problems).toContainEqual(expect.objectContaining({ code: 'unknown_port', path: '$.edges[1].sourcePort', message: 'node "route" has no output port "medium" (ports: default, fast, slow)' }));
   });
