@@ -11,18 +11,17 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
 import { builtinExecutors, type NodeExecutor, type Sandbox, builtinRegistry } from '@weft/nodes/executors';
 import { validateWorkflow, type WorkflowInput } from '@weft/schemas';
-import { createWorker } from '@weft/workers';
+import { createWorker, quietTemporalLogs } from '@weft/workers';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
 import { findRun } from '@weft/store/repositories/run.repository';
 import { createWorkflow, findWorkflow, workflowHash, type StoredWorkflow } from '@weft/store/repositories/workflow.repository';
 import { createRunStarter, type RunStarter } from '../../server/src/runs/index.js';
-import { quietTemporalLogs } from '../../server/src/runtime/worker.js';
-import { activityDeps, type NodeTypes } from '../../server/src/services.js';
 import { connectTemporal, type TemporalConnections } from '../../server/src/temporal/connect.js';
 import { DEV_SERVER_DYNAMIC_CONFIG, findTemporalCli, startDevServer, type DevServer } from '../../server/src/temporal/dev-server.js';
 import { rawActivities } from '../raw/activities.js';
 import { fibNode } from './fib-node.js';
+import { activityDeps, type NodeTypes } from '@weft/workers/process';
 
 /** Activities each worker runs at once: Weft's default. */
 const MAX_CONCURRENT_ACTIVITIES = 100;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@weft/store';
 import { beatApiProcess, pruneApiProcesses, removeApiProcess } from '@weft/store/repositories/api-process.repository';
-import { log } from './log.js';
+import { log } from '@weft/workers/process';
 
 /**
  * How long an API process may go without a beat before it counts as dead, in ms: four missed beats

@@ -21,7 +21,6 @@ import { auditRoutes } from './routes/audit.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { CallerView } from '@weft/schemas';
 import { describe, DOCS_CSP, DOCS_HTML, JsonDocument, openApiDocument, Text } from './openapi.js';
-import { log } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { rateLimit } from './rate-limit.js';
 import { healthRoutes } from './routes/health.js';
@@ -37,6 +36,7 @@ import type { RunStarter } from './runs/index.js';
 import type { SecretKey } from '@weft/store';
 import { editorStatic } from './static.js';
 import { noNulStrings, valid } from './validation.js';
+import { log } from '@weft/workers/process';
 
 /** What the API needs from its process. */
 export interface AppDeps {

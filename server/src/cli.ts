@@ -7,13 +7,11 @@ import { createToken, ROLES, type Role } from './auth/tokens.js';
 import { appendAudit, verifyAuditChain, type AuditChainResult } from '@weft/store/repositories/audit.repository';
 import { listTokens, revokeToken } from '@weft/store/repositories/token.repository';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { log } from './log.js';
 import { scaffoldPlugin } from './scaffold.js';
 import { formatSecretKey, SecretDecryptError } from '@weft/store';
-import { withSecretKey } from './secrets/key.js';
 import { planRotation, rotateSecrets } from './secrets/rotate.js';
 import { runningInstance } from './runtime/control-file.js';
-import { openConfiguredDatabase } from './runtime/database.js';
+import { loadWorkerConfig, log, openConfiguredDatabase, withSecretKey, type WorkerConfig } from '@weft/workers/process';
 
 const HELP = `weft — durable agent workflows
 
@@ -51,8 +49,9 @@ async function main(argv: string[]): Promise<number> {
       return runServer(config, untilSignal);
     }
     case 'worker': {
-      const config = withSecretKey(requireServices(loadConfig()), { embedded: false });
-      const { runWorker } = await import('./runtime/worker.js');
+      // A worker reads only its own variables.
+      const config = withSecretKey(requireServices(loadWorkerConfig()), { embedded: false });
+      const { runWorker } = await import('@weft/workers');
       return runWorker(config, untilSignal);
     }
     case 'migrate': {
@@ -93,10 +92,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function requireServices(config: Config): Config {
-  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((k) => !config[k]);
-  if (missing.length) throw new ConfigError(`this command needs ${missing.join(' and ')} (use \`weft start\` for the embedded setup)`);
-  return config;
+function requireServices<C extends WorkerConfig>(config: C): C & { readonly DATABASE_URL: string; readonly TEMPORAL_ADDRESS: string } {
+  const { DATABASE_URL, TEMPORAL_ADDRESS } = config;
+  if (!DATABASE_URL || !TEMPORAL_ADDRESS) {
+    const missing = [DATABASE_URL ? [] : ['DATABASE_URL'], TEMPORAL_ADDRESS ? [] : ['TEMPORAL_ADDRESS']].flat();
+    throw new ConfigError(`this command needs ${missing.join(' and ')} (use \`weft start\` for the embedded setup)`);
+  }
+  return { ...config, DATABASE_URL, TEMPORAL_ADDRESS };
 }
 
 async function start(config: Config): Promise<number> {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { resolveSecretKey, secretKeyFile } from './secrets/key.js';
+import { resolveSecretKey, secretKeyFile } from '@weft/workers/process';
 
 describe('configuration', () => {
   it('has embedded defaults: PGlite under .weft and a Temporal dev server', () => {
@@ -128,7 +128,7 @@ describe('WEFT_EMBEDDERS', () => {
   const small = { baseUrl: 'http://127.0.0.1:9/v1', model: 'text-embedding-3-small', dimensions: 1536, apiKeyEnv: 'EMBED_KEY' };
 
   it('has the local embedder alone, as the default, when unset', async () => {
-    const { configuredEmbedders } = await import('./services.js');
+    const { configuredEmbedders } = await import('@weft/workers/process');
     const set = configuredEmbedders(loadConfig({}));
     expect(set.names()).toEqual(['local']);
     expect(set.get().id).toMatch(/^local/);
@@ -139,7 +139,7 @@ describe('WEFT_EMBEDDERS', () => {
   });
 
   it('adds OpenAI-compatible endpoints, one of them the default, with the key from the named variable', async () => {
-    const { configuredEmbedders } = await import('./services.js');
+    const { configuredEmbedders } = await import('@weft/workers/process');
     const set = configuredEmbedders(loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ default: 'small', openai: { small } }) }), { EMBED_KEY: 'k' });
     expect(set.names()).toEqual(['local', 'small']);
     expect(set.get().dimensions).toBe(1536);
@@ -147,7 +147,7 @@ describe('WEFT_EMBEDDERS', () => {
   });
 
   it('refuses bad JSON, bad fields, an unknown default and a missing key variable, naming them', async () => {
-    const { configuredEmbedders } = await import('./services.js');
+    const { configuredEmbedders } = await import('@weft/workers/process');
     expect(() => loadConfig({ WEFT_EMBEDDERS: '{nope' })).toThrow(/WEFT_EMBEDDERS: expected a JSON object of embedders/);
     expect(() => loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ openai: { small: { ...small, dimensions: 0 } } }) })).toThrow(/WEFT_EMBEDDERS\.openai\.small\.dimensions/);
     expect(() => configuredEmbedders(loadConfig({ WEFT_EMBEDDERS: JSON.stringify({ default: 'large', openai: { small } }) }), { EMBED_KEY: 'k' })).toThrow(ConfigError);

@@ -6,8 +6,8 @@ import type { Db } from '@weft/store';
 import { claimIdempotencyKey, completeIdempotencyKey, pruneIdempotencyKeys, releaseIdempotencyKey } from '@weft/store/repositories/idempotency.repository';
 import type { IdempotencyKeyRow } from '@weft/store';
 import { apiError } from './errors.js';
-import { log } from './log.js';
 import { idempotentSpec, secretOnceSpec } from './openapi.js';
+import { log } from '@weft/workers/process';
 
 /** The request header naming a POST, so that a retry of it is answered with the first answer. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -1,20 +1,14 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Db } from '@weft/store';
+import { createNodeMetrics, SECONDS, type NodeMetrics } from '@weft/workers/process';
 
-/** Prometheus metrics of one process; the run and LLM series are read from the database at scrape time. */
-export interface Metrics {
-  readonly registry: Registry;
-  /** Records one node attempt (the worker's activities call it). */
-  onNodeAttempt(type: string, status: 'succeeded' | 'failed', seconds: number): void;
+/** Prometheus metrics of the API process (and of its in-process worker, embedded); the run and LLM series are read from the database at scrape time. */
+export interface Metrics extends NodeMetrics {
   /** Times every HTTP request by method, route pattern and status. */
   http(): MiddlewareHandler;
-  /** The exposition text and its content type. */
-  scrape(): Promise<{ body: string; contentType: string }>;
 }
-
-const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 /**
  * Creates the metrics of a process. With `db`, the registry also reports runs by workflow and
@@ -22,19 +16,12 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
  * many processes wrote them, so only the API process (or the embedded one) should be given `db`.
  */
 export function createMetrics(o: { db?: Db; /** Process metrics too (CPU, memory, event loop): for the processes, not tests. */ defaults?: boolean } = {}): Metrics {
-  const registry = new Registry();
-  if (o.defaults) collectDefaultMetrics({ register: registry, prefix: 'weft_' });
+  const node = createNodeMetrics(o);
+  const { registry } = node;
   const httpSeconds = new Histogram({
     name: 'weft_http_request_duration_seconds',
     help: 'HTTP request latency by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
-    buckets: SECONDS,
-    registers: [registry],
-  });
-  const nodeSeconds = new Histogram({
-    name: 'weft_node_duration_seconds',
-    help: 'Duration of node attempts run by this process, by node type and outcome',
-    labelNames: ['type', 'status'] as const,
     buckets: SECONDS,
     registers: [registry],
   });
@@ -104,8 +91,7 @@ export function createMetrics(o: { db?: Db; /** Process metrics too (CPU, memory
   }
 
   return {
-    registry,
-    onNodeAttempt: (type, status, seconds) => nodeSeconds.observe({ type, status }, seconds),
+    ...node,
     http: () =>
       async function httpMetrics(c, next) {
         const started = performance.now();
@@ -117,18 +103,5 @@ export function createMetrics(o: { db?: Db; /** Process metrics too (CPU, memory
           httpSeconds.observe({ method: c.req.method, route, status: String(c.res.status) }, (performance.now() - started) / 1000);
         }
       },
-    async scrape() {
-      return { body: await registry.metrics(), contentType: registry.contentType };
-    },
   };
-}
-
-/** A tiny app serving only `/metrics` and `/healthz`, for processes without the API (`weft worker`). */
-export function metricsApp(metrics: Metrics) {
-  return new Hono()
-    .get('/healthz', (c) => c.json({ status: 'ok' }))
-    .get('/metrics', async (c) => {
-      const { body, contentType } = await metrics.scrape();
-      return c.body(body, 200, { 'content-type': contentType });
-    });
 }

@@ -4,17 +4,16 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FINAL_RUN_STATUSES, type RunView, type WorkflowInput } from '@weft/schemas';
 import { FakeLlm } from '@weft/nodes/testing/fake-llm';
-import { createWorker } from '@weft/workers';
+import { createWorker, quietTemporalLogs } from '@weft/workers';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRunStarter } from './runs/index.js';
-import { quietTemporalLogs } from './runtime/worker.js';
-import { activityDeps, loadNodeTypes, type NodeTypes } from './services.js';
 import { BACKENDS, testDatabase, type TestDatabase } from '@weft/store/testing';
 import { testConfig } from './testing/stack.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connect.js';
 import { freePort } from './temporal/dev-server.js';
+import { activityDeps, loadNodeTypes, type NodeTypes } from '@weft/workers/process';
 
 const PRICING = { 'gpt-test': { inputPerMTok: 2, outputPerMTok: 8 } };
 

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinDefinitions } from '@weft/nodes/executors';
 import { testContext } from '@weft/nodes/testing';
 import { ConfigError, loadConfig } from './config.js';
-import { loadPlugins } from './plugins.js';
-import { loadNodeTypes } from './services.js';
+import { loadNodeTypes, loadPlugins } from '@weft/workers/process';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'plugin-hello');

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import { openDatabase, type OpenDatabase } from '@weft/store';
-import { logger, setLogDestination } from './log.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
 import { generateSecretKey } from '@weft/store';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 import { builtinRegistry } from '@weft/nodes/executors';
+import { logger, setLogDestination } from '@weft/workers/process';
 
 // Findings of the attack suite (issue 15, point 10): NUL in strings, malformed paths, security headers.
 const hello = JSON.parse(readFileSync(new URL('../../examples/hello.json', import.meta.url), 'utf8')) as { name: string; nodes: { params?: Record<string, unknown> }[] };

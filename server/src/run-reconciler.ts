@@ -5,8 +5,8 @@ import type { Db } from '@weft/store';
 import { findRun, listQueuedRuns, listQuietRuns, reusedResults, updateRunStatus } from '@weft/store/repositories/run.repository';
 import { findWorkflow } from '@weft/store/repositories/workflow.repository';
 import type { RunRow } from '@weft/store';
-import { log } from './log.js';
 import { launchRun } from './runs/index.js';
+import { log } from '@weft/workers/process';
 
 /** What the reconciler needs: the same things the run service starts runs with. */
 export interface RunReconcilerDeps {

@@ -5,11 +5,11 @@ import { workflowBundle } from '@weft/workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '@weft/store/repositories/run.repository';
 import { reconcileRuns } from './run-reconciler.js';
-import { loadNodeTypes } from './services.js';
 import { BACKENDS } from '@weft/store/testing';
 import type { Receiver } from './testing/receiver.js';
 import { testConfig, type Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { loadNodeTypes } from '@weft/workers/process';
 
 /** A run that books something it can undo, then waits far longer than its run timeout allows. */
 const bookThenWait = (r: string, settings: WorkflowInput['settings'], wait = '10s'): WorkflowInput => ({

@@ -7,11 +7,10 @@ import { findWorkflow } from '@weft/store/repositories/workflow.repository';
 import { waitForRunEnd } from './run-end.js';
 import { createRunStarter, newRunId } from './runs/index.js';
 import { signedWebhookHeaders } from './routes/webhooks.js';
-import { configuredSecretKey } from './secrets/key.js';
-import { loadNodeTypes } from './services.js';
 import { BACKENDS } from '@weft/store/testing';
 import { testConfig, type Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { configuredSecretKey, loadNodeTypes } from '@weft/workers/process';
 
 // A run that takes a second of workflow time, so its end is well after the request that waits on it.
 const pause: WorkflowInput = {

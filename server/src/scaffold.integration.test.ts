@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError } from '@weft/nodes';
 import { testContext } from '@weft/nodes/testing';
-import { loadPlugins } from './plugins.js';
 import { scaffoldPlugin } from './scaffold.js';
 import { builtinDefinitions } from '@weft/nodes/executors';
+import { loadPlugins } from '@weft/workers/process';
 
 // Without the npm_* variables of an `npm run` around this test and the VITEST* ones of this
 // run, so the plugin's npm and vitest see only the plugin's folder.

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { testContext } from '@weft/nodes/testing';
 import { ConfigError } from './config.js';
-import { loadPlugins } from './plugins.js';
 import { scaffoldPlugin } from './scaffold.js';
 import { builtinDefinitions } from '@weft/nodes/executors';
+import { loadPlugins } from '@weft/workers/process';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
 import { listAudit } from '@weft/store/repositories/audit.repository';
-import { quietTemporalLogs } from './runtime/worker.js';
+import { quietTemporalLogs } from '@weft/workers';
 import { BACKENDS } from '@weft/store/testing';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';

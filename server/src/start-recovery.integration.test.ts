@@ -8,12 +8,12 @@ import { findRun, insertRun, recordReused } from '@weft/store/repositories/run.r
 import { findWorkflow } from '@weft/store/repositories/workflow.repository';
 import { reconcileRuns } from './run-reconciler.js';
 import { createRunStarter, launchRun, newRunId } from './runs/index.js';
-import { loadNodeTypes } from './services.js';
 import { freePort } from './temporal/dev-server.js';
 import { BACKENDS } from '@weft/store/testing';
 import { testConfig, type Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
 import { FAN_OUT } from './testing/workflows.js';
+import { loadNodeTypes } from '@weft/workers/process';
 
 
 describe.each(BACKENDS)('runs whose start was lost, on %s', (backend) => {

@@ -6,12 +6,11 @@ import { createApp } from './app.js';
 import { openDatabase } from '@weft/store';
 import { createRunStarter } from './runs/index.js';
 import { hookRoutes, signedWebhookHeaders, signWebhook } from './routes/webhooks.js';
-import { configuredSecretKey } from './secrets/key.js';
-import { loadNodeTypes } from './services.js';
 import { BACKENDS } from '@weft/store/testing';
 import { runsWithoutTemporal } from './testing/no-temporal.js';
 import { testConfig, type Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { configuredSecretKey, loadNodeTypes } from '@weft/workers/process';
 
 // The body is the run input (the trigger's default); the allowed headers and the query are $run.request.
 const echo: WorkflowInput = {

@@ -1,4 +1,10 @@
 import { DefaultLogger, NativeConnection, Runtime, type Logger, type Worker } from '@temporalio/worker';
+import type { Db } from '@weft/store';
+import { log } from './process/log.js';
+import type { WorkerConfig } from './process/config.js';
+import { openConfiguredDatabase } from './process/database.js';
+import { createNodeMetrics, serveMetrics, type NodeMetrics } from './process/metrics.js';
+import { activityDeps, loadNodeTypes, type NodeTypes } from './process/services.js';
 import { createWorker, type WeftWorkerOptions } from './worker.js';
 
 /** Levels of the process log the Temporal runtime writes into. */
@@ -83,4 +89,44 @@ export async function startWorker(options: WorkerProcessOptions): Promise<Runnin
       await done.finally(() => connection.close());
     },
   };
+}
+
+/**
+ * Installs the Temporal runtime once, its logs into the process's JSON log from `level` up (or
+ * into `logger`, which also receives activity logs). Says whether this call installed it.
+ */
+export function quietTemporalLogs(level: 'WARN' | 'ERROR' = 'WARN', logger: Logger = temporalLogger((at, message, meta) => log[at](message, meta), level)): boolean {
+  return installTemporalRuntime(level, logger);
+}
+
+/** Starts a worker on `address` with the node activities the configuration describes, recording into `db`. */
+export function startConfiguredWorker(config: WorkerConfig, address: string, db: Db, types: NodeTypes, metrics?: Pick<NodeMetrics, 'onNodeAttempt'>): Promise<RunningWorker> {
+  return startWorker({
+    address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.WEFT_TASK_QUEUE,
+    shutdownGraceMs: config.WEFT_SHUTDOWN_GRACE_MS,
+    ...activityDeps(config, db, types, metrics),
+  });
+}
+
+/**
+ * `weft worker`: a worker against DATABASE_URL and TEMPORAL_ADDRESS (the caller has checked both
+ * are set), with /metrics on WEFT_METRICS_PORT, until `until` settles or it stops by itself.
+ */
+export async function runWorker(config: WorkerConfig & { readonly TEMPORAL_ADDRESS: string }, until: () => Promise<void>): Promise<number> {
+  quietTemporalLogs();
+  const types = await loadNodeTypes(config);
+  const database = await openConfiguredDatabase(config);
+  // Node durations only: the run and LLM series come from the API's /metrics (counted once, from the database).
+  const metrics = createNodeMetrics({ defaults: true });
+  const w = await startConfiguredWorker(config, config.TEMPORAL_ADDRESS, database.db, types, metrics);
+  const endpoint = config.WEFT_METRICS_PORT ? await serveMetrics(metrics, config.WEFT_HOST, config.WEFT_METRICS_PORT) : undefined;
+  log.info(`worker polling task queue "${config.WEFT_TASK_QUEUE}" (pid ${process.pid})`, { taskQueue: config.WEFT_TASK_QUEUE, ...(endpoint ? { metrics: `${endpoint.url}/metrics` } : {}) });
+  await Promise.race([until(), w.done]);
+  await w.stop(() => log.info(`stopping: running node attempts have ${config.WEFT_SHUTDOWN_GRACE_MS} ms to finish`));
+  await endpoint?.close();
+  await database.close();
+  log.info('stopped');
+  return 0;
 }

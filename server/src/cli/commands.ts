@@ -6,12 +6,12 @@ import { loadConfig } from '../config.js';
 import type { LiveRunState } from '@weft/workers/definitions';
 import { RUN_WAIT_MAX_MS } from '../routes/runs.js';
 import type { RerunPlan } from '../runs/index.js';
-import { loadNodeTypes } from '../services.js';
 import { agentLines } from './agent-lines.js';
 import { ApiClient, ApiFailure, DEFAULT_URL, UsageError } from './client.js';
 import type { PrivateWeft } from './private-weft.js';
 import { readPipedValue, SECRET_HELP, secretsCommand } from './secret-commands.js';
 import { apiMocks, checkCalls, checkRun, fileProblems, needsPrivateWeft, WorkflowTestFile, type TestCase } from './workflow-tests.js';
+import { loadNodeTypes } from '@weft/workers/process';
 
 /** Help lines of the client commands, for `weft help`. */
 export const CLIENT_HELP = `API client (finds Weft at WEFT_URL, else the running \`weft start\`, else ${DEFAULT_URL}; token in WEFT_TOKEN):

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { NodeError } from '@weft/nodes';
-import { createWorker } from '@weft/workers';
+import { createWorker, quietTemporalLogs } from '@weft/workers';
 import { createApp } from '../app.js';
 import { createToken } from '../auth/tokens.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '@weft/store';
 import { createRunStarter } from '../runs/index.js';
 import { listen } from '../runtime/http.js';
-import { quietTemporalLogs } from '../runtime/worker.js';
-import { configuredSecretKey } from '../secrets/key.js';
-import { activityDeps, configuredEmbedders, configuredMcp, loadNodeTypes } from '../services.js';
 import { connectTemporal } from '../temporal/connect.js';
 import { findTemporalCli, NO_TEMPORAL_CLI, startDevServer } from '../temporal/dev-server.js';
 import { ApiClient } from './client.js';
 import { RecordedLlm, type RecordedAnswers } from './recorded-llm.js';
 import type { RecordedHttp, WorkflowTestFile } from './workflow-tests.js';
+import { configuredSecretKey, activityDeps, configuredEmbedders, configuredMcp, loadNodeTypes } from '@weft/workers/process';
 
 /**
  * A throwaway Weft for test files with recorded answers: a Temporal dev server and a database

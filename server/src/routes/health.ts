@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Db } from '@weft/store';
 import { writeHealthProbe } from '@weft/store/repositories/health.repository';
-import { log } from '../log.js';
 import { describe } from '../openapi.js';
+import { log } from '@weft/workers/process';
 
 /** What `/readyz` checks. */
 export interface HealthDeps {

@@ -8,8 +8,8 @@ import { appendAudit } from '@weft/store/repositories/audit.repository';
 import { apiError } from '../errors.js';
 import { describe, errorDoc } from '../openapi.js';
 import type { SecretKey } from '@weft/store';
-import { createSecretReader } from '../secrets/reader.js';
 import { valid } from '../validation.js';
+import { createSecretReader } from '@weft/workers/process';
 
 const ToolsBody = z.object({ server: McpServerParams }).strict();
 const ToolInfo = z.object({

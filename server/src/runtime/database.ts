@@ -4,25 +4,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodeRegistry } from '@weft/nodes';
 import { validateWorkflow } from '@weft/schemas';
-import { openDatabase, type Db, type OpenDatabase } from '@weft/store';
+import type { Db } from '@weft/store';
 import { createWorkflow, findWorkflowIdByName, workflowHash } from '@weft/store/repositories/workflow.repository';
-import type { Config } from '../config.js';
-import { log } from '../log.js';
+import { log } from '@weft/workers/process';
 
 /** Example workflows shipped with Weft. */
 export const EXAMPLES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples');
-
-/** Opens the configured database: PostgreSQL at DATABASE_URL, else PGlite under the data dir. */
-export function openConfiguredDatabase(config: Config): Promise<OpenDatabase> {
-  return config.DATABASE_URL
-    ? openDatabase({
-        kind: 'postgres',
-        url: config.DATABASE_URL,
-        maxConnections: config.DATABASE_MAX_CONNECTIONS,
-        ...(config.DATABASE_SCHEMA ? { schema: config.DATABASE_SCHEMA } : {}),
-      })
-    : openDatabase({ kind: 'pglite', dataDir: join(config.WEFT_DATA_DIR, 'pgdata') });
-}
 
 /** Imports the shipped examples that are not stored yet (matched by name). */
 export async function seedExamples(db: Db, registry: NodeRegistry, dir = EXAMPLES_DIR): Promise<string[]> {

@@ -4,17 +4,15 @@ import { join } from 'node:path';
 import { countActiveTokens } from '@weft/store/repositories/token.repository';
 import { preparePrivateDir } from '@weft/store';
 import { ConfigError, type Config } from '../config.js';
-import { log } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { ownStartTime } from '../os/processes.js';
-import { withSecretKey } from '../secrets/key.js';
-import { loadNodeTypes } from '../services.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connect.js';
 import { findTemporalCli, NO_TEMPORAL_CLI, superviseDevServer, type SupervisedDevServer } from '../temporal/dev-server.js';
 import { controlFilePath, runningInstance, type ControlFile } from './control-file.js';
-import { openConfiguredDatabase, seedExamples } from './database.js';
+import { seedExamples } from './database.js';
 import { EDITOR_DIR, portIsFree, startApi } from './http.js';
-import { quietTemporalLogs, startConfiguredWorker } from './worker.js';
+import { log, withSecretKey, loadNodeTypes, openConfiguredDatabase } from '@weft/workers/process';
+import { quietTemporalLogs, startConfiguredWorker } from '@weft/workers';
 
 /** A running embedded Weft: Temporal dev server, database, worker, API and editor in one process. */
 export interface Embedded {

@@ -9,14 +9,11 @@ import type { Db } from '@weft/store';
 import { startApiProcess } from '../api-process.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
-import { log } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { startRunReconciler } from '../run-reconciler.js';
 import { createRunStarter } from '../runs/index.js';
-import { configuredSecretKey } from '../secrets/key.js';
-import { configuredEmbedders, configuredMcp, loadNodeTypes } from '../services.js';
 import { connectTemporal } from '../temporal/connect.js';
-import { openConfiguredDatabase } from './database.js';
+import { log, configuredSecretKey, configuredEmbedders, configuredMcp, loadNodeTypes, openConfiguredDatabase } from '@weft/workers/process';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The editor's production build, served by the API process. */

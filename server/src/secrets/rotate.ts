@@ -4,7 +4,7 @@ import type { Db } from '@weft/store';
 import { appendAudit } from '@weft/store/repositories/audit.repository';
 import { reencryptSecrets } from '@weft/store/repositories/secret.repository';
 import { generateSecretKey, type SecretKey } from '@weft/store';
-import { keyFromText, readKeyFile, secretKeyFile, writeKeyFile } from './key.js';
+import { keyFromText, readKeyFile, secretKeyFile, writeKeyFile } from '@weft/workers/process';
 
 /** What a rotation changes: the key in use, the new one, and the key file to replace (embedded). */
 export interface RotationPlan {

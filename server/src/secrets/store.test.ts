@@ -8,9 +8,8 @@ import { listAudit } from '@weft/store/repositories/audit.repository';
 import { getSecretValue, listSecrets, putSecret } from '@weft/store/repositories/secret.repository';
 import { deleteWebhook, findWebhook, insertWebhook, webhookSecretName } from '@weft/store/repositories/trigger.repository';
 import { decryptSecret, encryptSecret, formatSecretKey, generateSecretKey } from '@weft/store';
-import { readKeyFile, secretKeyFile, writeKeyFile } from './key.js';
-import { createSecretReader } from './reader.js';
 import { planRotation, rotateSecrets } from './rotate.js';
+import { readKeyFile, secretKeyFile, writeKeyFile, createSecretReader } from '@weft/workers/process';
 
 let database: OpenDatabase;
 let dir: string;

@@ -5,8 +5,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { restrictToOwner, withPrivateUmask } from '@weft/store';
-import { log } from '../log.js';
 import { findProcesses, isRunning, readProcess } from '../os/processes.js';
+import { log } from '@weft/workers/process';
 
 /** Where `npm run setup` installs the Temporal CLI when Go is present. */
 export const PROJECT_TEMPORAL_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.tools', 'bin', 'temporal');

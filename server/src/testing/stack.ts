@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { FINAL_RUN_STATUSES, type RunView, type WorkflowInput } from '@weft/schemas';
-import { createWorker } from '@weft/workers';
+import { createWorker, quietTemporalLogs } from '@weft/workers';
 import { createApp } from '../app.js';
 import { createToken, type Role } from '../auth/tokens.js';
 import { createRunStarter } from '../runs/index.js';
 import { loadConfig, type Config } from '../config.js';
-import { activityDeps, configuredEmbedders, loadNodeTypes } from '../services.js';
-import { configuredSecretKey } from '../secrets/key.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connect.js';
-import { quietTemporalLogs } from '../runtime/worker.js';
 import { testDatabase, type Backend, type TestDatabase } from '@weft/store/testing';
+import { activityDeps, configuredEmbedders, loadNodeTypes, configuredSecretKey } from '@weft/workers/process';
 
 /** A whole Weft (API, database, worker on its own task queue) against a real Temporal server. */
 export interface Stack {

@@ -1,16 +1,16 @@
 import { NodeRegistry, type NodeDefinition } from '@weft/nodes';
 import { builtinDefinitions, builtinExecutors, createEmbedders, createGuardedFetch, createLlmGateway, createMcpConnector, type EmbedderSet, type McpConnector, type NodeExecutor } from '@weft/nodes/executors';
-import type { NodeActivityDeps } from '@weft/workers';
-import { ConfigError, type Config } from './config.js';
+import type { NodeActivityDeps } from '../activities.js';
+import { ConfigError, type WorkerConfig } from './config.js';
 import type { Db } from '@weft/store';
 import { appendAudit } from '@weft/store/repositories/audit.repository';
 import { knowledgeStore } from '@weft/store/repositories/knowledge.repository';
 import { log } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { NodeMetrics } from './metrics.js';
 import { loadPlugins } from './plugins.js';
 import { createRunStore } from '@weft/store';
-import { configuredSecretKey } from './secrets/key.js';
-import { createSecretReader } from './secrets/reader.js';
+import { configuredSecretKey } from './secret-key.js';
+import { createSecretReader } from './secret-reader.js';
 
 /** The node types a process knows: the built-ins plus those of the configured plugins. */
 export interface NodeTypes {
@@ -19,7 +19,7 @@ export interface NodeTypes {
 }
 
 /** Loads the built-in node types and the plugins named in `WEFT_PLUGINS`. */
-export async function loadNodeTypes(config: Config): Promise<NodeTypes> {
+export async function loadNodeTypes(config: WorkerConfig): Promise<NodeTypes> {
   const executors: NodeExecutor[] = [...builtinExecutors];
   const definitions: NodeDefinition[] = [...builtinDefinitions];
   const taken = new Set(definitions.map((d) => d.type));
@@ -34,7 +34,7 @@ export async function loadNodeTypes(config: Config): Promise<NodeTypes> {
 }
 
 /** Environment variables expressions may read, from the allow-list. */
-export function allowedEnv(config: Config): Record<string, string> {
+export function allowedEnv(config: WorkerConfig): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of config.WEFT_ENV_ALLOW) {
     const v = process.env[k];
@@ -44,7 +44,7 @@ export function allowedEnv(config: Config): Record<string, string> {
 }
 
 /** Everything the node activities of a worker need, built from the configuration. */
-export function activityDeps(config: Config, db: Db, types: NodeTypes, metrics?: Pick<Metrics, 'onNodeAttempt'>): NodeActivityDeps {
+export function activityDeps(config: WorkerConfig, db: Db, types: NodeTypes, metrics?: Pick<NodeMetrics, 'onNodeAttempt'>): NodeActivityDeps {
   const fetch = createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS });
   return {
     ...(metrics ? { onNodeAttempt: metrics.onNodeAttempt } : {}),
@@ -67,7 +67,7 @@ export function activityDeps(config: Config, db: Db, types: NodeTypes, metrics?:
  * MCP servers as a process reaches them: HTTP through the SSRF guard (with `WEFT_HTTP_ALLOW_HOSTS`),
  * stdio only for `WEFT_MCP_COMMANDS`. The API (tool lists for the editor) and the workers build the same.
  */
-export function configuredMcp(config: Config): McpConnector {
+export function configuredMcp(config: WorkerConfig): McpConnector {
   return createMcpConnector({ fetch: createGuardedFetch({ allow: config.WEFT_HTTP_ALLOW_HOSTS }), commands: config.WEFT_MCP_COMMANDS });
 }
 
@@ -76,7 +76,7 @@ export function configuredMcp(config: Config): McpConnector {
  * OpenAI-compatible endpoints it names. The API and the workers build the same set, so a
  * collection is searched with the embedder that filled it.
  */
-export function configuredEmbedders(config: Config, env: NodeJS.ProcessEnv = process.env): EmbedderSet {
+export function configuredEmbedders(config: WorkerConfig, env: NodeJS.ProcessEnv = process.env): EmbedderSet {
   const { default: defaultName, openai = {} } = config.WEFT_EMBEDDERS;
   const endpoints = Object.fromEntries(
     Object.entries(openai).map(([name, o]) => {

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Config } from '../config.js';
-import { log } from '../log.js';
+import { ConfigError, type WorkerConfig } from './config.js';
+import { log } from './log.js';
 import { formatSecretKey, generateSecretKey, parseSecretKey, type SecretKey } from '@weft/store';
 
 /** How to make a key, for messages. */
@@ -21,7 +21,7 @@ export type SecretKeySource = { readonly kind: 'env' } | { readonly kind: 'file'
  * `<data dir>/secret.key` (mode 0600), created on first start; separate server and worker
  * processes must be given the same key and refuse to start without one.
  */
-export function resolveSecretKey(config: Config, o: { readonly embedded: boolean }): { key: SecretKey; source: SecretKeySource } {
+export function resolveSecretKey(config: WorkerConfig, o: { readonly embedded: boolean }): { key: SecretKey; source: SecretKeySource } {
   if (config.WEFT_SECRET_KEY) return { key: keyFromText(config.WEFT_SECRET_KEY, 'WEFT_SECRET_KEY'), source: { kind: 'env' } };
   if (!o.embedded) {
     throw new ConfigError(
@@ -44,14 +44,14 @@ export function resolveSecretKey(config: Config, o: { readonly embedded: boolean
 }
 
 /** The config with its secret key filled in as {@link resolveSecretKey} finds it (creating the embedded key file). */
-export function withSecretKey(config: Config, o: { readonly embedded: boolean }): Config {
+export function withSecretKey<C extends WorkerConfig>(config: C, o: { readonly embedded: boolean }): C {
   const { key, source } = resolveSecretKey(config, o);
   if (source.kind === 'file' && source.created) log.info(`created the secret key ${source.path}; back it up: stored secrets cannot be read without it`);
   return { ...config, WEFT_SECRET_KEY: formatSecretKey(key) };
 }
 
 /** The config's secret key, if it has one. */
-export function configuredSecretKey(config: Config): SecretKey | undefined {
+export function configuredSecretKey(config: WorkerConfig): SecretKey | undefined {
   return config.WEFT_SECRET_KEY ? keyFromText(config.WEFT_SECRET_KEY, 'WEFT_SECRET_KEY') : undefined;
 }
 

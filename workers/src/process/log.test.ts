@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadWorkerConfig } from './config.js';
 import { log, logger, setLogDestination } from './log.js';
 
 const writes: string[] = [];
@@ -33,7 +33,7 @@ describe('the process log', () => {
   });
 
   it('takes its level from the parsed configuration', () => {
-    loadConfig({ WEFT_LOG_LEVEL: 'error' });
+    loadWorkerConfig({ WEFT_LOG_LEVEL: 'error' });
     log.warn('hidden');
     log.error('shown');
     expect(lines().map((l) => l['msg'])).toEqual(['shown']);
