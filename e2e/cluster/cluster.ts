@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import type { ChaosOptions, Kill, System } from './chaos.js';
 import { activeWindowMs, chaos } from './chaos.js';
 import { EffectService } from './effects.js';
-import { childEnv, freePort, Service, sleep, WEFT_CLI, WeftApi } from './processes.js';
+import { childEnv, freePort, Service, sleep, WEFT_CLI, WEFT_WORKER, WeftApi } from './processes.js';
 import { setUpTemporalDatabases, TemporalServer } from './temporal-server.js';
 import { ApiClient } from './workload.js';
 
@@ -68,7 +68,7 @@ export async function clusterChaos(o: ClusterOptions): Promise<Record<string, un
   }
   const workers = Array.from(
     { length: o.workers },
-    (_, i) => new Service({ name: `worker${i + 1}`, command: process.execPath, args: [WEFT_CLI, 'worker'], env, logFile: join(o.dir, `worker${i + 1}.log`), readyLine: /worker polling task queue/ }),
+    (_, i) => new Service({ name: `worker${i + 1}`, command: process.execPath, args: [WEFT_WORKER], env, logFile: join(o.dir, `worker${i + 1}.log`), readyLine: /worker polling task queue/ }),
   );
   const all = (): Service[] => [temporal, ...apis, ...workers];
   try {

@@ -10,6 +10,9 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** The `weft` command line, as built by `npm run build`. */
 export const WEFT_CLI = join(repoRoot, 'server', 'dist', 'cli.js');
 
+/** The worker's own entry (`weft-worker`), as the worker image runs it. */
+export const WEFT_WORKER = join(repoRoot, 'workers', 'dist', 'bin.js');
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**

@@ -11,7 +11,7 @@ import { scaffoldPlugin } from './scaffold.js';
 import { formatSecretKey, SecretDecryptError } from '@weft/store';
 import { planRotation, rotateSecrets } from './secrets/rotate.js';
 import { runningInstance } from './runtime/control-file.js';
-import { loadWorkerConfig, log, openConfiguredDatabase, withSecretKey, type WorkerConfig } from '@weft/workers/process';
+import { exitWhenDone, log, openConfiguredDatabase, requireServices, untilSignal, withSecretKey } from '@weft/workers/process';
 
 const HELP = `weft — durable agent workflows
 
@@ -49,10 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return runServer(config, untilSignal);
     }
     case 'worker': {
-      // A worker reads only its own variables.
-      const config = withSecretKey(requireServices(loadWorkerConfig()), { embedded: false });
-      const { runWorker } = await import('@weft/workers');
-      return runWorker(config, untilSignal);
+      const { workerMain } = await import('@weft/workers');
+      return workerMain(untilSignal);
     }
     case 'migrate': {
       const database = await openConfiguredDatabase(loadConfig());
@@ -92,14 +90,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function requireServices<C extends WorkerConfig>(config: C): C & { readonly DATABASE_URL: string; readonly TEMPORAL_ADDRESS: string } {
-  const { DATABASE_URL, TEMPORAL_ADDRESS } = config;
-  if (!DATABASE_URL || !TEMPORAL_ADDRESS) {
-    const missing = [DATABASE_URL ? [] : ['DATABASE_URL'], TEMPORAL_ADDRESS ? [] : ['TEMPORAL_ADDRESS']].flat();
-    throw new ConfigError(`this command needs ${missing.join(' and ')} (use \`weft start\` for the embedded setup)`);
-  }
-  return { ...config, DATABASE_URL, TEMPORAL_ADDRESS };
-}
 
 async function start(config: Config): Promise<number> {
   const { startEmbedded } = await import('./runtime/embedded.js');
@@ -267,30 +257,4 @@ async function secrets(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      const force = () => {
-        log.warn('second signal: exiting without finishing');
-        process.exit(130);
-      };
-      process.once('SIGINT', force);
-      process.once('SIGTERM', force);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof ConfigError || String((e as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) log.error((e as Error).message);
-    else log.error((e as Error).stack ?? String(e));
-    process.exit(1);
-  },
-);
+exitWhenDone(main(process.argv.slice(2)));

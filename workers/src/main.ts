@@ -1,10 +1,12 @@
 import { DefaultLogger, NativeConnection, Runtime, type Logger, type Worker } from '@temporalio/worker';
 import type { Db } from '@weft/store';
 import { log } from './process/log.js';
-import type { WorkerConfig } from './process/config.js';
+import { loadWorkerConfig, requireServices, type WorkerConfig } from './process/config.js';
 import { openConfiguredDatabase } from './process/database.js';
 import { createNodeMetrics, serveMetrics, type NodeMetrics } from './process/metrics.js';
+import { withSecretKey } from './process/secret-key.js';
 import { activityDeps, loadNodeTypes, type NodeTypes } from './process/services.js';
+import { untilSignal } from './process/signals.js';
 import { createWorker, type WeftWorkerOptions } from './worker.js';
 
 /** Levels of the process log the Temporal runtime writes into. */
@@ -129,4 +131,10 @@ export async function runWorker(config: WorkerConfig & { readonly TEMPORAL_ADDRE
   await database.close();
   log.info('stopped');
   return 0;
+}
+
+/** `weft worker` (and `weft-worker`): a worker configured from the environment, until `until` settles (SIGINT or SIGTERM by default). */
+export async function workerMain(until: () => Promise<void> = untilSignal): Promise<number> {
+  // A worker reads only its own variables.
+  return runWorker(withSecretKey(requireServices(loadWorkerConfig()), { embedded: false }), until);
 }

@@ -121,6 +121,16 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   return parseConfig(WorkerConfig, env);
 }
 
+/** The configuration of a separate server or worker process, which must name its database and Temporal (`weft start` starts its own). */
+export function requireServices<C extends WorkerConfig>(config: C): C & { readonly DATABASE_URL: string; readonly TEMPORAL_ADDRESS: string } {
+  const { DATABASE_URL, TEMPORAL_ADDRESS } = config;
+  if (!DATABASE_URL || !TEMPORAL_ADDRESS) {
+    const missing = [DATABASE_URL ? [] : ['DATABASE_URL'], TEMPORAL_ADDRESS ? [] : ['TEMPORAL_ADDRESS']].flat();
+    throw new ConfigError(`this command needs ${missing.join(' and ')} (use \`weft start\` for the embedded setup)`);
+  }
+  return { ...config, DATABASE_URL, TEMPORAL_ADDRESS };
+}
+
 /** A configuration problem the user can fix; printed without a stack trace. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

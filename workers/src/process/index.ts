@@ -9,3 +9,4 @@ export * from './plugins.js';
 export * from './secret-key.js';
 export * from './secret-reader.js';
 export * from './services.js';
+export * from './signals.js';
