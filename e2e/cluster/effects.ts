@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../../server/src/testing/loopback.js';
 
 /** One request the effect service received. */
 export interface EffectRequest {
@@ -64,13 +64,11 @@ export class EffectService {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
+    await closeServer(this.#server);
   }
 }

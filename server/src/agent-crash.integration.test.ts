@@ -4,7 +4,7 @@ import { FakeLlm, type FakeLlmReply, type FakeLlmRequest } from '@weft/nodes/tes
 import { describeOnPostgres } from './testing/postgres-only.js';
 import { Receiver } from './testing/receiver.js';
 import { startStack } from './testing/stack.js';
-import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
+import { spawnWorker, workerEnv, type WorkerProcess } from './testing/worker-process.js';
 
 const RUNS = 20;
 const KILLS = 6;
@@ -64,14 +64,9 @@ describeOnPostgres(`an agent loop survives worker kills (${RUNS} runs, needs the
     const stack = await startStack({ backend: 'postgres', temporalAddress: inject('temporalAddress'), worker: false, shareable: true });
     const receiver = await new Receiver().start();
     const workers: WorkerProcess[] = [];
-    const env = {
-      DATABASE_URL: stack.db.url!,
-      ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      WEFT_TASK_QUEUE: stack.taskQueue,
-      WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
+    const env = workerEnv(stack, inject('temporalAddress'), {
       WEFT_LLM_PROVIDERS: JSON.stringify([{ name: 'main', type: 'openai', baseUrl: `${fake.url}/v1`, model: 'gpt-test' }]),
-    };
+    });
     try {
       workers.push(await spawnWorker(env));
       const wf = await stack.createWorkflow(agentDoc(receiver.url));

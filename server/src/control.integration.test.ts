@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent, WorkflowInput } from '@weft/schemas';
+import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from '@weft/store/testing';
+import { parseSse } from './testing/agents.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { until } from './testing/until.js';
+import { chain } from './testing/workflows.js';
 
 const approvalFlow: WorkflowInput = {
   schemaVersion: 1,
@@ -25,25 +28,6 @@ const approvalFlow: WorkflowInput = {
   ],
 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Parses an SSE body into its events. */
-function parseSse(text: string): RunEvent[] {
-  return text
-    .split('\n\n')
-    .map((block) => block.split('\n').find((l) => l.startsWith('data:')))
-    .filter((l): l is string => l !== undefined)
-    .map((l) => JSON.parse(l.slice(5)) as RunEvent);
-}
-
 describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend) => {
   let stack: Stack;
   useStack(backend, (s) => (stack = s));
@@ -54,7 +38,7 @@ describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend)
     const state = await until('the approval to wait', async () => {
       const s = await stack.api('GET', `/api/runs/${runId}/state`);
       return s.json?.approvals?.length ? s.json : undefined;
-    });
+    }, { intervalMs: 100 });
     expect(state.approvals[0]).toMatchObject({ nodeId: 'manager', title: 'Approve the expense', description: 'Pay 120 EUR to ACME?' });
     const view = await stack.api('GET', `/api/runs/${runId}`);
     expect(view.json.status).toBe('waiting');
@@ -80,7 +64,7 @@ describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend)
 
   it('takes the rejected port when the person rejects', async () => {
     const runId = await stack.startRun(await stack.createWorkflow(approvalFlow), { amount: 9000, to: 'X' });
-    await until('the approval to wait', async () => ((await stack.api('GET', `/api/runs/${runId}/state`)).json?.approvals?.length ? true : undefined));
+    await until('the approval to wait', async () => ((await stack.api('GET', `/api/runs/${runId}/state`)).json?.approvals?.length ? true : undefined), { intervalMs: 100 });
     expect((await stack.api('POST', `/api/runs/${runId}/reject`, { nodeId: 'nope' })).json.error.code).toBe('not_waiting');
     expect((await stack.api('POST', `/api/runs/${runId}/reject`, { nodeId: 'manager', comment: 'too much' })).status).toBe(202);
     const run = await stack.waitForRun(runId);
@@ -97,21 +81,12 @@ describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend)
   });
 
   it('waits for a duration, and until a time given by an expression', async () => {
-    const doc: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'waits',
-      nodes: [
-        { id: 'start', type: 'control.trigger' },
-        { id: 'for', type: 'control.wait', params: { duration: '1500ms' } },
-        { id: 'until', type: 'control.wait', params: { until: '{{ $fromMillis($millis() + 1500) }}' } },
-        { id: 'out', type: 'control.output', params: { value: 'done' } },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'for' },
-        { id: 'e2', source: 'for', target: 'until' },
-        { id: 'e3', source: 'until', target: 'out' },
-      ],
-    };
+    const doc = chain('waits', [
+      { id: 'start', type: 'control.trigger' },
+      { id: 'for', type: 'control.wait', params: { duration: '1500ms' } },
+      { id: 'until', type: 'control.wait', params: { until: '{{ $fromMillis($millis() + 1500) }}' } },
+      { id: 'out', type: 'control.output', params: { value: 'done' } },
+    ]);
     const started = Date.now();
     const run = await stack.waitForRun(await stack.startRun(await stack.createWorkflow(doc)));
     expect(run.status).toBe('completed');
@@ -122,7 +97,7 @@ describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend)
 
   it('streams node events over SSE from the records, and resumes after the last event id', async () => {
     const runId = await stack.startRun(await stack.createWorkflow(approvalFlow), { amount: 5, to: 'Y' });
-    await until('the approval', async () => ((await stack.api('GET', `/api/runs/${runId}/state`)).json?.approvals?.length ? true : undefined));
+    await until('the approval', async () => ((await stack.api('GET', `/api/runs/${runId}/state`)).json?.approvals?.length ? true : undefined), { intervalMs: 100 });
     await stack.api('POST', `/api/runs/${runId}/approve`, { comment: 'ok' });
     await stack.waitForRun(runId);
 
@@ -146,21 +121,12 @@ describe.each(BACKENDS)('approvals, waits, events and big data on %s', (backend)
   });
 
   it('keeps outputs over 64 KiB out of Temporal history and resolves them in the run view', async () => {
-    const doc: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'big data',
-      nodes: [
-        { id: 'start', type: 'control.trigger' },
-        { id: 'big', type: 'analysis.transform', params: { expression: '[1..30000].{ "n": $, "label": "item " & $string($) }', timeoutMs: 30000 } },
-        { id: 'count', type: 'analysis.transform', params: { expression: '$count($input)' } },
-        { id: 'out', type: 'control.output', params: { value: '{{ { "count": $input, "last": $nodes.big.output[-1].label } }}' } },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'big' },
-        { id: 'e2', source: 'big', target: 'count' },
-        { id: 'e3', source: 'count', target: 'out' },
-      ],
-    };
+    const doc = chain('big data', [
+      { id: 'start', type: 'control.trigger' },
+      { id: 'big', type: 'analysis.transform', params: { expression: '[1..30000].{ "n": $, "label": "item " & $string($) }', timeoutMs: 30000 } },
+      { id: 'count', type: 'analysis.transform', params: { expression: '$count($input)' } },
+      { id: 'out', type: 'control.output', params: { value: '{{ { "count": $input, "last": $nodes.big.output[-1].label } }}' } },
+    ]);
     const runId = await stack.startRun(await stack.createWorkflow(doc));
     const run = await stack.waitForRun(runId);
     expect({ status: run.status, error: run.error }).toEqual({ status: 'completed', error: null });
@@ -179,21 +145,12 @@ describe('a loop of 10,000 items', () => {
   useStack('pglite', (s) => (stack = s));
 
   it('completes through continue-as-new, with every result in order', async () => {
-    const doc: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'ten thousand',
-      nodes: [
-        { id: 'start', type: 'control.trigger' },
-        { id: 'each', type: 'control.loop', params: { items: '{{ [1..$input.n] }}', concurrency: 25, body: { type: 'analysis.transform', params: { expression: '$item * 2' } } } },
-        { id: 'sum', type: 'analysis.transform', params: { expression: '{ "count": $count($input), "sum": $sum($input), "first": $input[0], "last": $input[-1] }' } },
-        { id: 'out', type: 'control.output' },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'each' },
-        { id: 'e2', source: 'each', target: 'sum' },
-        { id: 'e3', source: 'sum', target: 'out' },
-      ],
-    };
+    const doc = chain('ten thousand', [
+      { id: 'start', type: 'control.trigger' },
+      { id: 'each', type: 'control.loop', params: { items: '{{ [1..$input.n] }}', concurrency: 25, body: { type: 'analysis.transform', params: { expression: '$item * 2' } } } },
+      { id: 'sum', type: 'analysis.transform', params: { expression: '{ "count": $count($input), "sum": $sum($input), "first": $input[0], "last": $input[-1] }' } },
+      { id: 'out', type: 'control.output' },
+    ]);
     const runId = await stack.startRun(await stack.createWorkflow(doc), { n: 10_000 });
     const run = await stack.waitForRun(runId, 600_000);
     expect(run.status).toBe('completed');

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { WorkflowInput } from '@weft/schemas';
 import { BACKENDS } from '@weft/store/testing';
 import { Receiver } from './testing/receiver.js';
 import { startStack, type Stack } from './testing/stack.js';
-import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
+import { spawnWorker, workerEnv, type WorkerProcess } from './testing/worker-process.js';
+import { chain } from './testing/workflows.js';
 
 describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -17,43 +17,26 @@ describe.each(BACKENDS)('a worker killed mid-run, on %s', (backend) => {
     cleanup.push(() => stack.stop());
     const receiver = await new Receiver({ delayMs: 2500 }).start();
     cleanup.push(() => receiver.close());
-    const env = {
-      DATABASE_URL: stack.db.url!,
-      ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
-      ...(stack.db.maxConnections ? { DATABASE_MAX_CONNECTIONS: String(stack.db.maxConnections) } : {}),
-      TEMPORAL_ADDRESS: address,
-      WEFT_TASK_QUEUE: stack.taskQueue,
-      WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
-    };
+    const env = workerEnv(stack, address);
     const workers: WorkerProcess[] = [];
     cleanup.push(async () => {
       for (const w of workers) await w.kill();
     });
     workers.push(await spawnWorker(env));
 
-    const doc: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'slow side effect',
-      nodes: [
-        { id: 'start', type: 'control.trigger' },
-        { id: 'prepare', type: 'analysis.transform', params: { expression: '{ "amount": $input.amount }' } },
-        {
-          id: 'charge',
-          type: 'execution.http',
-          params: { method: 'POST', url: `${receiver.url}/charges`, body: '{{ $input }}' },
-          // A short heartbeat timeout so the lost attempt is noticed within seconds.
-          policy: { heartbeatTimeout: '2s', initialInterval: '200ms', maxAttempts: 5 },
-        },
-        { id: 'receipt', type: 'analysis.transform', params: { expression: '$input.body.id' } },
-        { id: 'done', type: 'control.output' },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'prepare' },
-        { id: 'e2', source: 'prepare', target: 'charge' },
-        { id: 'e3', source: 'charge', target: 'receipt' },
-        { id: 'e4', source: 'receipt', target: 'done' },
-      ],
-    };
+    const doc = chain('slow side effect', [
+      { id: 'start', type: 'control.trigger' },
+      { id: 'prepare', type: 'analysis.transform', params: { expression: '{ "amount": $input.amount }' } },
+      {
+        id: 'charge',
+        type: 'execution.http',
+        params: { method: 'POST', url: `${receiver.url}/charges`, body: '{{ $input }}' },
+        // A short heartbeat timeout so the lost attempt is noticed within seconds.
+        policy: { heartbeatTimeout: '2s', initialInterval: '200ms', maxAttempts: 5 },
+      },
+      { id: 'receipt', type: 'analysis.transform', params: { expression: '$input.body.id' } },
+      { id: 'done', type: 'control.output' },
+    ]);
     const runId = await stack.startRun(await stack.createWorkflow(doc), { amount: 42 });
     const key = `${runId}:charge`;
 

@@ -4,30 +4,21 @@ import { BACKENDS } from '@weft/store/testing';
 import { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
-import { FAN_OUT } from './testing/workflows.js';
+import { chain, FAN_OUT } from './testing/workflows.js';
 
 /** trigger → transform → http → output, with the http node posting to `url`. */
 function pipeline(url: string, policy: Record<string, unknown> = {}): WorkflowInput {
-  return {
-    schemaVersion: 1,
-    name: 'order pipeline',
-    nodes: [
-      { id: 'start', type: 'control.trigger' },
-      { id: 'shape', type: 'analysis.transform', params: { expression: '{ "sku": $uppercase($input.sku), "qty": $input.qty * 2 }' } },
-      {
-        id: 'post',
-        type: 'execution.http',
-        params: { method: 'POST', url: `${url}/orders`, body: '{{ $nodes.shape.output }}', headers: { 'x-run': '{{ $run.id }}' } },
-        policy: { initialInterval: '100ms', ...policy },
-      },
-      { id: 'done', type: 'control.output', params: { value: '{{ { "order": $input.body.id, "qty": $input.body.received.qty } }}' } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'shape' },
-      { id: 'e2', source: 'shape', target: 'post' },
-      { id: 'e3', source: 'post', target: 'done' },
-    ],
-  };
+  return chain('order pipeline', [
+    { id: 'start', type: 'control.trigger' },
+    { id: 'shape', type: 'analysis.transform', params: { expression: '{ "sku": $uppercase($input.sku), "qty": $input.qty * 2 }' } },
+    {
+      id: 'post',
+      type: 'execution.http',
+      params: { method: 'POST', url: `${url}/orders`, body: '{{ $nodes.shape.output }}', headers: { 'x-run': '{{ $run.id }}' } },
+      policy: { initialInterval: '100ms', ...policy },
+    },
+    { id: 'done', type: 'control.output', params: { value: '{{ { "order": $input.body.id, "qty": $input.body.received.qty } }}' } },
+  ]);
 }
 
 describe.each(BACKENDS)('runs on the real Temporal server with %s', (backend) => {
@@ -128,19 +119,12 @@ describe.each(BACKENDS)('runs on the real Temporal server with %s', (backend) =>
   });
 
   it('runs the version a run started with, not a later save', async () => {
-    const doc = (expr: string): WorkflowInput => ({
-      schemaVersion: 1,
-      name: 'versions',
-      nodes: [
+    const doc = (expr: string) =>
+      chain('versions', [
         { id: 'start', type: 'control.trigger' },
         { id: 'calc', type: 'analysis.transform', params: { expression: expr } },
         { id: 'out', type: 'control.output' },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'calc' },
-        { id: 'e2', source: 'calc', target: 'out' },
-      ],
-    });
+      ]);
     const wf = await stack.createWorkflow(doc('"one"'));
     const first = await stack.startRun(wf);
     const saved = await stack.api('PUT', `/api/workflows/${wf}`, doc('"two"'));

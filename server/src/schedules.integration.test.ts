@@ -5,6 +5,7 @@ import { BACKENDS } from '@weft/store/testing';
 import { saveHistory, savingHistories } from './testing/histories.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { until } from './testing/until.js';
 
 const greet: WorkflowInput = {
   schemaVersion: 1,
@@ -15,16 +16,6 @@ const greet: WorkflowInput = {
   ],
   edges: [{ id: 'e1', source: 'start', target: 'out' }],
 };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,7 +53,7 @@ describe.each(BACKENDS)('schedules on Temporal on %s', (backend) => {
       const runs = await runsOf(id);
       const done = runs.filter((r) => r.status === 'completed');
       return done.length >= 2 ? done : undefined;
-    });
+    }, { intervalMs: 200 });
     console.log(`schedule ${id}: ${first.length} completed runs after ${Date.now() - started} ms`);
     const run = await stack.waitForRun(first[0]!.id);
     // With WEFT_UPDATE_HISTORIES=1 the firing's history is saved for the replay tests.
@@ -95,13 +86,13 @@ describe.each(BACKENDS)('schedules on Temporal on %s', (backend) => {
 
     // Trigger now fires once, even while paused.
     expect((await stack.api('POST', `/api/schedules/${id}/trigger`, {})).status).toBe(202);
-    await until('the triggered run', async () => ((await runsOf(id)).length === atPause + 1 ? true : undefined));
+    await until('the triggered run', async () => ((await runsOf(id)).length === atPause + 1 ? true : undefined), { intervalMs: 200 });
     await sleep(2000);
     expect((await runsOf(id)).length).toBe(atPause + 1);
 
     // Resumed: runs again.
     expect((await stack.api('POST', `/api/schedules/${id}/resume`)).json.status).toBe('active');
-    await until('runs after resume', async () => ((await runsOf(id)).length >= atPause + 3 ? true : undefined));
+    await until('runs after resume', async () => ((await runsOf(id)).length >= atPause + 3 ? true : undefined), { intervalMs: 200 });
 
     const viewer = await stack.tokenFor('viewer');
     expect((await stack.api('DELETE', `/api/schedules/${id}`, undefined, viewer)).status).toBe(403);
@@ -162,7 +153,7 @@ describe.each(BACKENDS)('schedules on Temporal on %s', (backend) => {
     const runs = await until('three backfilled runs', async () => {
       const r = await runsOf(id);
       return r.length >= 3 ? r : undefined;
-    });
+    }, { intervalMs: 200 });
     expect(runs).toHaveLength(3);
     expect((await stack.waitForRun(runs[0]!.id)).output).toBe('hello past');
     expect((await stack.api('POST', `/api/schedules/${id}/backfill`, { from: to.toISOString(), to: from.toISOString() })).status).toBe(400);
@@ -179,7 +170,7 @@ describe.each(BACKENDS)('schedules on Temporal on %s', (backend) => {
     const firing = await until('the firing', async () => {
       const d = await handle.describe();
       return d.info.recentActions[0]?.action.workflow.workflowId;
-    });
+    }, { intervalMs: 200 });
     const err = await stack.temporal.client.workflow
       .getHandle(firing)
       .result()

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView, WorkflowInput } from '@weft/schemas';
 import { listAudit } from '@weft/store/repositories/audit.repository';
-import { quietTemporalLogs } from '@weft/workers';
 import { BACKENDS } from '@weft/store/testing';
+import { closeServer, listenOnLoopback } from './testing/loopback.js';
 import type { Receiver } from './testing/receiver.js';
 import type { Stack } from './testing/stack.js';
 import { useStack } from './testing/suite.js';
+import { chain } from './testing/workflows.js';
+import { quietTemporalLogs } from '@weft/workers';
 
 // Everything this process logs, captured before the stack starts: the Temporal runtime's logger
 // (activity logs included) at debug level, stdout, stderr and the console.
@@ -97,14 +98,12 @@ class Echoer {
   });
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
+    await closeServer(this.#server);
   }
 }
 const NEEDLES = (Object.keys(SECRETS) as (keyof typeof SECRETS)[]).flatMap((name) => formsOf(name).map((form) => ({ name, form })));
@@ -194,26 +193,13 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
     };
     // Creates something with a bearer token, then a call with the key in its query fails: the
     // failure is recorded and the first call is undone, with the same token.
-    const failing: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'failing authenticated call',
-      nodes: [
-        { id: 'start', type: 'control.trigger' },
-        call('create', { type: 'bearer', secret: 'BEARER_TOKEN' }, { method: 'POST', body: { item: 1 }, compensation: { method: 'DELETE', url: `${r}/echo/undo` } }),
-        call('missing', { type: 'query', name: 'api_key', secret: 'QUERY_KEY' }, { url: `${r}/echo/missing`, query: { status: '404' } }),
-      ],
-      edges: [
-        { id: 'e1', source: 'start', target: 'create' },
-        { id: 'e2', source: 'create', target: 'missing' },
-      ],
-    };
+    const failing = chain('failing authenticated call', [
+      { id: 'start', type: 'control.trigger' },
+      call('create', { type: 'bearer', secret: 'BEARER_TOKEN' }, { method: 'POST', body: { item: 1 }, compensation: { method: 'DELETE', url: `${r}/echo/undo` } }),
+      call('missing', { type: 'query', name: 'api_key', secret: 'QUERY_KEY' }, { url: `${r}/echo/missing`, query: { status: '404' } }),
+    ]);
     // The echo of every encoding comes back with an error status: it lands in the node's error.
-    const echoFailing: WorkflowInput = {
-      schemaVersion: 1,
-      name: 'echo in an error',
-      nodes: [{ id: 'start', type: 'control.trigger' }, call('echoed', { type: 'query', name: 'key', secret: 'ECHO_KEY' }, { url: `${echoer.url}/encodings`, query: { status: '422' } })],
-      edges: [{ id: 'e1', source: 'start', target: 'echoed' }],
-    };
+    const echoFailing = chain('echo in an error', [{ id: 'start', type: 'control.trigger' }, call('echoed', { type: 'query', name: 'key', secret: 'ECHO_KEY' }, { url: `${echoer.url}/encodings`, query: { status: '422' } })]);
 
     const callsRun = await stack.startRun(await stack.createWorkflow(calls), { canary });
     const failingRun = await stack.startRun(await stack.createWorkflow(failing), { canary });
@@ -340,12 +326,7 @@ describe.each(BACKENDS)('stored secrets on %s', (backend) => {
     echoer.location = `${elsewhere.url}/landing`;
     const once = { maxAttempts: 3, initialInterval: '100ms' };
     const node = (id: string, url: string, auth: Record<string, unknown>) => ({ id, type: 'execution.http', params: { url, auth }, policy: once });
-    const single = (name: string, n: ReturnType<typeof node>): WorkflowInput => ({
-      schemaVersion: 1,
-      name,
-      nodes: [{ id: 'start', type: 'control.trigger' }, n],
-      edges: [{ id: 'e1', source: 'start', target: n.id }],
-    });
+    const single = (name: string, n: ReturnType<typeof node>) => chain(name, [{ id: 'start', type: 'control.trigger' }, n]);
     const bearer = { type: 'bearer', secret: 'BOUND_TOKEN' };
     const runOf = async (doc: WorkflowInput) => stack.waitForRun(await stack.startRun(await stack.createWorkflow(doc), {}));
 

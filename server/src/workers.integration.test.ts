@@ -3,7 +3,7 @@ import type { WorkflowInput } from '@weft/schemas';
 import { describeOnPostgres } from './testing/postgres-only.js';
 import { Receiver } from './testing/receiver.js';
 import { startStack } from './testing/stack.js';
-import { spawnWorker, type WorkerProcess } from './testing/worker-process.js';
+import { spawnWorker, workerEnv, type WorkerProcess } from './testing/worker-process.js';
 
 const RUNS = 20;
 const STEPS = 3;
@@ -38,15 +38,7 @@ describeOnPostgres('two worker processes on one task queue (needs the PostgreSQL
     const began = Date.now();
     const stack = await startStack({ backend: 'postgres', temporalAddress: inject('temporalAddress'), worker: false, shareable: true });
     const receiver = await new Receiver().start();
-    const env = {
-      DATABASE_URL: stack.db.url!,
-      ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      WEFT_TASK_QUEUE: stack.taskQueue,
-      WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
-      WEFT_METRICS_PORT: '0',
-      WEFT_SHUTDOWN_GRACE_MS: '1000',
-    };
+    const env = workerEnv(stack, inject('temporalAddress'), { WEFT_METRICS_PORT: '0', WEFT_SHUTDOWN_GRACE_MS: '1000' });
     const workers: WorkerProcess[] = [];
     try {
       workers.push(...(await Promise.all([spawnWorker(env), spawnWorker(env)])));

@@ -1,20 +1,12 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { AgentStep } from '@weft/schemas';
+import { agentStep } from './agent-step.fixture';
 import { conversations, textKey } from './agent-transcript';
 import { ConversationView } from './AgentTranscript';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 9, 0, s)).toISOString();
-const step = (agent: string, nodeId: string, turn: number, part: number, kind: AgentStep['kind'], status: AgentStep['status'], data: unknown): AgentStep => ({
-  agent,
-  nodeId,
-  turn,
-  part,
-  kind,
-  status,
-  data: data as AgentStep['data'],
-  startedAt: at(turn * 3 + part),
-  endedAt: status === 'running' || status === 'waiting' ? null : at(turn * 3 + part + 1),
-});
+const step = (agent: string, nodeId: string, turn: number, part: number, kind: AgentStep['kind'], status: AgentStep['status'], data: unknown): AgentStep =>
+  agentStep({ agent, nodeId, turn, part, kind, status, data }, at(turn * 3 + part), at(turn * 3 + part + 1));
 const turn = (text: string, calls: { id: string; name: string; arguments: Record<string, unknown> }[], inputTokens: number, outputTokens: number) => ({
   text,
   toolCalls: calls,

@@ -1,19 +1,11 @@
 import type { AgentStep } from '@weft/schemas';
 import { describe, expect, it } from 'vitest';
+import { agentStep } from './agent-step.fixture';
 import { agentActivity, conversationAnchor, conversations, parentOf, signalOfEvent, signalOfStep, textKey, textOfEvent, toolStatuses, toolUse } from './agent-transcript';
 
 const at = '2026-12-06T09:00:00.000Z';
-const step = (agent: string, turn: number, part: number, kind: AgentStep['kind'], status: AgentStep['status'], data: unknown, nodeId = agent.split('/')[0]!): AgentStep => ({
-  agent,
-  nodeId,
-  turn,
-  part,
-  kind,
-  status,
-  data: data as AgentStep['data'],
-  startedAt: at,
-  endedAt: status === 'running' || status === 'waiting' ? null : at,
-});
+const step = (agent: string, turn: number, part: number, kind: AgentStep['kind'], status: AgentStep['status'], data: unknown, nodeId = agent.split('/')[0]!): AgentStep =>
+  agentStep({ agent, nodeId, turn, part, kind, status, data }, at, at);
 const turn = (text: string, calls: { id: string; name: string }[] = [], tokens = { in: 100, out: 20, cost: 0.001 }) => ({
   text,
   toolCalls: calls.map((c) => ({ ...c, arguments: {} })),

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NodeError } from '../context.js';
 import { secretNotAllowed } from '../secrets/binding.js';
 import type { LlmScope } from '../services.js';
 import { FakeLlm, MemoryLlmUsage } from '../testing/fake-llm.js';
+import { useFakeLlm } from '../testing/use-fake-llm.js';
 import type { LlmProviderConfigInput } from './config.js';
 import { createLlmGateway, type LlmGatewayOptions } from './gateway.js';
 
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await new FakeLlm().start();
-});
-afterAll(() => fake.close());
-beforeEach(() => void fake.reset());
+const fake = useFakeLlm();
 
 /** Providers `a` and `b` (chat completions) and `c` (Anthropic) on the one fake server, told apart by path. */
 const providers = (): LlmProviderConfigInput[] => [

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, LlmRequest, ToolSpec } from '../services.js';
-import { FakeLlm, MemoryLlmUsage } from '../testing/fake-llm.js';
+import { MemoryLlmUsage } from '../testing/fake-llm.js';
+import { useFakeLlm } from '../testing/use-fake-llm.js';
 import type { LlmProviderConfigInput } from './config.js';
 import { createLlmGateway } from './gateway.js';
 
-let fake: FakeLlm;
-beforeAll(async () => {
-  fake = await new FakeLlm().start();
-});
-afterAll(() => fake.close());
-beforeEach(() => void fake.reset());
+const fake = useFakeLlm();
 
 /** `o` speaks chat completions, `a` Anthropic messages; both on the one fake server, told apart by path. */
 const providers = (): LlmProviderConfigInput[] => [

@@ -64,17 +64,11 @@ export interface KnowledgeDocument {
   readonly createdAt: string;
 }
 
-/** A stored chunk. */
-export interface KnowledgeChunk {
+/** A stored chunk: what was stored of it, less its vector, named by its document. */
+export interface KnowledgeChunk extends Omit<NewChunk, 'embedding'> {
   /** `<document id>:<position>`. */
   readonly id: string;
   readonly documentId: string;
-  readonly position: number;
-  readonly heading: string | null;
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-  readonly metadata: Metadata;
 }
 
 /** A chunk found by a search, with the document it belongs to. */

@@ -2,6 +2,8 @@ import type { AgentStep, RunEvent, WorkflowInput } from '@weft/schemas';
 import type { FakeLlmReply, FakeLlmRequest, FakeLlmScript } from '@weft/nodes/testing/fake-llm';
 import type { Stack } from './stack.js';
 
+export { until } from './until.js';
+
 /** A tool result as the model read it (decoded from either wire format). */
 export interface ReadResult {
   readonly name: string;
@@ -54,17 +56,6 @@ export function toolFlow(script: string, params: Record<string, unknown>, tools:
       ...(extra.edges ?? []),
     ],
   };
-}
-
-/** Polls `probe` until it gives a value. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A run's agent transcripts (all conversations, or one). */

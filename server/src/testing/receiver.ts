@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 /** What the receiver saw for one idempotency key. */
 export interface KeyRecord {
@@ -52,8 +52,7 @@ export class Receiver {
 
   /** Starts listening on a free loopback port. */
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
@@ -64,8 +63,7 @@ export class Receiver {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
+    await closeServer(this.#server);
   }
 
   async #handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {

@@ -3,9 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Stack } from './stack.js';
 
 /** The built `weft` command; tests that spawn processes need `npm run build` first. */
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+
+/** The environment of a `weft worker` that serves `stack`'s database and task queue and may call loopback hosts, plus `extra`. */
+export function workerEnv(stack: Pick<Stack, 'db' | 'taskQueue'>, temporalAddress: string, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: stack.db.url!,
+    ...(stack.db.schema ? { DATABASE_SCHEMA: stack.db.schema } : {}),
+    ...(stack.db.maxConnections ? { DATABASE_MAX_CONNECTIONS: String(stack.db.maxConnections) } : {}),
+    TEMPORAL_ADDRESS: temporalAddress,
+    WEFT_TASK_QUEUE: stack.taskQueue,
+    WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1',
+    ...extra,
+  };
+}
 
 /** A `weft worker` running in its own process. */
 export interface WorkerProcess {

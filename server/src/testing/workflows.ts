@@ -17,3 +17,8 @@ export const FAN_OUT: WorkflowInput = {
     { id: 'e4', source: 'b', target: 'out' },
   ],
 };
+
+/** A workflow whose nodes run one after another in the order given, joined by edges `e1`, `e2`, … */
+export function chain(name: string, nodes: WorkflowInput['nodes']): WorkflowInput {
+  return { schemaVersion: 1, name, nodes, edges: nodes.slice(1).map((node, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: node.id })) };
+}
