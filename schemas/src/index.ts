@@ -9,3 +9,4 @@ export * from './api.js';
 export * from './plan.js';
 export * from './upgrade.js';
 export * from './diff.js';
+export * from './errors.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '@weft/store';
 import { beatApiProcess, pruneApiProcesses, removeApiProcess } from '@weft/store/repositories/api-process.repository';
 import { log } from '@weft/workers/process';
+import { errorMessage } from '@weft/schemas';
 
 /**
  * How long an API process may go without a beat before it counts as dead, in ms: four missed beats
@@ -48,7 +49,7 @@ export async function startApiProcess(o: ApiProcessOptions): Promise<ApiProcess>
         await pruneApiProcesses(db, FORGET_AFTER_MS);
       }
     } catch (e) {
-      log.warn(`API process ${id} could not record its heartbeat (tried again in ${beatMs} ms): ${(e as Error).message}`);
+      log.warn(`API process ${id} could not record its heartbeat (tried again in ${beatMs} ms): ${errorMessage(e)}`);
     }
   };
   let pass = beat();

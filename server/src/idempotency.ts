@@ -8,6 +8,7 @@ import type { IdempotencyKeyRow } from '@weft/store';
 import { apiError } from './errors.js';
 import { idempotentSpec, secretOnceSpec } from './openapi.js';
 import { log } from '@weft/workers/process';
+import { errorMessage } from '@weft/schemas';
 
 /** The request header naming a POST, so that a retry of it is answered with the first answer. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -124,7 +125,7 @@ export function idempotency<E extends Env>(o: IdempotencyOptions<E>): Middleware
       await completeIdempotencyKey(db, at, { status: res.status, headers, body: secret ? null : await res.clone().text() });
     } catch (e) {
       // The request did run: the claim stays (repeats answer 409 until it expires) rather than let a retry run it twice.
-      log.error('could not store an idempotent answer', { scope, error: (e as Error).message });
+      log.error('could not store an idempotent answer', { scope, error: errorMessage(e) });
     }
   });
   return idempotentSpec(mw);

@@ -4,7 +4,7 @@
 // filled in), only judged.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { jsonPath, type ApiIssue, type Workflow } from '@weft/schemas';
+import { jsonPath, type ApiIssue, type Workflow, errorMessage } from '@weft/schemas';
 import { apiError } from './errors.js';
 
 /** Compiled input schemas by their JSON text: documents are read fresh on every request. */
@@ -19,7 +19,7 @@ function compile(schema: Readonly<Record<string, unknown>>): z.ZodType | string 
     try {
       found = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
     } catch (e) {
-      found = (e as Error).message;
+      found = errorMessage(e);
     }
     if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
     compiled.set(key, found);

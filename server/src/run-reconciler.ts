@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createRunPlanner, type NodeRegistry } from '@weft/nodes';
-import { FINAL_RUN_STATUSES, type RunError, type RunGraphInput, type RunRequest, type RunStatus } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, type RunError, type RunGraphInput, type RunRequest, type RunStatus, errorMessage } from '@weft/schemas';
 import type { Db } from '@weft/store';
 import { findRun, listQueuedRuns, listQuietRuns, reusedResults, updateRunStatus } from '@weft/store/repositories/run.repository';
 import { findWorkflow } from '@weft/store/repositories/workflow.repository';
@@ -143,7 +143,7 @@ async function reconcileRun(deps: RunReconcilerDeps, row: RunRow): Promise<keyof
   try {
     plan = createRunPlanner(registry, { localActivities }).plan(wf);
   } catch (e) {
-    return lost(`its start was lost and it cannot be started again: version ${row.version} of workflow ${row.workflow_id} no longer compiles (${(e as Error).message})`);
+    return lost(`its start was lost and it cannot be started again: version ${row.version} of workflow ${row.workflow_id} no longer compiles (${errorMessage(e)})`);
   }
   const reuse = row.rerun_of ? await reusedResults(db, row.id) : {};
   const args: RunGraphInput = {

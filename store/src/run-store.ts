@@ -7,6 +7,7 @@ import { llmUsage, recordLlmCall } from './repositories/llm.repository.js';
 import { listAgentSteps, putAgentStep } from './repositories/agent.repository.js';
 import { findWorkflow } from './repositories/workflow.repository.js';
 import { builtinRegistry } from '@weft/nodes/executors';
+import { errorMessage } from '@weft/schemas';
 
 /** Which attempt row: a node's execution or compensation, optionally one loop item. */
 export interface AttemptKey {
@@ -168,7 +169,7 @@ export function createRunStore(db: Db, registry: NodeRegistry = builtinRegistry(
       try {
         plan = planner.plan(wf);
       } catch (e) {
-        return { ok: false, type: 'InvalidWorkflow', message: `version ${wf.version} of workflow ${wf.id} cannot run: ${(e as Error).message}; no run was started` };
+        return { ok: false, type: 'InvalidWorkflow', message: `version ${wf.version} of workflow ${wf.id} cannot run: ${errorMessage(e)}; no run was started` };
       }
       // A repeated delivery of the same firing starts the run it recorded the first time.
       if (!recorded) {

@@ -2,21 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NodeRegistry } from '@weft/nodes';
 import { builtinRegistry, createGuardedFetch, sharedSandbox, NodeError, Routed, describeDestination, secretMasker, secretNotAllowed, type AuditWriter, type EmbedderSet, type KnowledgeStore, type LlmGateway, type McpConnector, type NodeContext, type NodeExecutor, type NodeLogger, type Sandbox, type SecretReader } from '@weft/nodes/executors';
-import {
-  compensationAttempts,
-  durationToMs,
-  ExpressionError,
-  isBlobRef,
-  type AttemptDetail,
-  type BlobRef,
-  type ExpressionScope,
-  edgeFired,
-  type PlanEdge,
-  type PlanNode,
-  type RunError,
-  type RunGraphInput,
-  type RunRequest,
-} from '@weft/schemas';
+import { compensationAttempts, durationToMs, ExpressionError, isBlobRef, type AttemptDetail, type BlobRef, type ExpressionScope, edgeFired, type PlanEdge, type PlanNode, type RunError, type RunGraphInput, type RunRequest, errorMessage } from '@weft/schemas';
 import { AttemptNotes, clip, DETAIL_LIMIT_BYTES, ERROR_DETAILS_LIMIT_BYTES, notingPrompts } from './attempt-detail.js';
 import type { AttemptEnd, AttemptRecord, RunStore, TriggeredRunRequest } from '@weft/store';
 import { createAgentActivities } from './agent-activities.js';
@@ -556,7 +542,7 @@ async function refusedSecret(deps: NodeActivityDeps, activity: Context, r: { run
   try {
     await deps.audit?.({ actor: `run:${r.runId}`, action: 'secret.refused', target: `secret:${r.name}`, details });
   } catch (e) {
-    activity.log.error('could not audit a refused secret', { ...details, secret: r.name, error: (e as Error).message });
+    activity.log.error('could not audit a refused secret', { ...details, secret: r.name, error: errorMessage(e) });
   }
 }
 

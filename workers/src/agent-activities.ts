@@ -5,6 +5,7 @@ import type { AgentCallApproval, AgentCallData, AgentStep, AgentTaskData, AgentT
 import type { AttemptNotes } from './attempt-detail.js';
 import type { NodeActivityDeps, NodeRequest } from './activities.js';
 import type { AgentStepWrite, RunStore } from '@weft/store';
+import { errorMessage } from '@weft/schemas';
 
 /** What the tools of an agent read in their expressions: what the agent node itself saw. */
 export interface ToolContext {
@@ -293,7 +294,7 @@ export function createAgentActivities(rt: NodeRuntime) {
         return await approvalReason(req.rule, req.name, req.arguments, scope, rt.sandbox, rt.timeoutMs);
       } catch (e) {
         // A rule that cannot be evaluated asks a person rather than letting the call through.
-        return `the approval rule failed (${(e as Error).message}), so a person decides`;
+        return `the approval rule failed (${errorMessage(e)}), so a person decides`;
       }
     },
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FINAL_RUN_STATUSES, jsonPath, validateWorkflow, type AgentStep, type RunEvent, type RunSummary, type RunView, type WorkflowSummary } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, jsonPath, validateWorkflow, type AgentStep, type RunEvent, type RunSummary, type RunView, type WorkflowSummary, errorMessage, errorCode } from '@weft/schemas';
 import { loadConfig } from '../config.js';
 import type { LiveRunState } from '@weft/workers/definitions';
 import { RUN_WAIT_MAX_MS } from '../routes/runs.js';
@@ -43,8 +43,8 @@ export async function clientCommand(command: string, args: string[]): Promise<nu
   try {
     return await dispatch(command, args);
   } catch (e) {
-    if (e instanceof UsageError || String((e as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) {
-      err(`weft ${command}: ${(e as Error).message}`);
+    if (e instanceof UsageError || errorCode(e)?.startsWith('ERR_PARSE_ARGS_')) {
+      err(`weft ${command}: ${errorMessage(e)}`);
       return 2;
     }
     if (e instanceof ApiFailure) {
@@ -101,12 +101,12 @@ function readJson(file: string): unknown {
   try {
     text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorMessage(e)}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ApiFailure(0, 'invalid_json', `${file} is not JSON: ${(e as Error).message}`);
+    throw new ApiFailure(0, 'invalid_json', `${file} is not JSON: ${errorMessage(e)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { errorCode } from '@weft/schemas';
 
 /** What Linux's process table (`/proc/<pid>/stat` and `cmdline`) says about one process. */
 export interface ProcessInfo {
@@ -49,7 +50,7 @@ export function isRunning(pid: number, startTime?: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return errorCode(e) === 'EPERM';
   }
 }
 

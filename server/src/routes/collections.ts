@@ -14,7 +14,7 @@ import {
   IngestResult,
   SearchResult,
 } from '@weft/nodes/executors';
-import { Page } from '@weft/schemas';
+import { Page, errorMessage } from '@weft/schemas';
 import { requireRole, type AuthEnv } from '../auth/bearer-auth.js';
 import type { Db } from '@weft/store';
 import { appendAudit } from '@weft/store/repositories/audit.repository';
@@ -77,7 +77,7 @@ async function pipeline<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (e) {
     const mapped = e instanceof NodeError ? ERROR_STATUS[e.type] : undefined;
-    if (mapped) throw new HttpError(mapped.status, mapped.code, (e as Error).message);
+    if (mapped) throw new HttpError(mapped.status, mapped.code, errorMessage(e));
     throw e;
   }
 }
@@ -117,7 +117,7 @@ export function collectionRoutes(deps: { db: Db; embedders: EmbedderSet }) {
       try {
         embedder = embedders.get(body.embedder);
       } catch (e) {
-        return apiError(c, 422, 'unknown_embedder', (e as Error).message, [{ path: '$.embedder', message: (e as Error).message }]);
+        return apiError(c, 422, 'unknown_embedder', errorMessage(e), [{ path: '$.embedder', message: errorMessage(e) }]);
       }
       const { collection, created } = await knowledge.ensureCollection({ name: body.name, embedder: embedder.id, dimensions: embedder.dimensions });
       if (!created) return apiError(c, 409, 'already_exists', `collection "${body.name}" already exists`, [{ path: '$.name', message: 'taken' }]);

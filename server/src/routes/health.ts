@@ -5,6 +5,7 @@ import type { Db } from '@weft/store';
 import { writeHealthProbe } from '@weft/store/repositories/health.repository';
 import { describe } from '../openapi.js';
 import { log } from '@weft/workers/process';
+import { errorMessage } from '@weft/schemas';
 
 /** What `/readyz` checks. */
 export interface HealthDeps {
@@ -60,7 +61,7 @@ export function healthRoutes(deps: HealthDeps = {}) {
           await within(timeoutMs, run());
           return [name, { ok: true }];
         } catch (e) {
-          return [name, { ok: false, error: `${problem}: ${(e as Error).message}` }];
+          return [name, { ok: false, error: `${problem}: ${errorMessage(e)}` }];
         }
       }),
     );

@@ -10,6 +10,7 @@ import { describe, errorDoc } from '../openapi.js';
 import type { SecretKey } from '@weft/store';
 import { valid } from '../validation.js';
 import { createSecretReader } from '@weft/workers/process';
+import { errorName } from '@weft/schemas';
 
 const ToolsBody = z.object({ server: McpServerParams }).strict();
 const ToolInfo = z.object({
@@ -67,7 +68,7 @@ export function mcpRoutes(deps: { db: Db; mcp: McpConnector; secretKey?: SecretK
           return c.json({ tools: await session.listTools() }, 200);
         } catch (e) {
           if (!(e instanceof NodeError)) {
-            if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') return apiError(c, 502, 'mcp_unavailable', `the MCP server did not answer within ${LIST_TIMEOUT_MS / 1000} s`);
+            if (errorName(e) === 'TimeoutError' || errorName(e) === 'AbortError') return apiError(c, 502, 'mcp_unavailable', `the MCP server did not answer within ${LIST_TIMEOUT_MS / 1000} s`);
             throw e;
           }
           switch (e.type) {

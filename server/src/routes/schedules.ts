@@ -12,7 +12,7 @@ import { findWorkflow } from '@weft/store/repositories/workflow.repository';
 import type { ScheduleRow } from '@weft/store';
 import { apiError, HttpError } from '../errors.js';
 import { describe as doc, errorDoc } from '../openapi.js';
-import { Page } from '@weft/schemas';
+import { Page, errorMessage } from '@weft/schemas';
 import { decodeCursor, PageQuery, toPage } from '../pagination.js';
 import { valid } from '../validation.js';
 import { refuseRunInput } from '../run-input.js';
@@ -117,7 +117,7 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
   const temporalError = (e: unknown): never => {
     if (e instanceof HttpError) throw e;
     if (e instanceof ScheduleNotFoundError) throw new HttpError(409, 'schedule_missing', 'Temporal no longer knows this schedule; delete it and create it again');
-    throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${(e as Error).message}`);
+    throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${errorMessage(e)}`);
   };
   const describe = async (id: string): Promise<ScheduleDescription | undefined> => {
     try {
@@ -164,7 +164,7 @@ export function scheduleRoutes(deps: { db: Db; temporal?: Client; taskQueue?: st
         });
       } catch (e) {
         // Temporal judges cron expressions; what it refuses is the request's fault.
-        const message = (e as Error).message;
+        const message = errorMessage(e);
         if (/invalid|parse|cron/i.test(message)) return apiError(c, 400, 'invalid_request', `Temporal refused the schedule: ${message}`, [{ path: '$.cron', message }]);
         return temporalError(e);
       }

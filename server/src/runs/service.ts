@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createRunPlanner, newRunId, type NodeRegistry } from '@weft/nodes';
-import { FINAL_RUN_STATUSES, type ReusedResult, type RunGraphInput, type RunRequest } from '@weft/schemas';
+import { FINAL_RUN_STATUSES, type ReusedResult, type RunGraphInput, type RunRequest, errorMessage } from '@weft/schemas';
 import { approveSignal, stateQuery, type LiveRunState } from '@weft/workers/definitions';
 import type { Db, RunRow } from '@weft/store';
 import { appendAudit } from '@weft/store/repositories/audit.repository';
@@ -67,7 +67,7 @@ export interface RunStarterDeps {
 /** The domain error for a Temporal call that failed: a workflow gone means the run has ended. */
 function fromTemporal(e: unknown): never {
   if (e instanceof WorkflowNotFoundError) throw new RunFinished('the run is no longer running');
-  throw new TemporalUnavailable(`Temporal did not answer: ${(e as Error).message}`);
+  throw new TemporalUnavailable(`Temporal did not answer: ${errorMessage(e)}`);
 }
 
 /** Builds the run service. */
@@ -118,7 +118,7 @@ export function createRunStarter({ db, client, taskQueue, registry, localActivit
     } catch (e) {
       // The caller is told nothing started, so nothing may remain recorded. A run that moved on
       // meanwhile did start (the refusal was only a late answer) and is kept.
-      if (await deleteUnstartedRun(db, runId)) throw new TemporalUnavailable(`Temporal did not accept the run, so nothing was started: ${(e as Error).message}`);
+      if (await deleteUnstartedRun(db, runId)) throw new TemporalUnavailable(`Temporal did not accept the run, so nothing was started: ${errorMessage(e)}`);
     }
     return runId;
   };

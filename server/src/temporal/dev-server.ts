@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { restrictToOwner, withPrivateUmask } from '@weft/store';
 import { findProcesses, isRunning, readProcess } from '../os/processes.js';
 import { log } from '@weft/workers/process';
+import { errorMessage } from '@weft/schemas';
 
 /** Where `npm run setup` installs the Temporal CLI when Go is present. */
 export const PROJECT_TEMPORAL_CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.tools', 'bin', 'temporal');
@@ -174,7 +175,7 @@ export async function superviseDevServer(o: DevServerOptions, policy: RestartPol
         return;
       } catch (e) {
         if (stopping) return;
-        how = `did not start again (${lastLine((e as Error).message)})`;
+        how = `did not start again (${lastLine(errorMessage(e))})`;
       }
     }
   };

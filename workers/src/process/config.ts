@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseSecretKey } from '@weft/store';
 import { LlmProviderList, McpCommandList } from '@weft/nodes/executors';
 import { logger } from './log.js';
+import { errorMessage } from '@weft/schemas';
 
 /** A secret key, checked for shape and strength; empty counts as unset. Messages never quote it. */
 export const SecretKeyText = z
@@ -45,7 +46,7 @@ function jsonSetting<T extends z.ZodType>(schema: T, fallback: string, what: str
       try {
         return JSON.parse(s) as unknown;
       } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what}: ${(e as Error).message}` });
+        ctx.addIssue({ code: 'custom', message: `expected ${what}: ${errorMessage(e)}` });
         return z.NEVER;
       }
     })

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, type WorkerConfig } from './config.js';
 import { log } from './log.js';
 import { formatSecretKey, generateSecretKey, parseSecretKey, type SecretKey } from '@weft/store';
+import { errorCode } from '@weft/schemas';
 
 /** How to make a key, for messages. */
 export const KEY_HINT = 'generate one with `openssl rand -base64 32`';
@@ -37,7 +38,7 @@ export function resolveSecretKey(config: WorkerConfig, o: { readonly embedded: b
     writeFileSync(path, `${formatSecretKey(key)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (e) {
     // Another process created it first: use that one.
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { key: readKeyFile(path)!, source: { kind: 'file', path, created: false } };
+    if (errorCode(e) === 'EEXIST') return { key: readKeyFile(path)!, source: { kind: 'file', path, created: false } };
     throw e;
   }
   return { key, source: { kind: 'file', path, created: true } };

@@ -11,6 +11,7 @@ import { loadPlugins } from './plugins.js';
 import { createRunStore } from '@weft/store';
 import { configuredSecretKey } from './secret-key.js';
 import { createSecretReader } from './secret-reader.js';
+import { errorMessage } from '@weft/schemas';
 
 /** The node types a process knows: the built-ins plus those of the configured plugins. */
 export interface NodeTypes {
@@ -89,6 +90,6 @@ export function configuredEmbedders(config: WorkerConfig, env: NodeJS.ProcessEnv
   try {
     return createEmbedders({ ...(defaultName ? { default: defaultName } : {}), openai: endpoints });
   } catch (e) {
-    throw new ConfigError(`WEFT_EMBEDDERS: ${(e as Error).message}`);
+    throw new ConfigError(`WEFT_EMBEDDERS: ${errorMessage(e)}`);
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from './config.js';
 import { log } from './log.js';
+import { errorMessage, errorCode } from '@weft/schemas';
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
 export function untilSignal(): Promise<void> {
@@ -28,8 +29,8 @@ export function exitWhenDone(main: Promise<number>): void {
   main.then(
     (code) => process.exit(code),
     (e: unknown) => {
-      if (e instanceof ConfigError || String((e as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) log.error((e as Error).message);
-      else log.error((e as Error).stack ?? String(e));
+      if (e instanceof ConfigError || errorCode(e)?.startsWith('ERR_PARSE_ARGS_')) log.error(errorMessage(e));
+      else log.error(e instanceof Error && e.stack ? e.stack : String(e));
       process.exit(1);
     },
   );
