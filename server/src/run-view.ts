@@ -2,7 +2,6 @@ import {
   ATTEMPT_LOST,
   FINAL_RUN_STATUSES,
   type AgentStepStatus,
-  type AttemptDetail,
   type NodeRunView,
   type NodeStatus,
   type RunError,
@@ -56,13 +55,13 @@ export function nodeViews(
     else if (last.status === 'running') status = runEnded ? 'failed' : 'running';
     else if (last.status === 'succeeded') status = lastUndo?.status === 'succeeded' ? 'compensated' : 'succeeded';
     else {
-      const retryable = (last.error as RunError | null)?.retryable !== false;
+      const retryable = last.error?.retryable !== false;
       status = !runEnded && retryable ? 'retrying' : 'failed';
     }
     // Rows written before `lost` existed recorded a lost attempt as failed with the same error type.
-    const lost = tries.filter((t) => t.status === 'lost' || (t.status === 'failed' && (t.error as RunError | null)?.type === ATTEMPT_LOST)).map((t) => t.attempt);
-    const sent = (last?.detail ?? null) as AttemptDetail | null;
-    const undoSent = (lastUndo?.detail ?? null) as AttemptDetail | null;
+    const lost = tries.filter((t) => t.status === 'lost' || (t.status === 'failed' && t.error?.type === ATTEMPT_LOST)).map((t) => t.attempt);
+    const sent = last?.detail ?? null;
+    const undoSent = lastUndo?.detail ?? null;
     return {
       id: n.id,
       type: n.type,
@@ -75,7 +74,7 @@ export function nodeViews(
       ...(sent?.request ? { request: sent.request } : {}),
       ...(sent?.route ? { route: sent.route } : {}),
       output: last?.output ?? null,
-      error: failedUnrecorded ? runError : ((last?.error as RunError | null) ?? null),
+      error: failedUnrecorded ? runError : (last?.error ?? null),
       startedAt: tries[0]?.started_at.toISOString() ?? null,
       finishedAt: last?.finished_at?.toISOString() ?? null,
       ...(lastUndo
@@ -84,7 +83,7 @@ export function nodeViews(
               status: lastUndo.status as 'running' | 'succeeded' | 'failed',
               attempts: undo.length,
               output: lastUndo.output ?? null,
-              error: (lastUndo.error as RunError | null) ?? null,
+              error: lastUndo.error,
               finishedAt: lastUndo.finished_at?.toISOString() ?? null,
               ...(undoSent?.request ? { request: undoSent.request } : {}),
             },

@@ -10,7 +10,6 @@ import {
   type LlmCallView,
   Page,
   RerunPlanView,
-  type RunError,
   RunSummary,
   type RunTrigger,
   RunView,
@@ -136,7 +135,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
           }));
       const toolCalls = await listToolCalls(db, id);
       const nodes = await Promise.all(
-        nodeViews(wf?.document, attempts, run.status, run.error as RunError | null, toolCalls).map(async (n) => {
+        nodeViews(wf?.document, attempts, run.status, run.error, toolCalls).map(async (n) => {
           const llm = llmOf(n.id);
           return { ...n, input: await resolveInput(n.input), output: await resolve(n.output), ...(llm.length ? { llm } : {}) };
         }),
@@ -149,7 +148,7 @@ export function runRoutes(deps: { db: Db; runs: RunStarter; pollMs?: number }) {
         status: run.status,
         input: run.input,
         output: (await resolve(run.output)) ?? null,
-        error: (run.error as RunError | null) ?? null,
+        error: (run.error) ?? null,
         createdAt: run.created_at.toISOString(),
         startedAt: run.started_at?.toISOString() ?? null,
         finishedAt: run.finished_at?.toISOString() ?? null,

@@ -59,7 +59,7 @@ function latestResults(rows: readonly NodeRunRow[]): Map<string, { result: Reuse
   const out = new Map<string, { result: ReusedResult; compensated: boolean }>();
   for (const row of rows) {
     if (row.phase === 'execute' && row.status === 'succeeded') {
-      const routes = (row.routes ?? { falseEdges: [] }) as { ports?: string[]; falseEdges: string[] };
+      const routes = row.routes ?? { falseEdges: [] };
       out.set(row.node_id, { result: { output: row.output, ...(routes.ports ? { ports: routes.ports } : {}), falseEdges: routes.falseEdges ?? [] }, compensated: false });
     }
   }

@@ -37,7 +37,7 @@ export async function llmUsage(db: Db, runId: string): Promise<LlmUsage> {
     .select('workflow_version.document')
     .where('run.id', '=', runId)
     .executeTakeFirst();
-  const settings = version ? WorkflowSettings.safeParse((version.document as { settings?: unknown }).settings) : undefined;
+  const settings = version ? WorkflowSettings.safeParse((version.document).settings) : undefined;
   const budget = settings?.success ? (settings.data.budget ?? {}) : {};
   const providers = settings?.success ? settings.data.providers : undefined;
   return { tokens: Number(spent.tokens), costUsd: Number(spent.cost), budget, ...(providers ? { providers } : {}) };

@@ -152,7 +152,7 @@ export async function reusedResults(db: Db, runId: string): Promise<Record<strin
     .execute();
   const out: Record<string, ReusedResult> = {};
   for (const r of rows) {
-    const routes = (r.routes ?? { falseEdges: [] }) as { ports?: string[]; falseEdges?: string[] };
+    const routes = r.routes ?? { falseEdges: [] };
     out[r.node_id] = { output: r.output, ...(routes.ports ? { ports: routes.ports } : {}), falseEdges: routes.falseEdges ?? [] };
   }
   return out;
@@ -245,9 +245,9 @@ export async function startNodeAttempt(
       .forUpdate()
       .execute();
     const done = earlier.find((r) => r.status === 'succeeded');
-    if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes as { ports?: string[]; falseEdges: string[] } | null }, failures: 0 };
+    if (done) return { prior: { attempt: done.attempt, output: done.output, routes: done.routes }, failures: 0 };
     // Rows written before `lost` existed recorded a lost attempt as failed with this error type.
-    const failures = earlier.filter((r) => r.status === 'failed' && (r.error as { type?: string } | null)?.type !== ATTEMPT_LOST).length;
+    const failures = earlier.filter((r) => r.status === 'failed' && (r.error)?.type !== ATTEMPT_LOST).length;
     const lost = await tx
       .updateTable('node_run')
       .set({ status: 'lost', finished_at: sql<Date>`now()`, error: json(LOST_ATTEMPT_ERROR) })

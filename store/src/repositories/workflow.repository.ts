@@ -62,7 +62,7 @@ export async function findWorkflow(db: Db, id: string, version?: number): Promis
     name: row.name,
     version: row.version,
     hash: row.hash,
-    document: row.document as Workflow,
+    document: row.document,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

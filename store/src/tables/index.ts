@@ -1,5 +1,11 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { AgentStepKind, AgentStepStatus, AttemptPhase, AttemptStatus, RunStatus } from '@weft/schemas';
+import type { AgentStepKind, AgentStepStatus, AttemptDetail, AttemptPhase, AttemptStatus, RunError, RunStatus, Workflow } from '@weft/schemas';
+
+/** Ports a node fired and its edges whose condition was false, as an attempt recorded them. */
+export interface RecordedRoutes {
+  readonly ports?: string[];
+  readonly falseEdges: string[];
+}
 
 /** A workflow: a name and a pointer to its newest version. */
 export interface WorkflowTable {
@@ -18,7 +24,8 @@ export interface WorkflowVersionTable {
   version: number;
   /** sha256 of the canonical behavioural content (layout excluded). */
   hash: string;
-  document: ColumnType<unknown, string, never>;
+  /** The document as validated when it was saved (read back as JSON). */
+  document: ColumnType<Workflow, string, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   created_by: string | null;
   /** What the person saving this version said about it. */
@@ -36,7 +43,7 @@ export interface RunTable {
   trigger: string;
   input: ColumnType<unknown, string, string>;
   output: ColumnType<unknown, string | null, string | null>;
-  error: ColumnType<unknown, string | null, string | null>;
+  error: ColumnType<RunError | null, string | null, string | null>;
   temporal_workflow_id: string;
   created_by: string | null;
   parent_run_id: ColumnType<string | null, string | null | undefined, never>;
@@ -63,15 +70,15 @@ export interface NodeRunTable {
   status: AttemptStatus;
   input: ColumnType<unknown, string | null, string | null>;
   output: ColumnType<unknown, string | null, string | null>;
-  error: ColumnType<unknown, string | null, string | null>;
+  error: ColumnType<RunError | null, string | null, string | null>;
   started_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Loop item index; -1 for the node itself. */
   item: ColumnType<number, number | undefined, never>;
   /** Ports fired and false edges, for re-runs. */
-  routes: ColumnType<unknown, string | null | undefined, string | null>;
+  routes: ColumnType<RecordedRoutes | null, string | null | undefined, string | null>;
   /** What the attempt sent and decided (`AttemptDetail`: HTTP request, rendered prompt, route choice). */
-  detail: ColumnType<unknown, string | null | undefined, string | null>;
+  detail: ColumnType<AttemptDetail | null, string | null | undefined, string | null>;
 }
 export type NodeRunRow = Selectable<NodeRunTable>;
 
