@@ -38,7 +38,7 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['node:*'], message: 'no Node builtins in workflow code' },
-            { group: ['../activities', '../activities.js'], message: 'workflow code imports activities as types only', allowTypeImports: true },
+            { group: ['../activities', '../activities.js', '../node-requests', '../node-requests.js'], message: 'workflow code imports activities and their requests as types only', allowTypeImports: true },
           ],
         },
       ],

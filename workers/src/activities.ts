@@ -1,78 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NodeRegistry } from '@weft/nodes';
-import { builtinRegistry, createGuardedFetch, sharedSandbox, NodeError, Routed, describeDestination, secretMasker, secretNotAllowed, type AuditWriter, type EmbedderSet, type KnowledgeStore, type LlmGateway, type McpConnector, type NodeContext, type NodeExecutor, type NodeLogger, type Sandbox, type SecretReader } from '@weft/nodes/executors';
-import { compensationAttempts, durationToMs, ExpressionError, isBlobRef, type AttemptDetail, type BlobRef, type ExpressionScope, edgeFired, type PlanEdge, type PlanNode, type RunError, type RunGraphInput, type RunRequest, errorMessage } from '@weft/schemas';
+import { builtinRegistry, createGuardedFetch, sharedSandbox, NodeError, Routed, type AuditWriter, type EmbedderSet, type KnowledgeStore, type LlmGateway, type McpConnector, type NodeContext, type NodeExecutor, type NodeLogger, type Sandbox, type SecretReader } from '@weft/nodes/executors';
+import { compensationAttempts, durationToMs, ExpressionError, isBlobRef, type AttemptDetail, type BlobRef, type ExpressionScope, edgeFired, type PlanNode, type RunError, type RunGraphInput } from '@weft/schemas';
 import { AttemptNotes, clip, DETAIL_LIMIT_BYTES, ERROR_DETAILS_LIMIT_BYTES, notingPrompts } from './attempt-detail.js';
 import type { AttemptEnd, AttemptRecord, RunStore, TriggeredRunRequest } from '@weft/store';
 import { createAgentActivities } from './agent-activities.js';
-
-/** Outputs larger than this go to the database, and Temporal history carries a reference. */
-export const INLINE_LIMIT_BYTES = 64 * 1024;
-
-/** What every node activity gets: the node and what its expressions may read. */
-export interface NodeRequest {
-  readonly runId: string;
-  readonly workflowId: string;
-  readonly node: PlanNode;
-  /** What arrived on the node's input edges. */
-  readonly input: unknown;
-  /** Outputs of the node's ancestors, for `$nodes.<id>.output`. */
-  readonly upstream: Readonly<Record<string, { readonly output: unknown }>>;
-  readonly runInput: unknown;
-  /** The webhook request that started the run, as `$run.request`. */
-  readonly runRequest?: RunRequest;
-  /** When an agent calls the node as a tool: the call's arguments, as `$tool`. */
-  readonly toolArgs?: Readonly<Record<string, unknown>>;
-}
-
-/** What `runGraph` sends to run one node (or one loop item). */
-export interface RunNodeRequest extends NodeRequest {
-  /** `when` conditions of the node's outgoing edges, evaluated here on its output. */
-  readonly conditions: readonly { readonly edgeId: string; readonly when: string }[];
-  /** The loop item this attempt runs (the body of a loop), as `$item` / `$index`. */
-  readonly item?: { readonly index: number; readonly value: unknown };
-}
-
-/** What one node attempt returns to `runGraph`. */
-export interface RunNodeResult {
-  /** The output, or a {@link BlobRef} when it is large. */
-  readonly output: unknown;
-  /** Output ports fired; absent means every port. */
-  readonly ports?: readonly string[];
-  /** Outgoing edges whose `when` condition was false. */
-  readonly falseEdges: readonly string[];
-}
-
-/** A chain of pure nodes run by one activity (`runChain`): each node gets the output of the one before. */
-export interface ChainRequest extends Omit<NodeRequest, 'node'> {
-  readonly chain: readonly ChainLink[];
-}
-
-/** One node of a chain: the edge into it from the node before (absent for the first), and its outgoing conditions. */
-export interface ChainLink {
-  readonly node: PlanNode;
-  readonly edge?: PlanEdge;
-  readonly conditions: RunNodeRequest['conditions'];
-}
-
-/** The results of the chain's nodes that ran, in order: all of them, or those before where it stopped. */
-export interface ChainResult {
-  readonly results: readonly RunNodeResult[];
-}
+import { scrub, secretReader } from './attempt-secrets.js';
+import { INLINE_LIMIT_BYTES, type BeginResult, type ChainRequest, type ChainResult, type NodeRequest, type RunNodeRequest, type RunNodeResult } from './node-requests.js';
 
 /** Ports fired and edges whose condition was false, as an attempt records them for re-runs. */
 function routesOf(result: RunNodeResult): NonNullable<AttemptEnd['routes']> {
   return { ...(result.ports ? { ports: result.ports } : {}), falseEdges: result.falseEdges };
-}
-
-/** What `beginNode` returns for the nodes the workflow runs itself. */
-export interface BeginResult {
-  readonly params: Readonly<Record<string, unknown>>;
-  /** For `wait`: how long to sleep. */
-  readonly sleepMs?: number;
-  /** For `loop`: where the items are kept and how many there are. */
-  readonly items?: { readonly ref: string; readonly count: number };
 }
 
 /** What the node activities need from their host process. */
@@ -492,58 +431,6 @@ function nodeLogger(activity: Context, runId: string, nodeId: string, secrets: R
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) =>
     activity.log[level](scrub(message, secrets), scrub({ runId, nodeId, ...fields }, secrets));
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/**
- * Replaces every secret value read during the attempt with `[secret:<name>]`, in every string of
- * `value`, as is and in the encodings a call or an echo gives it (URL, base64, hex, JSON-escaped;
- * see `secretForms`): nothing an executor returns, throws, notes or logs carries a secret into
- * history or storage in those forms. It cannot catch what code derives from a secret otherwise.
- */
-export function scrub<T>(value: T, secrets: ReadonlyMap<string, string>): T {
-  if (secrets.size === 0) return value;
-  // Every encoding of every secret (URL, base64, hex, JSON-escaped), computed once per attempt's map.
-  const mask = secretMasker(secrets);
-  const clean = (v: unknown): unknown => {
-    if (typeof v === 'string') return mask(v);
-    if (Array.isArray(v)) return v.map(clean);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k) as string, clean(x)]));
-    return v;
-  };
-  return clean(value) as T;
-}
-
-/**
- * How one attempt reads secrets (`ctx.secret`, LLM API keys): the secret must exist and be bound
- * to the destination; a refusal is audited as `secret.refused` by the run and fails the node for
- * good. Every value read lands in `read`, so the attempt's output, error, notes and logs are masked.
- */
-export function secretReader(deps: NodeActivityDeps, activity: Context, who: { runId: string; nodeId: string }, read: Map<string, string>): (name: string, destination: URL) => Promise<string> {
-  return async (name, destination) => {
-    const stored = deps.secrets ? await deps.secrets.get(name) : undefined;
-    if (stored === undefined) throw new NodeError('SecretNotFound', `there is no secret named "${name}"`, false);
-    // Masked from here on, refused or not: a redirect may have put the value in the destination.
-    if (stored.value !== '') read.set(name, stored.value);
-    const refused = secretNotAllowed(name, stored.hosts, destination);
-    if (refused) {
-      await refusedSecret(deps, activity, { ...who, name, destination }, read);
-      throw refused;
-    }
-    return stored.value;
-  };
-}
-
-/**
- * Records that a node tried to send a secret where it is not bound, as `secret.refused` by the
- * run. The node fails with the refusal whether or not the record could be written.
- */
-async function refusedSecret(deps: NodeActivityDeps, activity: Context, r: { runId: string; nodeId: string; name: string; destination: URL }, read: ReadonlyMap<string, string>): Promise<void> {
-  const details = scrub({ runId: r.runId, nodeId: r.nodeId, host: r.destination.host, destination: describeDestination(r.destination) }, read);
-  try {
-    await deps.audit?.({ actor: `run:${r.runId}`, action: 'secret.refused', target: `secret:${r.name}`, details });
-  } catch (e) {
-    activity.log.error('could not audit a refused secret', { ...details, secret: r.name, error: errorMessage(e) });
-  }
 }
 
 function notConfigured(what: string): NodeError {

@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { agentMessages, approvalReason, checkFinalAnswer, NodeError, requestOptions, type CallApprovalRule, type NodeContext, type NodeExecutor, type Sandbox, type ToolSpec } from '@weft/nodes/executors';
 import type { AgentCallApproval, AgentCallData, AgentStep, AgentTaskData, AgentToolCall, AgentTurnData, ExpressionScope, PlanNode, PlanTool, RunError, RunRequest } from '@weft/schemas';
 import type { AttemptNotes } from './attempt-detail.js';
-import type { NodeActivityDeps, NodeRequest } from './activities.js';
+import type { NodeActivityDeps } from './activities.js';
+import type { NodeRequest } from './node-requests.js';
 import type { AgentStepWrite, RunStore } from '@weft/store';
 import { errorMessage } from '@weft/schemas';
 

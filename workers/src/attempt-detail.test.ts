@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmRequest, LlmResult } from '@weft/nodes';
 import { AttemptNotes, clip, notingPrompts } from './attempt-detail.js';
-import { scrub } from './activities.js';
+import { scrub } from './attempt-secrets.js';
 
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 

@@ -1,4 +1,5 @@
 export * from './activities.js';
+export * from './node-requests.js';
 export * from './task-queues.js';
 export * from './worker.js';
 export * from './workflows/definitions.js';

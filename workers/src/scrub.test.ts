@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrub } from './activities.js';
+import { scrub } from './attempt-secrets.js';
 
 describe('scrub', () => {
   const secrets = new Map([

@@ -1,5 +1,5 @@
 import { executeChild, isCancellation } from '@temporalio/workflow';
-import type { RunNodeResult } from '../activities.js';
+import type { RunNodeResult } from '../node-requests.js';
 import type { AgentSettings } from '../agent-activities.js';
 import { RUN_AGENT } from './definitions.js';
 import type { HereContext } from './node-context.js';

@@ -1,6 +1,6 @@
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
 import { durationToMs } from '@weft/schemas/plan';
-import type { RunNodeResult } from '../activities.js';
+import type { RunNodeResult } from '../node-requests.js';
 import { approveSignal, type AgentApprovalNotice, type ApprovalDecision, type PendingApproval } from './definitions.js';
 import type { HereContext } from './node-context.js';
 import { recording } from './recording.js';

@@ -1,6 +1,7 @@
 import { ActivityCancellationType, patched, proxyLocalActivities } from '@temporalio/workflow';
 import { durationToMs, type PlanEdge, type PlanNode } from '@weft/schemas/plan';
-import type { ChainLink, ChainRequest, ChainResult, NodeActivities } from '../activities.js';
+import type { NodeActivities } from '../activities.js';
+import type { ChainLink, ChainRequest, ChainResult } from '../node-requests.js';
 import { RECORDING_OPTIONS } from './recording.js';
 
 /** The longest chain one activity runs: its nodes are recorded in one write at its end. */

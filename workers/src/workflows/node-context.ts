@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { CompiledPlan, PlanNode, RunRequest } from '@weft/schemas/plan';
 import type { NodeStatus, RunError } from '@weft/schemas/run';
-import type { NodeRequest, RunNodeResult } from '../activities.js';
+import type { NodeRequest, RunNodeResult } from '../node-requests.js';
 import { recording } from './recording.js';
 
 /** What a node the workflow handles itself (approval, wait, sub-workflow, loop, agent) may use. */

@@ -1,7 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { compensationAttempts, temporalAttempts, type PlanNode } from '@weft/schemas/plan';
 import type { RunError } from '@weft/schemas/run';
-import type { NodeActivities, NodeRequest } from '../activities.js';
+import type { NodeActivities } from '../activities.js';
+import type { NodeRequest } from '../node-requests.js';
 import { toRunError } from './run-error.js';
 
 /** A completed node rollback may undo, with what its compensation request may read. */

@@ -2,7 +2,8 @@ import { ActivityCancellationType, ApplicationFailure, CancellationScope, isCanc
 import { temporalAttempts, type PlanEdge, type PlanNode, type RunGraphInput } from '@weft/schemas/plan';
 import { edgeFired, inputOfTaken } from '@weft/schemas/graph';
 import type { NodeStatus, RunError, RunStatus } from '@weft/schemas/run';
-import type { ChainLink, NodeActivities, NodeRequest, RunNodeResult } from '../activities.js';
+import type { NodeActivities } from '../activities.js';
+import type { ChainLink, NodeRequest, RunNodeResult } from '../node-requests.js';
 import { Approvals } from './approval.js';
 import { agentApprovalSignal, approveSignal, stateQuery } from './definitions.js';
 import { runAgentNode } from './agent.js';

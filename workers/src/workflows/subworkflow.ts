@@ -1,5 +1,5 @@
 import { executeChild, isCancellation } from '@temporalio/workflow';
-import type { RunNodeResult } from '../activities.js';
+import type { RunNodeResult } from '../node-requests.js';
 import { RUN_GRAPH } from './definitions.js';
 import type { HereContext } from './node-context.js';
 import { recording } from './recording.js';

@@ -1,5 +1,5 @@
 import { sleep } from '@temporalio/workflow';
-import type { RunNodeResult } from '../activities.js';
+import type { RunNodeResult } from '../node-requests.js';
 import type { HereContext } from './node-context.js';
 import { recording } from './recording.js';
 
