@@ -43,18 +43,24 @@ export async function runAgentNode(ctx: HereContext): Promise<RunNodeResult> {
 /** An agent's resolved params as the loop reads them (checked by the node's schema when they were resolved). */
 export function agentSettings(p: Readonly<Record<string, unknown>>): AgentSettings {
   const opt = <T>(k: string, v: T | undefined) => (v === undefined ? {} : { [k]: v });
+  const budget = record(p['budget']);
+  const outputSchema = record(p['outputSchema']);
   return {
-    instructions: typeof p['instructions'] === 'string' ? p['instructions'] : '',
+    instructions: text(p['instructions']) ?? '',
     task: String(p['task'] ?? ''),
-    ...opt('model', p['model'] as string | undefined),
-    ...opt('providers', p['providers'] as string[] | undefined),
-    ...opt('temperature', p['temperature'] as number | undefined),
-    ...opt('maxTokens', p['maxTokens'] as number | undefined),
-    ...opt('timeoutMs', p['timeoutMs'] as number | undefined),
+    ...opt('model', text(p['model'])),
+    ...opt('providers', Array.isArray(p['providers']) ? p['providers'].filter((v) => typeof v === 'string') : undefined),
+    ...opt('temperature', number(p['temperature'])),
+    ...opt('maxTokens', number(p['maxTokens'])),
+    ...opt('timeoutMs', number(p['timeoutMs'])),
     maxTurns: Number(p['maxTurns'] ?? 10),
-    ...opt('budget', p['budget'] as AgentSettings['budget']),
+    ...opt('budget', budget && { ...opt('tokens', number(budget['tokens'])), ...opt('costUsd', number(budget['costUsd'])) }),
     toolConcurrency: Number(p['toolConcurrency'] ?? 4),
-    ...opt('outputSchema', p['outputSchema'] as AgentSettings['outputSchema']),
+    ...opt('outputSchema', outputSchema),
     onLimit: p['onLimit'] === 'route' ? 'route' : 'fail',
   };
 }
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const number = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const record = (v: unknown): Readonly<Record<string, unknown>> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : undefined);
