@@ -63,7 +63,10 @@ describe('docker-compose.yml', () => {
 
   it('runs a scalable worker service with several replicas', () => {
     const w = services['weft-worker']!;
-    expect(w.command).toEqual(['node', 'server/dist/cli.js', 'worker']);
+    // The worker's own entry, as its package declares it (`weft-worker`).
+    const bin = (JSON.parse(read('workers/package.json')) as { bin?: Record<string, string> }).bin?.['weft-worker'];
+    expect(w.command).toEqual(['node', join('workers', bin ?? 'no bin')]);
+    expect(existsSync(join(ROOT, 'workers', 'src', 'bin.ts'))).toBe(true);
     expect(w.deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(w.ports ?? []).toEqual([]); // fixed host ports would stop it from scaling
     expect(w.environment?.['WEFT_SECRET_KEY']).toBe(services['weft-server']!.environment?.['WEFT_SECRET_KEY']);

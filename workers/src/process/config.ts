@@ -59,7 +59,7 @@ function jsonSetting<T extends z.ZodType>(schema: T, fallback: string, what: str
  * start; the API process's configuration extends it.
  */
 export const WorkerConfig = z.object({
-  WEFT_HOST: z.string().default('127.0.0.1').describe('Address the API and editor listen on'),
+  WEFT_HOST: z.string().default('127.0.0.1').describe('Address the API and editor listen on (a worker: its /metrics)'),
   WEFT_DATA_DIR: z.string().default('.weft').describe('Embedded data: PGlite files, the Temporal dev server database'),
   DATABASE_URL: z
     .string()
